@@ -1,0 +1,42 @@
+# Pika! — `make run` starts a demo, `make test` runs the tests, `make bench` measures.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# A unique prefix per test run, so runs sharing one Redis never hear each other.
+TEST_RUN := $(shell date +%s%N)
+
+.PHONY: run test bench install install-test
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install --quiet -e .
+
+install-test: $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+
+run: install
+	$(PY) manage.py migrate --no-input -v0
+	@$(PY) manage.py pika_demo > var/demo.txt
+	@$(PY) manage.py pika_demo --json > var/demo.json
+	@echo; echo "  Pika! is starting on http://$(HOST):$(PORT)"; echo
+	@sed 's#^\(  .*: \)/#\1http://$(HOST):$(PORT)/#; s#^Demo event: /#Demo event: http://$(HOST):$(PORT)/#' var/demo.txt | grep -v "API token"
+	@echo "  DJ dashboard: http://$(HOST):$(PORT)/dj/   (a simulated DJ plays a new track every 30 s on the Main Floor)"
+	@echo "  Stop with Ctrl-C."; echo
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py qcluster > var/worker.log 2>&1 & \
+	  $(PY) manage.py simulate_dj --server http://$(HOST):$(PORT) --every 30 \
+	    --token $$($(PY) -c "import json;print(json.load(open('var/demo.json'))['dj_token'])") \
+	    --stage $$($(PY) -c "import json;print(json.load(open('var/demo.json'))['stages'][0])") \
+	    > var/simulated-dj.log 2>&1 & \
+	  PIKA_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/uvicorn pika.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+
+test: install-test
+	PIKA_CHANNEL_PREFIX=pika-test-$(TEST_RUN) PIKA_CACHE_PREFIX=pika-test-$(TEST_RUN) $(PY) -m pytest $(ARGS)
+
+bench: install-test
+	$(PY) -m bench $(ARGS)

@@ -1,0 +1,27 @@
+from django import forms
+
+
+class SignupForm(forms.Form):
+    """Extra fields for allauth's sign-up: the name dancers and DJs see."""
+
+    display_name = forms.CharField(
+        label="Display name", max_length=80, required=False,
+        help_text="Your DJ or dancer name. You can change it later.",
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data.get("display_name", "").strip()
+        user.save(update_fields=["display_name"])
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=80,
+        help_text="Where you'll use it, e.g. “Laptop — VirtualDJ”.",
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the token a name.")
+        return name

@@ -1,0 +1,122 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.db import models
+from django.utils import timezone
+
+TOKEN_PREFIX = "pika_"
+
+
+class UserManager(DjangoUserManager):
+    """Users sign in with their email address; there is no username."""
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """One person: a dancer, a DJ and an organizer at once, as they choose."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    @property
+    def public_name(self):
+        """What dancers see: the display name, else the part of the email before the @."""
+        return self.display_name or self.email.split("@")[0]
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def authenticate(self, raw_token):
+        """The active token matching `raw_token`, its last use stamped, or None."""
+        if not raw_token or len(raw_token) > 200:
+            return None
+        token = (
+            self.active()
+            .select_related("user")
+            .filter(token_hash=ApiToken.hash(raw_token))
+            .first()
+        )
+        if token is not None:
+            now = timezone.now()
+            # One write a minute at most: a DJ posting tracks should not hammer the row.
+            if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+                token.last_used_at = now
+        return token
+
+
+class ApiToken(models.Model):
+    """A DJ's key for the token API and the pika-dj agent; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters, so a DJ can tell their tokens apart without the secret.
+    prefix = models.CharField(max_length=16, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw_token):
+        return hashlib.sha256(raw_token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name):
+        """Create a token; returns (token, raw secret). The secret is never stored."""
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name or "API token", token_hash=cls.hash(raw), prefix=raw[:12]
+        )
+        return token, raw
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

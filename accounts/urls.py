@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("dj/tokens", views.create_token, name="create-token"),
+    path("dj/tokens/<int:pk>/revoke", views.revoke_token, name="revoke-token"),
+]

@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.forms import TokenForm
+from accounts.models import ApiToken
+from pika import submit_once
+
+
+def token_for_owner(user, pk):
+    return get_object_or_404(ApiToken, pk=pk, user=user)
+
+
+def _tokens_response(request, form, new_secret=None, status=200):
+    context = {"tokens": request.user.api_tokens.all(), "token_form": form, "new_secret": new_secret}
+    if request.htmx:
+        return render(request, "stages/dashboard.html#tokens", context, status=status)
+    if new_secret:
+        # Without JavaScript the secret still shows once, on its own page.
+        return render(request, "accounts/token_created.html", context)
+    return redirect("stages:dashboard")
+
+
+@login_required
+@require_POST
+def create_token(request):
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _tokens_response(request, form, status=400)
+    if not submit_once.first_submit(request):
+        return _tokens_response(request, TokenForm())
+    _, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
+    return _tokens_response(request, TokenForm(), new_secret=secret)
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    token_for_owner(request.user, pk).revoke()
+    return _tokens_response(request, TokenForm())

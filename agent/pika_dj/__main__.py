@@ -1,0 +1,3 @@
+from pika_dj.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""The public JSON API: one NinjaAPI, its auth, throttles and the one error shape.
+
+Every error is `{"error": {"code", "message", "field"?}}`; nothing a client sends may
+cause a 500.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
+
+from accounts.models import ApiToken
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, message, field=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def error_response(status, code, message, field=None):
+    body = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    return JsonResponse({"error": body}, status=status)
+
+
+class DjToken(HttpBearer):
+    """`Authorization: Bearer <token>`: a DJ's API token, checked against its hash."""
+
+    def authenticate(self, request, token):
+        api_token = ApiToken.objects.authenticate(token)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        return api_token
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """Per token: generous for a DJ, a wall for a runaway script."""
+
+    scope = "auth"
+
+    def __init__(self):
+        super().__init__(settings.NINJA_DEFAULT_THROTTLE_RATES["auth"])
+
+    def get_cache_key(self, request):
+        if getattr(request, "auth", None) is None:
+            return None
+        return f"throttle:token:{request.auth.pk}"
+
+
+api = NinjaAPI(
+    title="Pika! API",
+    version="1",
+    description="The DJ token API and Pika!'s public live data.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _field_of(error):
+    loc = [part for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+    return str(loc[0]) if loc else None
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    first = exc.errors[0] if exc.errors else {}
+    field = _field_of(first)
+    kind = first.get("type", "invalid")
+    if kind == "missing":
+        return error_response(400, "missing_field", f"{field} is required.", field)
+    if field is None:
+        return error_response(400, "invalid_body", "The body must be a JSON object.")
+    message = first.get("msg", "Invalid value.")
+    return error_response(400, "invalid_field", f"{field}: {message}", field)
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request, exc):
+    return error_response(exc.status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return error_response(401, "unauthorized", "A valid API token is required (Authorization: Bearer <token>).")
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    response = error_response(429, "rate_limited", "Too many requests; slow down and retry.")
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    if exc.status_code == 400:
+        return error_response(400, "invalid_json", "The body is not valid JSON.")
+    return error_response(exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(404, "not_found", "Not found.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return error_response(413, "too_large", f"The body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} KB.")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    log.exception("Unexpected API error")
+    return error_response(500, "server_error", "Something went wrong on our side.")
+
+
+api.add_router("/", "stages.api.router")

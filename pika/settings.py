@@ -1,0 +1,222 @@
+"""Pika! settings: one file, read from environment variables, with working local defaults.
+
+No configuration at all gives SQLite, the in-memory channel layer, the local-memory
+cache and django-q2 on the ORM broker. DATABASE_URL and REDIS_URL switch to the real
+services production runs on.
+"""
+
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, SELF
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+SECRET_KEY = env("SECRET_KEY", default="pika-dev-only-secret-key-change-me-in-production")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Absolute base of the links printed in QR codes and returned by the API.
+PIKA_BASE_URL = env("PIKA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A live session with no new track for this long ends by itself (a DJ who forgot "End set").
+PIKA_IDLE_SESSION_HOURS = env.float("PIKA_IDLE_SESSION_HOURS", default=6)
+# Where local state lives when no real services are configured (SQLite, VAPID keys).
+PIKA_VAR_DIR = Path(env("PIKA_VAR_DIR", default=str(BASE_DIR / "var")))
+PIKA_VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "template_partials",
+    "ninja",
+    "csp",
+    "allauth",
+    "allauth.account",
+    "django_q",
+    "accounts",
+    "events",
+    "stages",
+    "crate",
+    "announcements",
+    "pika",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "pika.middleware.client_id_middleware",
+]
+
+ROOT_URLCONF = "pika.urls"
+ASGI_APPLICATION = "pika.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pika.context_processors.pika",
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default=f"sqlite:///{PIKA_VAR_DIR / 'pika.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so a test can share its database with a real server process.
+    DATABASES["default"]["TEST"] = {"NAME": str(PIKA_VAR_DIR / "test.sqlite3")}
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20,
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+REDIS_URL = env("REDIS_URL", default="")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("PIKA_CACHE_PREFIX", default="pika"),
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            # The pub/sub layer sends one Redis message per group per process, not one
+            # per socket: what makes a track reach thousands of phones quickly.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                "prefix": env("PIKA_CHANNEL_PREFIX", default="pika"),
+            },
+        }
+    }
+    Q_CLUSTER = {
+        "name": "pika",
+        "redis": REDIS_URL,
+        "workers": env.int("PIKA_WORKERS", default=2),
+        "timeout": 120,
+        "retry": 180,
+        "catch_up": False,
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    Q_CLUSTER = {
+        "name": "pika",
+        "orm": "default",
+        "workers": env.int("PIKA_WORKERS", default=1),
+        "timeout": 120,
+        "retry": 180,
+        "catch_up": False,
+    }
+Q_CLUSTER["sync"] = env.bool("PIKA_TASKS_SYNC", default=False)
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_REDIRECT_URL = "/dj/"
+LOGIN_URL = "/accounts/login/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Pika! <hello@pika.local>")
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = PIKA_VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# WhiteNoise serves static files from the app itself (no CDN, no separate server);
+# reading them through the finders means no collectstatic step for a newcomer.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Every API body is small; anything larger is a mistake or an attack (answered 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": ["'none'"],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Generous for a DJ (one track every few minutes), tight for a runaway script.
+NINJA_DEFAULT_THROTTLE_RATES = {
+    "auth": env("PIKA_API_RATE", default="120/m"),
+    "anon": "60/m",
+}
+RATELIMIT_VIEW = "pika.views.rate_limited"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pika import views
+from pika.api import api
+
+handler404 = "pika.views.not_found"
+handler500 = "pika.views.server_error"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("stages.urls")),
+    path("", include("events.urls")),
+]

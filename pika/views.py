@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from pika.api import error_response
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def _redis_status():
+    if not settings.REDIS_URL:
+        return "disabled"
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+        return "ok"
+    except redis.RedisError:
+        return "unreachable"
+    finally:
+        client.close()
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # any driver error means the same thing here: not reachable
+        database = "unreachable"
+    redis_status = _redis_status()
+    healthy = database == "ok" and redis_status != "unreachable"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "redis": redis_status},
+        status=200 if healthy else 503,
+    )
+
+
+def rate_limited(request, exception=None):
+    if request.path.startswith("/api/"):
+        return error_response(429, "rate_limited", "Too many requests; slow down and retry.")
+    return render(request, "429.html", status=429)
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return error_response(404, "not_found", "Not found.")
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return error_response(500, "server_error", "Something went wrong on our side.")
+    return render(request, "500.html", status=500)

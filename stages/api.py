@@ -1,0 +1,170 @@
+"""The DJ token API and the public now-playing JSON (contracts in DESIGN.md)."""
+
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from typing import Annotated, Optional
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from pika.api import ApiError, DjToken, TokenRateThrottle
+from stages.models import TEXT_LIMIT, LiveSession, PlayedTrack, Stage
+
+router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
+
+Text = Annotated[str, Field(max_length=TEXT_LIMIT)]
+
+
+class SessionIn(Schema):
+    dj_name: Optional[Annotated[str, Field(max_length=80)]] = None
+    stage: Optional[Annotated[str, Field(max_length=16)]] = None
+
+
+class TrackIn(Schema):
+    artist: Text
+    title: Text
+    album: Optional[Text] = None
+    played_at: Optional[datetime] = None
+    bpm: Optional[Annotated[float, Field(gt=0, lt=1000)]] = None
+    key: Optional[Annotated[str, Field(max_length=16)]] = None
+    duration_ms: Optional[Annotated[int, Field(ge=0, le=24 * 3600 * 1000)]] = None
+    file_hash: Optional[Annotated[str, Field(max_length=128)]] = None
+    source_id: Optional[Annotated[str, Field(max_length=200)]] = None
+
+
+def stage_json(stage):
+    if stage is None:
+        return None
+    return {
+        "code": stage.code,
+        "name": stage.name,
+        "url": stage.public_url,
+        "event": {"slug": stage.event.slug, "name": stage.event.name},
+    }
+
+
+def session_json(session):
+    return {
+        "id": session.pk,
+        "code": session.code,
+        "url": session.public_url,
+        "dj_name": session.dj_name,
+        "stage": stage_json(session.stage),
+        "started_at": session.started_at.isoformat(),
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+    }
+
+
+def track_json(track):
+    return {
+        "id": track.pk,
+        "session": track.session_id,
+        "artist": track.artist,
+        "title": track.title,
+        "album": track.album,
+        "played_at": track.played_at.isoformat(),
+        "bpm": track.bpm,
+        "key": track.key,
+        "duration_ms": track.duration_ms,
+        "file_hash": track.file_hash,
+        "source_id": track.source_id,
+    }
+
+
+def blank_to_empty(value):
+    return value.strip() if value else ""
+
+
+def own_session(request, session_id):
+    """The caller's own session, or a 404 that does not reveal another DJ's."""
+    session = LiveSession.objects.select_related("stage__event").filter(
+        pk=session_id, dj=request.auth.user
+    ).first()
+    if session is None:
+        raise ApiError(404, "not_found", "No such session.")
+    return session
+
+
+@router.post("/sessions", response={201: dict})
+def create_session(request, payload: SessionIn = None):
+    payload = payload or SessionIn()
+    stage = None
+    if payload.stage:
+        stage = Stage.objects.select_related("event").filter(code=payload.stage.strip()).first()
+        if stage is None:
+            raise ApiError(404, "stage_not_found", "No stage has that code.", "stage")
+        if not stage.event.is_visible_publicly():
+            raise ApiError(409, "stage_unavailable", "That stage's event is not published.", "stage")
+    session, ended = LiveSession.objects.go_live(
+        request.auth.user, blank_to_empty(payload.dj_name), stage
+    )
+    body = session_json(session)
+    body["ended_session"] = session_json(ended[0]) if ended else None
+    if ended:
+        body["message"] = "Your previous set was still live; it has been ended."
+    return Status(201, body)
+
+
+@router.post("/sessions/{int:session_id}/tracks", response={201: dict})
+def post_track(request, session_id: int, payload: TrackIn):
+    session = own_session(request, session_id)
+    if not session.is_live:
+        raise ApiError(409, "session_ended", "This set has ended; go live again to post tracks.")
+    artist, title = blank_to_empty(payload.artist), blank_to_empty(payload.title)
+    if not artist:
+        raise ApiError(400, "missing_field", "artist is required.", "artist")
+    if not title:
+        raise ApiError(400, "missing_field", "title is required.", "title")
+    played_at = payload.played_at
+    if played_at is not None and timezone.is_naive(played_at):
+        played_at = played_at.replace(tzinfo=dt_timezone.utc)
+    if played_at is not None and played_at > timezone.now() + timedelta(minutes=5):
+        raise ApiError(400, "invalid_field", "played_at is in the future.", "played_at")
+    track, _ = session.add_track(
+        artist=artist,
+        title=title,
+        played_at=played_at,
+        source_id=blank_to_empty(payload.source_id),
+        album=blank_to_empty(payload.album),
+        bpm=payload.bpm,
+        key=blank_to_empty(payload.key),
+        duration_ms=payload.duration_ms,
+        file_hash=blank_to_empty(payload.file_hash),
+    )
+    return Status(201, track_json(track))
+
+
+@router.post("/sessions/{int:session_id}/end", response={200: dict})
+def end_session(request, session_id: int):
+    session = own_session(request, session_id)
+    with transaction.atomic():
+        session.end()
+    return session_json(session)
+
+
+@router.get("/stages", response={200: dict})
+def list_stages(request, event: Optional[str] = None):
+    stages = Stage.objects.select_related("event").filter(event__status="published")
+    if event:
+        stages = stages.filter(event__slug=event)
+    return {"stages": [stage_json(stage) for stage in stages.order_by("event__name", "position", "pk")]}
+
+
+@router.get("/stages/{code}/now-playing", response={200: dict}, auth=None, throttle=[])
+def now_playing(request, code: str):
+    from stages import listeners, live
+
+    stage = Stage.objects.select_related("event").filter(code=code).first()
+    if stage is None or not stage.event.is_visible_publicly():
+        raise ApiError(404, "stage_not_found", "No stage has that code.")
+    session = stage.current_session()
+    tracks = list(session.tracks_newest_first()[:live.RECENT_LIMIT]) if session else []
+    return {
+        "stage": stage_json(stage),
+        "session": session_json(session) if session else None,
+        "now_playing": track_json(tracks[0]) if tracks else None,
+        "recent": [track_json(track) for track in tracks],
+        "listeners": listeners.count(live.stage_group(stage.pk)),
+    }

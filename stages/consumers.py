@@ -1,0 +1,76 @@
+"""WebSocket consumers: join the right groups, send the current state, then relay."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from stages import listeners, live
+
+NOT_FOUND = 4404
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    """Base for the live pages. Subclasses say which groups and what state to send."""
+
+    counted_group = None
+
+    async def connect(self):
+        state = await database_sync_to_async(self.load)(self.scope["url_route"]["kwargs"]["code"])
+        if state is None:
+            await self.close(code=NOT_FOUND)
+            return
+        for group in self.groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        # Sent at once: a phone that wakes up or reconnects is never stale.
+        await self.send(text_data=state)
+        if self.counted_group and "dj=1" not in self.scope.get("query_string", b"").decode():
+            await listeners.joined(self.counted_group)
+        else:
+            self.counted_group = None
+
+    async def disconnect(self, close_code):
+        # Channels leaves self.groups by itself; only the count is ours.
+        if self.counted_group:
+            await listeners.left(self.counted_group)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """Pages only listen; anything they send is ignored."""
+
+    async def live_html(self, message):
+        await self.send(text_data=message["html"])
+
+
+class SessionConsumer(LiveConsumer):
+    def load(self, code):
+        from stages.models import LiveSession
+
+        session = LiveSession.objects.select_related("stage__event").filter(code=code).first()
+        if session is None:
+            return None
+        self.groups = [live.session_group(session.pk)]
+        self.counted_group = self.groups[0]
+        return live.render_live(session)
+
+
+class StageConsumer(LiveConsumer):
+    def load(self, code):
+        from stages.models import Stage
+
+        stage = Stage.objects.select_related("event").filter(code=code).first()
+        if stage is None or not stage.event.is_visible_publicly():
+            return None
+        self.groups = [live.stage_group(stage.pk), live.event_group(stage.event_id)]
+        self.counted_group = self.groups[0]
+        cards = "".join(live.render_stage_card(other) for other in stage.event.stages.select_related("event"))
+        return live.render_live(stage.current_session(), stage) + cards
+
+
+class EventConsumer(LiveConsumer):
+    def load(self, slug):
+        from events.models import Event
+
+        event = Event.objects.filter(slug=slug).first()
+        if event is None or not event.is_visible_publicly():
+            return None
+        self.groups = [live.event_group(event.pk)]
+        return "".join(live.render_stage_card(stage) for stage in event.stages.select_related("event"))

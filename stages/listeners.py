@@ -1,0 +1,60 @@
+"""Listener counts per group, shared by every server process through the cache.
+
+With REDIS_URL the cache is Redis, so counts add up across processes. Count updates
+are coalesced: at most one broadcast per group per second per process, because a
+burst of a thousand phones joining must not become a million messages.
+"""
+
+import asyncio
+
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+
+COALESCE_SECONDS = 1.0
+_pending = set()
+
+
+def _key(group):
+    return f"listeners:{group}"
+
+
+def count(group):
+    return max(cache.get(_key(group), 0), 0)
+
+
+def _change(group, delta):
+    key = _key(group)
+    cache.add(key, 0, timeout=None)
+    try:
+        return cache.incr(key, delta)
+    except ValueError:
+        # Evicted between add and incr: start again from this change.
+        cache.set(key, max(delta, 0), timeout=None)
+        return max(delta, 0)
+
+
+async def joined(group):
+    await asyncio.to_thread(_change, group, 1)
+    _schedule(group)
+
+
+async def left(group):
+    await asyncio.to_thread(_change, group, -1)
+    _schedule(group)
+
+
+def _schedule(group):
+    if group in _pending:
+        return
+    _pending.add(group)
+    asyncio.get_running_loop().call_later(
+        COALESCE_SECONDS, lambda: asyncio.ensure_future(_announce(group))
+    )
+
+
+async def _announce(group):
+    from stages.live import render_listeners
+
+    _pending.discard(group)
+    html = await asyncio.to_thread(lambda: render_listeners(count(group)))
+    await get_channel_layer().group_send(group, {"type": "live.html", "html": html})

@@ -1,0 +1,91 @@
+"""What open pages see: the live fragments, rendered once per change and sent to groups.
+
+Every change (track posted, set started or ended) is saved first; then, on commit, one
+of the functions here renders each fragment once and hands it to the channel layer.
+Consumers only relay what arrives. Pages, HTMX swaps and WebSocket pushes all render
+the same partials of `stages/live.html`.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+RECENT_LIMIT = 50
+
+
+def session_group(session_id):
+    return f"session.{session_id}"
+
+
+def stage_group(stage_id):
+    return f"stage.{stage_id}"
+
+
+def event_group(event_id):
+    return f"event.{event_id}"
+
+
+def live_context(session, stage=None):
+    """Everything the live partials need, for a session page (stage=None) or a stage page."""
+    from stages import listeners
+
+    tracks = list(session.tracks_newest_first()[:RECENT_LIMIT]) if session else []
+    current = tracks[0] if tracks and session.is_live else None
+    event = stage.event if stage else (session.stage.event if session and session.stage else None)
+    if stage is not None:
+        count = listeners.count(stage_group(stage.pk))
+    elif session is not None:
+        count = listeners.count(session_group(session.pk))
+    else:
+        count = 0
+    return {
+        "session": session,
+        "stage": stage,
+        "event": event,
+        "current": current,
+        "earlier": tracks[1:] if current else tracks,
+        "listeners": count,
+        "tz": event.tzinfo if event else timezone.get_current_timezone(),
+    }
+
+
+def render_live(session, stage=None):
+    """The now-playing card and the set list, as one WebSocket message."""
+    context = live_context(session, stage)
+    return render_to_string("stages/live.html#now-playing", context) + render_to_string(
+        "stages/live.html#set-list", context
+    )
+
+
+def render_listeners(count):
+    return render_to_string("stages/live.html#listeners", {"listeners": count})
+
+
+def stage_card(stage):
+    session = stage.current_session()
+    return {"stage": stage, "session": session, "track": session.current_track() if session else None}
+
+
+def stage_cards(event):
+    return [stage_card(stage) for stage in event.stages.select_related("event")]
+
+
+def render_stage_card(stage):
+    return render_to_string("stages/live.html#stage-card", {"card": stage_card(stage)})
+
+
+def send(group, html):
+    async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
+
+
+def broadcast_session(session_id):
+    """Send a set's new state to its page, and to its stage and event while it drives them."""
+    from stages.models import LiveSession
+
+    session = LiveSession.objects.select_related("dj", "stage__event").get(pk=session_id)
+    send(session_group(session.pk), render_live(session))
+    if session.drives_stage():
+        stage = session.stage
+        send(stage_group(stage.pk), render_live(stage.current_session(), stage))
+        send(event_group(stage.event_id), render_stage_card(stage))

@@ -1,0 +1,208 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from pika.codes import unique_code
+from stages import live
+
+TEXT_LIMIT = 500
+
+
+class Stage(models.Model):
+    """A room at an event. Its code (and QR) outlives every DJ set played there."""
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=80)
+    code = models.CharField(max_length=16, unique=True, editable=False)
+    description = models.CharField(max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.name} — {self.event}"
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = unique_code(Stage)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("stages:stage", args=[self.code])
+
+    @property
+    def public_url(self):
+        return settings.PIKA_BASE_URL + self.get_absolute_url()
+
+    def current_session(self):
+        """The set this stage shows: the most recent one to go live here, while it lasts.
+
+        When it ends the stage waits for the next DJ, even if an older set is still live.
+        """
+        latest = self.sessions.select_related("stage__event").order_by("-started_at").first()
+        return latest if latest is not None and latest.is_live else None
+
+
+class LiveSessionQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(ended_at__isnull=True)
+
+    def ended(self):
+        return self.filter(ended_at__isnull=False)
+
+    def idle_since(self, moment):
+        """Live sessions with no track (and no start) after `moment`."""
+        return self.live().filter(last_activity_at__lt=moment)
+
+    def go_live(self, dj, dj_name="", stage=None):
+        """Start a set for `dj`. A DJ has one live set at most: any other one ends.
+
+        Returns (session, ended_sessions).
+        """
+        with transaction.atomic():
+            ended = list(self.live().filter(dj=dj).select_for_update())
+            for previous in ended:
+                previous.end()
+            session = self.create(
+                dj=dj, dj_name=(dj_name or dj.public_name)[:80], stage=stage
+            )
+            transaction.on_commit(lambda: live.broadcast_session(session.pk), robust=True)
+        return session, ended
+
+
+class LiveSession(models.Model):
+    """One DJ set, live from "Go Live" until "End set"."""
+
+    dj = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_sessions"
+    )
+    dj_name = models.CharField(max_length=80)
+    code = models.CharField(max_length=16, unique=True, editable=False)
+    stage = models.ForeignKey(
+        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    objects = LiveSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["stage", "ended_at", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.dj_name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = unique_code(LiveSession)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("stages:session", args=[self.code])
+
+    @property
+    def public_url(self):
+        return settings.PIKA_BASE_URL + self.get_absolute_url()
+
+    @property
+    def is_live(self):
+        return self.ended_at is None
+
+    def drives_stage(self):
+        """Whether this set is (or, once ended, was last) the one its stage shows."""
+        if self.stage_id is None:
+            return False
+        return not LiveSession.objects.filter(
+            stage_id=self.stage_id, started_at__gt=self.started_at
+        ).exists()
+
+    def tracks_newest_first(self):
+        return self.tracks.order_by("-played_at", "-pk")
+
+    def current_track(self):
+        return self.tracks_newest_first().first() if self.is_live else None
+
+    def add_track(self, *, artist, title, played_at=None, source_id="", **details):
+        """Store a played track and tell every open page. Returns (track, created).
+
+        The same `source_id` twice stores one track: agents retry after network errors.
+        """
+        if source_id:
+            existing = self.tracks.filter(source_id=source_id).first()
+            if existing is not None:
+                return existing, False
+        try:
+            with transaction.atomic():
+                track = PlayedTrack.objects.create(
+                    session=self,
+                    artist=artist,
+                    title=title,
+                    played_at=played_at or timezone.now(),
+                    source_id=source_id,
+                    **details,
+                )
+                now = timezone.now()
+                LiveSession.objects.filter(pk=self.pk).update(last_activity_at=now)
+                self.last_activity_at = now
+                transaction.on_commit(lambda: live.broadcast_session(self.pk), robust=True)
+        except IntegrityError:
+            # A retry raced the first attempt: the first one stored it.
+            return self.tracks.get(source_id=source_id), False
+        return track, True
+
+    def end(self):
+        """End the set (idempotent) and tell every open page."""
+        if self.ended_at is not None:
+            return False
+        self.ended_at = timezone.now()
+        self.save(update_fields=["ended_at"])
+        transaction.on_commit(lambda: live.broadcast_session(self.pk), robust=True)
+        return True
+
+    @classmethod
+    def end_idle(cls, idle_for=None):
+        """End every live set without a track for `idle_for`; returns how many."""
+        idle_for = idle_for or timedelta(hours=settings.PIKA_IDLE_SESSION_HOURS)
+        ended = 0
+        for session in cls.objects.idle_since(timezone.now() - idle_for):
+            ended += session.end()
+        return ended
+
+
+class PlayedTrack(models.Model):
+    """A song as it was played in one set."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="tracks")
+    artist = models.CharField(max_length=TEXT_LIMIT)
+    title = models.CharField(max_length=TEXT_LIMIT)
+    album = models.CharField(max_length=TEXT_LIMIT, blank=True)
+    played_at = models.DateTimeField(default=timezone.now)
+    bpm = models.FloatField(null=True, blank=True)
+    key = models.CharField(max_length=16, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    file_hash = models.CharField(max_length=128, blank=True)
+    source_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-played_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "source_id"],
+                condition=~Q(source_id=""),
+                name="one_track_per_source_id",
+            )
+        ]
+        indexes = [models.Index(fields=["session", "-played_at"])]
+
+    def __str__(self):
+        return f"{self.artist} — {self.title}"
+

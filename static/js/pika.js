@@ -1,0 +1,67 @@
+// Pika! page behaviour. No inline scripts (the CSP forbids them): everything is here.
+(function () {
+  "use strict";
+
+  // "Started 3 min ago" stays true while the phone sits in a pocket.
+  function relative(iso) {
+    var seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+    if (seconds < 60) return "just now";
+    var minutes = Math.round(seconds / 60);
+    if (minutes < 60) return minutes + " min ago";
+    var hours = Math.floor(minutes / 60);
+    return hours + " h " + (minutes % 60) + " min ago";
+  }
+  function refreshTimes() {
+    document.querySelectorAll("time[data-relative]").forEach(function (el) {
+      el.textContent = relative(el.getAttribute("datetime"));
+    });
+  }
+  setInterval(refreshTimes, 30000);
+  document.addEventListener("htmx:wsAfterMessage", refreshTimes);
+  document.addEventListener("htmx:afterSwap", refreshTimes);
+  document.addEventListener("DOMContentLoaded", refreshTimes);
+
+  // Copy buttons (share link, new API token).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var text = button.getAttribute("data-copy");
+    var done = function () { button.textContent = "Copied!"; };
+    if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () {});
+  });
+
+  // Connection state, and a slow poll while WebSockets are blocked or down, so a page
+  // on bad venue wifi still moves on. The socket reconnects by itself (htmx ws).
+  var POLL_MS = 20000, GRACE_MS = 8000;
+  var live = document.querySelector("[data-poll-url]");
+  if (!live) return;
+  var open = false, pollTimer = null, graceTimer = null;
+  function status(text, offline) {
+    var el = document.querySelector("[data-conn]");
+    if (!el) return;
+    el.textContent = text;
+    el.classList.toggle("is-offline", !!offline);
+  }
+  function poll() {
+    if (open || document.hidden) return;
+    htmx.ajax("GET", live.getAttribute("data-poll-url"), { target: "#live-panel", swap: "outerHTML" });
+  }
+  function startPolling() {
+    if (pollTimer || open) return;
+    status("Reconnecting…", true);
+    poll();
+    pollTimer = setInterval(poll, POLL_MS);
+  }
+  document.addEventListener("htmx:wsOpen", function () {
+    open = true;
+    clearTimeout(graceTimer);
+    clearInterval(pollTimer);
+    pollTimer = null;
+    status("Live", false);
+  });
+  document.addEventListener("htmx:wsClose", function () {
+    open = false;
+    graceTimer = setTimeout(startPolling, GRACE_MS);
+  });
+  graceTimer = setTimeout(startPolling, GRACE_MS);
+})();

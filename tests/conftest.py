@@ -1,0 +1,72 @@
+import pytest
+from django.core.cache import cache
+
+from accounts.models import ApiToken, User
+from tests.live_server import ServerProcess
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Throttles, listener counts and submit tokens live in the cache; tests start clean.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def dj(db):
+    return User.objects.create_user(email="dj@example.com", password="dance-all-night", display_name="DJ Nova")
+
+
+@pytest.fixture
+def other_dj(db):
+    return User.objects.create_user(email="other@example.com", password="dance-all-night", display_name="DJ Other")
+
+
+@pytest.fixture
+def dj_token(dj):
+    _, secret = ApiToken.issue(dj, "Laptop")
+    return secret
+
+
+@pytest.fixture
+def api(client, dj_token):
+    """A Django test client that speaks JSON with the DJ's bearer token."""
+
+    class Api:
+        def __init__(self, token):
+            self.token = token
+
+        def post(self, path, body=None, token=None, raw=None):
+            data = raw if raw is not None else (body if body is not None else {})
+            kwargs = {"content_type": "application/json"}
+            if token is not False:
+                kwargs["HTTP_AUTHORIZATION"] = f"Bearer {token or self.token}"
+            if raw is None:
+                import json
+
+                data = json.dumps(data)
+            return client.post("/api/v1" + path, data=data, **kwargs)
+
+        def get(self, path, token=None):
+            kwargs = {}
+            if token:
+                kwargs["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            return client.get("/api/v1" + path, **kwargs)
+
+    return Api(dj_token)
+
+
+@pytest.fixture
+def server_process(transactional_db):
+    """Start real ASGI server processes sharing this test's database; stopped at the end."""
+    started = []
+
+    def start(**extra_env):
+        server = ServerProcess(extra_env=extra_env).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
