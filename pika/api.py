@@ -46,10 +46,14 @@ class DjToken(HttpBearer):
 class TokenRateThrottle(SimpleRateThrottle):
     """Per token: generous for a DJ, a wall for a runaway script."""
 
-    scope = "auth"
-
     def __init__(self):
-        super().__init__(settings.NINJA_DEFAULT_THROTTLE_RATES["auth"])
+        super().__init__(settings.PIKA_API_RATE)
+
+    def allow_request(self, request):
+        # Read per request, so the rate follows the settings (and tests can lower it).
+        self.rate = settings.PIKA_API_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
 
     def get_cache_key(self, request):
         if getattr(request, "auth", None) is None:

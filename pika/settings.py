@@ -207,11 +207,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Generous for a DJ (one track every few minutes), tight for a runaway script.
-NINJA_DEFAULT_THROTTLE_RATES = {
-    "auth": env("PIKA_API_RATE", default="120/m"),
-    "anon": "60/m",
-}
+# Per DJ token: generous for a DJ (a track every few minutes), a wall for a runaway script.
+PIKA_API_RATE = env("PIKA_API_RATE", default="120/m")
 RATELIMIT_VIEW = "pika.views.rate_limited"
 
 LOGGING = {

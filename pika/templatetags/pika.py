@@ -10,3 +10,18 @@ register = template.Library()
 def submit_token():
     """The hidden one-time token that makes a double submit harmless."""
     return format_html('<input type="hidden" name="{}" value="{}">', submit_once.FIELD, submit_once.new_token())
+
+
+@register.filter
+def ago(moment):
+    """"just now", "4 min ago", "1 h 5 min ago": what a dancer glances at (pika.js keeps it fresh)."""
+    from django.utils import timezone
+
+    if not moment:
+        return ""
+    minutes = max(0, int((timezone.now() - moment).total_seconds() // 60))
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h {minutes % 60} min ago"

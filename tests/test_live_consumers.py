@@ -1,0 +1,118 @@
+"""The live WebSocket: current state on connect, tracks as they are posted, exact routing."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from pika.asgi import application
+from stages.models import LiveSession
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def connect(path):
+    communicator = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")])
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@database_sync_to_async
+def go_live(user, name="DJ Nova"):
+    return LiveSession.objects.go_live(user, name)[0]
+
+
+@database_sync_to_async
+def add_track(session, **fields):
+    return session.add_track(**fields)[0]
+
+
+@database_sync_to_async
+def end(session):
+    session.end()
+
+
+async def test_a_phone_gets_the_current_track_at_once_on_connect(dj):
+    session = await go_live(dj)
+    await add_track(session, artist="Ella Henderson", title="Ghost")
+    communicator, connected, _ = await connect(f"/ws/sessions/{session.code}/")
+    assert connected
+    state = await communicator.receive_from()
+    assert 'id="now-playing"' in state and "Ghost" in state and "Ella Henderson" in state
+    assert 'id="set-list"' in state
+    await communicator.disconnect()
+
+
+async def test_a_posted_track_reaches_the_open_page(dj):
+    session = await go_live(dj)
+    communicator, _, _ = await connect(f"/ws/sessions/{session.code}/")
+    await communicator.receive_from()
+    await add_track(session, artist="Bruno Mars", title="Leave the Door Open")
+    pushed = await communicator.receive_from()
+    assert "Leave the Door Open" in pushed
+    assert 'class="eyebrow">Now playing' in pushed
+    await communicator.disconnect()
+
+
+async def test_html_in_a_title_is_text_in_the_pushed_fragment(dj):
+    session = await go_live(dj, "<b>DJ</b>")
+    communicator, _, _ = await connect(f"/ws/sessions/{session.code}/")
+    await communicator.receive_from()
+    await add_track(session, artist="<img src=x onerror=alert(1)>", title="<script>alert(1)</script>")
+    pushed = await communicator.receive_from()
+    assert "<script>" not in pushed and "<img src=x" not in pushed and "<b>DJ</b>" not in pushed
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pushed
+    assert "&lt;b&gt;DJ&lt;/b&gt;" in pushed
+    await communicator.disconnect()
+
+
+async def test_ending_the_set_shows_the_ended_state(dj):
+    session = await go_live(dj)
+    communicator, _, _ = await connect(f"/ws/sessions/{session.code}/")
+    await communicator.receive_from()
+    await end(session)
+    pushed = await communicator.receive_from()
+    assert "This set has ended" in pushed
+    await communicator.disconnect()
+
+
+async def test_a_track_reaches_only_its_own_sessions_pages(dj, other_dj):
+    mine, theirs = await go_live(dj), await go_live(other_dj, "DJ Other")
+    my_page, _, _ = await connect(f"/ws/sessions/{mine.code}/")
+    their_page, _, _ = await connect(f"/ws/sessions/{theirs.code}/")
+    await my_page.receive_from()
+    await their_page.receive_from()
+    await add_track(mine, artist="A", title="Only for mine")
+    assert "Only for mine" in await my_page.receive_from()
+    assert await their_page.receive_nothing(timeout=0.3)
+    await my_page.disconnect()
+    await their_page.disconnect()
+
+
+async def test_an_unknown_session_code_is_refused():
+    communicator, connected, code = await connect("/ws/sessions/nosuchcode/")
+    assert not connected
+    assert code == 4404
+
+
+async def test_the_listener_count_is_pushed_coalesced(dj):
+    session = await go_live(dj)
+    pages = []
+    for _ in range(3):
+        page, _, _ = await connect(f"/ws/sessions/{session.code}/")
+        await page.receive_from()
+        pages.append(page)
+    # Three joins within a second become one count message per page, not three.
+    counts = [await page.receive_from(timeout=3) for page in pages]
+    assert all('id="listeners"' in c and "3 listening" in c for c in counts)
+    assert await pages[0].receive_nothing(timeout=1.3)
+    for page in pages:
+        await page.disconnect()
+
+
+async def test_messages_from_the_page_are_ignored(dj):
+    session = await go_live(dj)
+    communicator, _, _ = await connect(f"/ws/sessions/{session.code}/")
+    await communicator.receive_from()
+    await communicator.send_to(text_data='{"type": "live.html", "html": "<p>spoof</p>"}')
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
