@@ -59,7 +59,7 @@ def stage_qr(request, code, fmt):
 
 @login_required
 def dashboard(request):
-    current = LiveSession.objects.live().filter(dj=request.user).select_related("stage__event").first()
+    live_set = LiveSession.objects.live().filter(dj=request.user).select_related("stage__event").first()
     past = (
         LiveSession.objects.ended()
         .filter(dj=request.user)
@@ -67,14 +67,14 @@ def dashboard(request):
         .select_related("stage__event")[:50]
     )
     context = {
-        "current": current,
+        "live_set": live_set,
         "past_sets": past,
         "go_live_form": GoLiveForm(initial={"dj_name": request.user.public_name}),
         "track_form": TrackForm(),
         "tokens": request.user.api_tokens.all(),
     }
-    if current:
-        context.update(live.live_context(current))
+    if live_set:
+        context.update(live.live_context(live_set))
     return render(request, "stages/dashboard.html", context)
 
 
@@ -110,7 +110,7 @@ def post_track(request, code):
     else:
         status = 400
     if request.htmx:
-        return render(request, "stages/dashboard.html#track-form", {"current": session, "track_form": form}, status=status)
+        return render(request, "stages/dashboard.html#track-form", {"live_set": session, "track_form": form}, status=status)
     if status != 200:
         messages.error(request, "The track was not added: " + " ".join(
             str(e) for errors in form.errors.values() for e in errors))
