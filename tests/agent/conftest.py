@@ -1,0 +1,98 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.agent.fake_pika import TOKEN, FakePika
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fake_pika():
+    server = FakePika().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def agent_env(tmp_path):
+    """Environment for a pika-dj process: no login file or variables from the machine."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIKA_")}
+    env["PIKA_DJ_CONFIG"] = str(tmp_path / "config.json")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class AgentProcess:
+    """`pika-dj ...` as a real process, its output collected for assertions."""
+
+    def __init__(self, args, env, log_path):
+        self.log_path = log_path
+        self.log = open(log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pika_dj", *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for_output(self, text, timeout=15):
+        wait_until(lambda: text in self.output(), timeout, lambda: f"{text!r} not in output:\n{self.output()}")
+
+    def stop(self, sig=None):
+        if self.process.poll() is None:
+            if sig is None:
+                self.process.terminate()
+            else:
+                self.process.send_signal(sig)
+        code = self.process.wait(15)
+        self.log.close()
+        return code
+
+
+def wait_until(condition, timeout=15, message=lambda: "condition not met"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(message())
+
+
+@pytest.fixture
+def run_agent(agent_env, tmp_path):
+    started = []
+
+    def start(*args):
+        process = AgentProcess(args, agent_env, tmp_path / f"agent-{len(started)}.log")
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.process.poll() is None:
+            process.process.kill()
+            process.process.wait()
+
+
+@pytest.fixture
+def token():
+    return TOKEN
+
+
+@pytest.fixture
+def paris_time(monkeypatch):
+    """Local wall-clock times in tests mean Paris time, whatever the machine's zone."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
