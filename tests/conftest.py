@@ -1,5 +1,9 @@
 import pytest
 from django.core.cache import cache
+from django_q.conf import Conf
+
+# Tasks run inline in tests: what a task does is checked where the test can see it.
+Conf.SYNC = True
 
 from accounts.models import ApiToken, User
 from tests.live_server import ServerProcess
