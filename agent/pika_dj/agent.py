@@ -101,7 +101,7 @@ class Agent:
         """
         for item in self.queue.pending():
             try:
-                self.client.post_track(self.session_id, item.payload)
+                self._post(item.payload)
             except Offline as error:
                 self._offline(str(error))
                 return
@@ -118,6 +118,16 @@ class Agent:
         if self.offline_shown is not None:
             self.say("back online — every queued track is sent")
         self.failures, self.offline_shown = 0, None
+
+    def _post(self, payload: dict) -> None:
+        try:
+            self.client.post_track(self.session_id, payload)
+        except Rejected as error:
+            if error.field != "played_at" or "played_at" not in payload:
+                raise
+            # The server refuses times in its future: this laptop's clock is ahead.
+            self.say("this laptop's clock is ahead of the server's; the server's time is used instead")
+            self.client.post_track(self.session_id, {k: v for k, v in payload.items() if k != "played_at"})
 
     def _offline(self, reason: str) -> None:
         self.failures += 1

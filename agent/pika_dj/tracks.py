@@ -41,7 +41,7 @@ class Play:
         if self.bpm:
             body["bpm"] = round(self.bpm, 2)
         if self.key:
-            body["key"] = self.key.strip()[:KEY_LIMIT]
+            body["key"] = self.key.strip()[:KEY_LIMIT].strip()
         if self.duration_ms:
             body["duration_ms"] = self.duration_ms
         if file_hash:

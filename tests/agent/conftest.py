@@ -96,3 +96,14 @@ def paris_time(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def vdj_entry(stamp, artist, title, path, **tags):
+    """Two lines of a VirtualDJ history playlist, as VirtualDJ appends them."""
+    extra = "".join(f"<{name}>{value}</{name}>" for name, value in tags.items())
+    return f"#EXTVDJ:<lastplaytime>{stamp}</lastplaytime><artist>{artist}</artist><title>{title}</title>{extra}\r\n{path}\r\n"
+
+
+def append(path, text):
+    with open(path, "ab") as handle:
+        handle.write(text.encode("utf-8"))

@@ -9,6 +9,7 @@ import pytest
 
 from pika_dj.sources.virtualdj import VirtualDJSource, parse_history
 from tests.agent.conftest import FIXTURES
+from tests.agent.conftest import vdj_entry as entry
 
 GHOST_PATH = r"C:\Users\dj\Music\WCS\Ella Henderson - Ghost (WCS Edit).mp3"
 
@@ -19,11 +20,6 @@ def utc(*args):
 
 def write(path, text, encoding="utf-8"):
     path.write_bytes(text.encode(encoding))
-
-
-def entry(stamp, artist, title, path, **tags):
-    extra = "".join(f"<{name}>{value}</{name}>" for name, value in tags.items())
-    return f"#EXTVDJ:<lastplaytime>{stamp}</lastplaytime><artist>{artist}</artist><title>{title}</title>{extra}\r\n{path}\r\n"
 
 
 @pytest.fixture
