@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the demo keeps its database and logs (the same folder settings.py uses).
+VAR := $(or $(PIKA_VAR_DIR),var)
 # A unique prefix per test run, so runs sharing one Redis never hear each other.
 TEST_RUN := $(shell date +%s%N)
 
@@ -20,19 +22,20 @@ install-test: $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 
 run: install
+	@mkdir -p $(VAR)
 	$(PY) manage.py migrate --no-input -v0
-	@$(PY) manage.py pika_demo > var/demo.txt
-	@$(PY) manage.py pika_demo --json > var/demo.json
+	@$(PY) manage.py pika_demo > $(VAR)/demo.txt
+	@$(PY) manage.py pika_demo --json > $(VAR)/demo.json
 	@echo; echo "  Pika! is starting on http://$(HOST):$(PORT)"; echo
-	@sed 's#^\(  .*: \)/#\1http://$(HOST):$(PORT)/#; s#^Demo event: /#Demo event: http://$(HOST):$(PORT)/#' var/demo.txt | grep -v "API token"
+	@sed 's#^\(  .*: \)/#\1http://$(HOST):$(PORT)/#; s#^Demo event: /#Demo event: http://$(HOST):$(PORT)/#' $(VAR)/demo.txt | grep -v "API token"
 	@echo "  DJ dashboard: http://$(HOST):$(PORT)/dj/   (a simulated DJ plays a new track every 30 s on the Main Floor)"
 	@echo "  Stop with Ctrl-C."; echo
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py qcluster > var/worker.log 2>&1 & \
+	  $(PY) manage.py qcluster > $(VAR)/worker.log 2>&1 & \
 	  $(PY) manage.py simulate_dj --server http://$(HOST):$(PORT) --every 30 \
-	    --token $$($(PY) -c "import json;print(json.load(open('var/demo.json'))['dj_token'])") \
-	    --stage $$($(PY) -c "import json;print(json.load(open('var/demo.json'))['stages'][0])") \
-	    > var/simulated-dj.log 2>&1 & \
+	    --token $$($(PY) -c "import json;print(json.load(open('$(VAR)/demo.json'))['dj_token'])") \
+	    --stage $$($(PY) -c "import json;print(json.load(open('$(VAR)/demo.json'))['stages'][0])") \
+	    > $(VAR)/simulated-dj.log 2>&1 & \
 	  PIKA_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/uvicorn pika.asgi:application --host $(HOST) --port $(PORT) --no-access-log
 
 test: install-test
