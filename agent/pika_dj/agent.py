@@ -111,7 +111,7 @@ class Agent:
                 return
             except Rejected as error:
                 self.queue.mark_rejected(item.seq)
-                self.say(f"skipped {track_line(item.payload)}: the server refused it ({error.message})")
+                self.say(f"skipped {track_line(item.payload)}: the server refused it ({error.reason})")
                 continue
             self.queue.mark_sent(item.seq)
             self.say(track_line(item.payload))

@@ -147,18 +147,18 @@ def _start_session(client: PikaClient, args) -> dict:
         ) from None
     except Unauthorized as error:
         raise Fatal(
-            f"Pika! refused the token: {error.message}. Check --token / PIKA_TOKEN, "
+            f"Pika! refused the token ({error.reason}). Check --token / PIKA_TOKEN, "
             "or create a new token in your DJ dashboard."
         ) from None
     except NotFound as error:
         if args.stage:
             raise Fatal(
-                f"unknown stage code {args.stage!r}: {error.message}. "
+                f"unknown stage code {args.stage!r} ({error.reason}). "
                 "Check the code on the stage's QR poster or ask the organizer."
             ) from None
-        raise Fatal(f"{client.server} has no Pika! token API ({error.message}): is it the right address?") from None
+        raise Fatal(f"{client.server} has no Pika! token API ({error.reason}): is it the right address?") from None
     except ApiError as error:
-        raise Fatal(f"Pika! refused to start the set: {error.message}") from None
+        raise Fatal(f"Pika! refused to start the set ({error.reason}).") from None
 
 
 def _show_session(session: dict, args, resumed: bool) -> None:
@@ -203,7 +203,7 @@ def _deliver_leftovers(client: PikaClient, queue: PlayQueue, previous: dict) -> 
             f"{len(left)} tracks of your previous set stay queued."
         ) from None
     except (SessionGone, Unauthorized) as error:
-        say(f"{len(left)} queued tracks of your previous set could not be delivered: {error.message}")
+        say(f"{len(left)} queued tracks of your previous set could not be delivered ({error.reason})")
         return
     say(f"delivered {len(left)} queued tracks of your previous set")
 
@@ -251,14 +251,14 @@ def _follow(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict, a
         lost = queue.pending_count()
         queue.clear_session()
         raise Fatal(
-            f"your set {session['code']} was ended on the server ({error.message}): "
+            f"your set {session['code']} was ended on the server ({error.reason}): "
             "ended from the dashboard, or you went live elsewhere. Stopped following"
             + (f"; {lost} queued tracks could not be delivered" if lost else "")
             + ". Run `pika-dj live` again to start a new set."
         ) from None
     except Unauthorized as error:
         raise Fatal(
-            f"Pika! refused the token: {error.message}. Your set stays live and "
+            f"Pika! refused the token ({error.reason}). Your set stays live and "
             f"{queue.pending_count()} tracks stay queued; run `pika-dj live` with a valid token."
         ) from None
     except (KeyboardInterrupt, Terminated) as stop:
@@ -302,7 +302,7 @@ def _end_set(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict) 
     except SessionGone:
         say("The set had already ended on the server.")
     except ApiError as error:
-        say(f"could not end the set: {error.message}")
+        say(f"could not end the set ({error.reason})")
         return 1
     else:
         say("Set ended. Thanks for the music!")
@@ -329,7 +329,7 @@ def run_simulate(args) -> int:
             except (KeyboardInterrupt, Terminated):
                 say("")
             except SessionGone as error:
-                raise Fatal(f"the set was ended on the server ({error.message})") from None
+                raise Fatal(f"the set was ended on the server ({error.reason})") from None
             return _end_set(agent, client, queue, session)
         finally:
             queue.close()

@@ -22,6 +22,11 @@ class ApiError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def reason(self) -> str:
+        """The server's message, ready to sit inside a sentence of ours."""
+        return self.message.strip().rstrip(".") or self.code
+
 
 class Unauthorized(ApiError):
     """401/403: the token is wrong, revoked, or may not do this."""

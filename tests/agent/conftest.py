@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.agent.fake_pika import TOKEN, FakePika
+AGENT_DIR = Path(__file__).resolve().parents[2] / "agent"
+# The agent is its own package (agent/); these tests run it with or without `pip install -e agent`.
+if str(AGENT_DIR) not in sys.path:
+    sys.path.insert(0, str(AGENT_DIR))
+
+from tests.agent.fake_pika import TOKEN, FakePika  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -24,6 +29,7 @@ def agent_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIKA_")}
     env["PIKA_DJ_CONFIG"] = str(tmp_path / "config.json")
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(AGENT_DIR), env.get("PYTHONPATH")]))
     return env
 
 
