@@ -44,7 +44,10 @@
   }
   function poll() {
     if (open || document.hidden) return;
-    htmx.ajax("GET", live.getAttribute("data-poll-url"), { target: "#live-panel", swap: "outerHTML" });
+    // While offline the request fails; the next poll or the socket catches up, so the
+    // rejection is expected (unhandled it would be an uncaught error on every poll).
+    htmx.ajax("GET", live.getAttribute("data-poll-url"), { target: "#live-panel", swap: "outerHTML" })
+      .catch(function () {});
   }
   function startPolling() {
     if (pollTimer || open) return;

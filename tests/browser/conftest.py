@@ -1,0 +1,197 @@
+"""Real-browser journeys: Debian's Chromium driven by Playwright on a 390×844 phone.
+
+Each test gets its own browser (function scope): Playwright's sync API keeps an asyncio
+loop running in this thread while it is open, which would break the async and ORM tests
+that run after the browser tests if the browser outlived them.
+
+A page that logs a JavaScript error or a CSP violation fails its test. When a test fails,
+every page it opened leaves a screenshot and its console log in `test-artifacts/`.
+"""
+
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+# What a browser logs while the server is really gone (the Reconnect journey): tolerated
+# only inside `phone.server_down()`. A script error or a CSP violation never is. htmx
+# logs a failed socket as the bare error Event and a failed poll by its event names.
+NETWORK_ERRORS = re.compile(
+    r"^WebSocket connection to .* failed|^Failed to load resource: net::ERR_CONNECTION_REFUSED$"
+    r"|^\[object Event\]$|^htmx:(sendError|afterRequest), \[object HTML\w+Element\]$"
+)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    from django.db import connections
+
+    # The ORM calls in a journey run while Playwright's loop is open in this thread;
+    # they are plain blocking calls, not coroutines, so Django's check does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # With a loop running, Django keeps those calls' connections apart from the
+        # thread's own; close them here or they hold the test database open.
+        connections.close_all()
+
+
+class Phone:
+    """Opens phone-sized pages (each its own browser context: its own cookies) and
+    remembers what their consoles said."""
+
+    def __init__(self, browser, name):
+        self.browser = browser
+        self.name = name
+        self.pages = []
+        self.problems = []
+        self.tolerating = False
+
+    def open(self, url, label=None):
+        context = self.browser.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+            locale="en-US", timezone_id="Europe/Paris",
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.pika_label = label or f"page{len(self.pages) + 1}"
+        page.pika_log = []
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self._record(page, "pageerror", str(error)))
+        self.pages.append(page)
+        if url:
+            page.goto(url)
+        return page
+
+    def _console(self, page, message):
+        page.pika_log.append(f"[{message.type}] {message.text}")
+        if message.type == "error":
+            self._record(page, "console.error", message.text)
+
+    def _record(self, page, kind, text):
+        if kind == "pageerror":
+            page.pika_log.append(f"[pageerror] {text}")
+        if self.tolerating and kind == "console.error" and NETWORK_ERRORS.search(text):
+            return
+        self.problems.append(f"{page.pika_label}: {kind}: {text}")
+
+    def server_down(self):
+        """While the server is away, the browser's failed connects are expected noise."""
+        phone = self
+
+        class Window:
+            def __enter__(self):
+                phone.tolerating = True
+
+            def __exit__(self, *exc):
+                # Let the browser report what it logged during the outage before closing the window.
+                for page in phone.pages:
+                    page.evaluate("1")
+                phone.tolerating = False
+
+        return Window()
+
+    def save_artifacts(self):
+        ARTIFACTS.mkdir(exist_ok=True)
+        for page in self.pages:
+            stem = ARTIFACTS / f"{self.name}-{page.pika_label}"
+            try:
+                page.screenshot(path=f"{stem}.png", full_page=True)
+            except Exception as error:  # a crashed page still leaves its log behind
+                page.pika_log.append(f"[screenshot failed] {error}")
+            Path(f"{stem}.console.txt").write_text("\n".join(page.pika_log) + "\n")
+
+
+@pytest.fixture
+def phone(browser, request):
+    phone = Phone(browser, re.sub(r"[^\w.-]+", "_", request.node.name))
+    yield phone
+    call = getattr(request.node, "report_call", None)
+    failed = call is None or call.failed
+    if failed or phone.problems:
+        phone.save_artifacts()
+    for page in phone.pages:
+        page.context.close()
+    if not failed and phone.problems:
+        pytest.fail("The page logged errors:\n" + "\n".join(phone.problems), pytrace=False)
+
+
+@pytest.fixture
+def server(server_process):
+    return server_process()
+
+
+class DjApi:
+    """The DJ token API over real HTTP, as the pika-dj agent calls it."""
+
+    def __init__(self, base_url, token):
+        self.client = httpx.Client(base_url=base_url + "/api/v1", timeout=10,
+                                   headers={"Authorization": f"Bearer {token}"})
+
+    def post(self, path, body=None, expect=(200, 201)):
+        response = self.client.post(path, json=body or {})
+        assert response.status_code in expect, response.text
+        return response.json()
+
+    def go_live(self, **body):
+        return self.post("/sessions", body)
+
+    def track(self, session_id, artist, title):
+        return self.post(f"/sessions/{session_id}/tracks", {"artist": artist, "title": title})
+
+
+@pytest.fixture
+def dj_api(server, dj_token):
+    api = DjApi(server.url, dj_token)
+    yield api
+    api.client.close()
+
+
+def wait_until(predicate, timeout=10.0, message="condition"):
+    """For state outside the page (the database); inside the page use Playwright's expect."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {message}")
+
+
+@pytest.fixture
+def stage(transactional_db):
+    """The Main Floor of a published weekend, as an organizer set it up."""
+    from datetime import date
+
+    from accounts.models import User
+    from events.models import Event
+    from stages.models import Stage
+
+    organizer = User.objects.create_user(email="org@example.com", password="organize-it-all", display_name="Org")
+    event = Event.objects.create(
+        organizer=organizer, name="Swing Into Spring", slug="swing-into-spring",
+        starts_on=date(2026, 3, 13), ends_on=date(2026, 3, 15), timezone="Europe/Paris",
+        status=Event.Status.PUBLISHED,
+    )
+    Stage.objects.create(event=event, name="Blues Room", position=1)
+    return Stage.objects.create(event=event, name="Main Floor", position=0)
