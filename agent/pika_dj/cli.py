@@ -233,10 +233,11 @@ def run_live(args) -> int:
             }
             queue.start_session(session)
         _show_session(session, args, resumed)
-        queued = queue.pending_count()
-        say(f"Following {source.describe()}" + (f" ({queued} tracks still queued)" if queued else ""))
-        say("Ctrl-C to stop.")
         agent = Agent(client, source, queue, session["id"], say, poll=args.poll)
+        agent.collect()  # the history as it is now is the baseline, before "Following" is shown
+        queued = queue.pending_count()
+        say(f"Following {source.describe()}" + (f" ({queued} tracks queued)" if queued else ""))
+        say("Ctrl-C to stop.")
         return _follow(agent, client, queue, session, args)
     finally:
         queue.close()
