@@ -130,3 +130,4 @@ def on_unexpected(request, exc):
 
 
 api.add_router("/", "stages.api.router")
+api.add_router("/", "announcements.api.router")

@@ -211,6 +211,19 @@ CONTENT_SECURITY_POLICY = {
 PIKA_API_RATE = env("PIKA_API_RATE", default="120/m")
 RATELIMIT_VIEW = "pika.views.rate_limited"
 
+# Web Push (announcements/). VAPID key: the base64url private key from
+# `manage.py vapid_keys`; without one, a key is made on first use and kept in PIKA_VAR_DIR
+# (set it in production: every server process must sign with the same key).
+PIKA_VAPID_PRIVATE_KEY = env("PIKA_VAPID_PRIVATE_KEY", default="")
+PIKA_VAPID_SUBJECT = env("PIKA_VAPID_SUBJECT", default="mailto:hello@pika.local")
+# Hosts allowed as push endpoints besides the known push services (the SSRF guard).
+PIKA_PUSH_ENDPOINT_HOSTS = env.list("PIKA_PUSH_ENDPOINT_HOSTS", default=[])
+# Subscribing, per anonymous client id and per IP address (a venue shares one IP).
+PIKA_PUSH_SUBSCRIBE_RATE = env("PIKA_PUSH_SUBSCRIBE_RATE", default="10/m")
+PIKA_PUSH_SUBSCRIBE_IP_RATE = env("PIKA_PUSH_SUBSCRIBE_IP_RATE", default="120/m")
+# How long an announcement stays a banner on stage and session pages.
+PIKA_ANNOUNCEMENT_BANNER_HOURS = env.float("PIKA_ANNOUNCEMENT_BANNER_HOURS", default=3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
