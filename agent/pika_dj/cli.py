@@ -83,14 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"follow {name}: PATH is {target} (leave it out to use the usual place)",
         )
     live.add_argument("--state-dir", type=Path, help="where queued tracks are kept (default: per-user state folder)")
-    live.add_argument("--poll", type=float, default=2.0, metavar="SECONDS", help="how often to read the history (default 2)")
+    live.add_argument(
+        "--poll", type=float, default=2.0, metavar="SECONDS", help="how often to read the history (default 2)"
+    )
     live.add_argument("--end-on-exit", action="store_true", help="end the set on Ctrl-C without asking")
     live.add_argument("--new-set", action="store_true", help="start a new set even if an unfinished one can be resumed")
     live.set_defaults(command=run_live)
 
     simulate = commands.add_parser("simulate", help="play a built-in set, to try Pika! without DJ software")
     _connection_flags(simulate)
-    simulate.add_argument("--every", type=float, default=30.0, metavar="SECONDS", help="seconds between tracks (default 30)")
+    simulate.add_argument(
+        "--every", type=float, default=30.0, metavar="SECONDS", help="seconds between tracks (default 30)"
+    )
     simulate.add_argument("--count", type=int, default=len(SET_LIST), help=f"how many tracks (default {len(SET_LIST)})")
     simulate.set_defaults(command=run_simulate)
 
@@ -120,20 +124,19 @@ def _client(args) -> PikaClient:
 
 
 def _source(args) -> Source:
-    for flag, (name, target, source_class, is_folder) in PROGRAMS.items():
-        value = getattr(args, flag)
-        if value is None:
-            continue
-        if value == "":
-            found = config.find_default(flag)
-            if found is None:
-                raise Fatal(f"{name} history not found in its usual places: pass --{flag} PATH ({target})")
-            value = str(found)
-        path = Path(value).expanduser()
-        if not path.exists() or (is_folder and not path.is_dir()):
-            raise Fatal(f"{name}: {path} does not exist; --{flag} takes {target}")
-        return source_class(path)
-    raise Fatal("choose the DJ software to follow")  # argparse already requires one
+    # argparse lets exactly one program flag through.
+    flag = next(flag for flag in PROGRAMS if getattr(args, flag) is not None)
+    name, target, source_class, is_folder = PROGRAMS[flag]
+    value = getattr(args, flag)
+    if value == "":
+        found = config.find_default(flag)
+        if found is None:
+            raise Fatal(f"{name} history not found in its usual places: pass --{flag} PATH ({target})")
+        value = str(found)
+    path = Path(value).expanduser()
+    if not path.exists() or (is_folder and not path.is_dir()):
+        raise Fatal(f"{name}: {path} does not exist; --{flag} takes {target}")
+    return source_class(path)
 
 
 def _start_session(client: PikaClient, args) -> dict:

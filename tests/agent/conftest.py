@@ -107,7 +107,8 @@ def paris_time(monkeypatch):
 def vdj_entry(stamp, artist, title, path, **tags):
     """Two lines of a VirtualDJ history playlist, as VirtualDJ appends them."""
     extra = "".join(f"<{name}>{value}</{name}>" for name, value in tags.items())
-    return f"#EXTVDJ:<lastplaytime>{stamp}</lastplaytime><artist>{artist}</artist><title>{title}</title>{extra}\r\n{path}\r\n"
+    tags = f"<lastplaytime>{stamp}</lastplaytime><artist>{artist}</artist><title>{title}</title>{extra}"
+    return f"#EXTVDJ:{tags}\r\n{path}\r\n"
 
 
 def append(path, text):

@@ -60,7 +60,8 @@ def test_new_plays_are_posted_in_order_with_their_details(setup, tmp_path):
     setup.agent.step()
     audio = tmp_path / "Ella Henderson - Ghost.mp3"
     audio.write_bytes(bytes(100_000))
-    append(setup.playlist, vdj_entry(NOW - 10, "Ella Henderson", "Ghost", str(audio), remix="WCS Edit", songlength="213.412"))
+    ghost = vdj_entry(NOW - 10, "Ella Henderson", "Ghost", str(audio), remix="WCS Edit", songlength="213.412")
+    append(setup.playlist, ghost)
     append(setup.playlist, vdj_entry(NOW - 5, "Sam Smith", "Stay With Me", r"C:\not\here.mp3", bpm="84", key="C"))
     setup.agent.step()
 
