@@ -164,9 +164,23 @@ def _start_session(client: PikaClient, args) -> dict:
         raise Fatal(f"Pika! refused to start the set ({error.reason}).") from None
 
 
+def _session_record(data: dict, **extra) -> dict:
+    stage = data.get("stage") or {}
+    return {
+        **extra,
+        "id": data["id"],
+        "code": data["code"],
+        "url": data["url"],
+        "stage_name": stage.get("name"),
+        "stage_url": stage.get("url"),
+    }
+
+
 def _show_session(session: dict, args, resumed: bool) -> None:
     where = f" on stage {session['stage_name']}" if session.get("stage_name") else ""
     say(f"{'Resumed' if resumed else 'Live'}{where}: {session['url']}")
+    if session.get("stage_url"):
+        say(f"The room's page (its QR poster): {session['stage_url']}")
     if not args.no_qr:
         print_qr(session["url"])
 
@@ -226,14 +240,7 @@ def run_live(args) -> int:
         if not resumed:
             if session:
                 _deliver_leftovers(client, queue, session)
-            data = _start_session(client, args)
-            session = {
-                **wanted,
-                "id": data["id"],
-                "code": data["code"],
-                "url": data["url"],
-                "stage_name": (data.get("stage") or {}).get("name"),
-            }
+            session = _session_record(_start_session(client, args), **wanted)
             queue.start_session(session)
         _show_session(session, args, resumed)
         agent = Agent(client, source, queue, session["id"], say, poll=args.poll)
@@ -319,9 +326,7 @@ def run_simulate(args) -> int:
     with tempfile.TemporaryDirectory(prefix="pika-dj-simulate-") as state_dir:
         queue = PlayQueue(state_dir)
         try:
-            data = _start_session(client, args)
-            session = {"id": data["id"], "code": data["code"], "url": data["url"],
-                       "stage_name": (data.get("stage") or {}).get("name")}
+            session = _session_record(_start_session(client, args))
             queue.start_session(session)
             _show_session(session, args, resumed=False)
             source = SimulatedSource(args.every, args.count, run_id=session["code"])

@@ -81,7 +81,7 @@ class FakePika:
                 "id": session_id,
                 "code": f"set{session_id}",
                 "url": f"{self.url}/live/set{session_id}",
-                "stage": {"code": stage, "name": STAGES[stage]} if stage else None,
+                "stage": {"code": stage, "name": STAGES[stage], "url": f"{self.url}/s/{stage}"} if stage else None,
                 "ended_at": None,
             }
             self.sessions[session_id] = session

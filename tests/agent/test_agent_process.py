@@ -49,7 +49,10 @@ def test_goes_live_posts_new_plays_and_keeps_the_set_on_stop(live, fake_pika, pl
 
     assert agent.stop(signal.SIGINT) == 0
     output = agent.output()
-    assert output.startswith(f"Live on stage Main Floor: {fake_pika.url}/live/set1\n")
+    assert output.startswith(
+        f"Live on stage Main Floor: {fake_pika.url}/live/set1\n"
+        f"The room's page (its QR poster): {fake_pika.url}/s/main\n"
+    )
     assert "▀" in output or "▄" in output  # the QR code
     assert "1 earlier plays in the history are not part of this set\n" in output
     assert "  Ella Henderson — Ghost\n" in output and "  Sam Smith — Stay With Me\n" in output
@@ -158,7 +161,7 @@ def test_another_stage_starts_a_new_set_after_delivering_the_old_queue(live, fak
     assert "delivered 1 queued tracks of your previous set\n" in moved.output()
     assert posted(fake_pika, 1) == [("Ella Henderson", "Ghost")]
     assert fake_pika.sessions[1]["ended_at"] == "now"  # the server ends it when the new set starts
-    assert fake_pika.sessions[2]["stage"] == {"code": "main", "name": "Main Floor"}
+    assert fake_pika.sessions[2]["stage"]["name"] == "Main Floor"
 
 
 def test_simulate_plays_the_built_in_set_and_ends_it(run_agent, fake_pika):

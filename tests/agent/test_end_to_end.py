@@ -53,7 +53,8 @@ def test_live_set_reaches_the_stage_and_survives_a_server_restart(server_process
         "--virtualdj", str(history), "--state-dir", str(tmp_path / "state"), "--poll", "0.1", "--no-qr",
     )
     agent.wait_for_output("Ctrl-C to stop.", timeout=30)
-    assert agent.output().startswith(f"Live on stage Main Floor: {server.url}/")
+    assert agent.output().startswith(f"Live on stage Main Floor: {server.url}/live/")
+    assert f"The room's page (its QR poster): {server.url}/s/{stage}\n" in agent.output()
 
     append(playlist, vdj_entry(NOW - 300, "Ella Henderson", "Ghost", r"C:\m\ghost.mp3", remix="WCS Edit"))
     append(playlist, vdj_entry(NOW - 200, "Sam Smith", "Stay With Me", r"C:\m\stay.mp3"))
