@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from announcements.models import Announcement, PushDevice, PushMessage
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "message", "priority", "event", "session", "author"]
+    list_filter = ["priority"]
+    search_fields = ["message", "event__name", "session__dj_name"]
+    raw_id_fields = ["event", "session", "author", "push"]
+
+
+@admin.register(PushMessage)
+class PushMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "title", "body", "recipients", "delivered", "failed", "removed"]
+    raw_id_fields = ["event", "stage", "session"]
+
+
+@admin.register(PushDevice)
+class PushDeviceAdmin(admin.ModelAdmin):
+    """Abuse handling: a device can be removed; its endpoint is not shown in full."""
+
+    list_display = ["pk", "created_at", "last_delivered_at", "user"]
+    raw_id_fields = ["user"]
+    exclude = ["p256dh", "auth"]

@@ -1,0 +1,131 @@
+"""The push subscription API the pages' script (and any other client) calls.
+
+`POST /api/v1/push/subscriptions` `{"subscription": <PushSubscription JSON>, "stage"?: code,
+"session"?: code}` → 201; `DELETE` with the same body removes it; `GET
+/api/v1/push/vapid-public-key`. Anonymous, so rate limited per client id and per IP.
+"""
+
+from typing import Annotated, Any, Optional
+
+from django.conf import settings
+from django.db.models import Q
+from ninja import Field, Router, Schema, Status
+from ninja.throttling import SimpleRateThrottle
+
+from announcements import push
+from announcements.models import PushDevice
+from pika.api import ApiError
+from stages.models import LiveSession, Stage
+
+router = Router(tags=["push"])
+
+Code = Annotated[str, Field(max_length=16)]
+
+
+class SubscribeThrottle(SimpleRateThrottle):
+    """Per anonymous client id, or per IP address; the rates are read per request."""
+
+    def __init__(self, by):
+        self.by = by
+        super().__init__(self._setting())
+
+    def _setting(self):
+        return settings.PIKA_PUSH_SUBSCRIBE_RATE if self.by == "client" else settings.PIKA_PUSH_SUBSCRIBE_IP_RATE
+
+    def allow_request(self, request):
+        self.rate = self._setting()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request):
+        ident = getattr(request, "client_id", None) if self.by == "client" else self.get_ident(request)
+        return f"throttle:push-{self.by}:{ident}" if ident else None
+
+
+def throttles():
+    return [SubscribeThrottle("client"), SubscribeThrottle("ip")]
+
+
+class SubscriptionIn(Schema):
+    subscription: dict[str, Any]
+    stage: Optional[Code] = None
+    session: Optional[Code] = None
+
+
+class UnsubscribeIn(Schema):
+    subscription: Optional[dict[str, Any]] = None
+    endpoint: Optional[Annotated[str, Field(max_length=push.ENDPOINT_LIMIT)]] = None
+    stage: Optional[Code] = None
+    session: Optional[Code] = None
+
+
+def _scope(request, stage_code, session_code):
+    """(stage, session) named by the codes; 404 for what does not exist or is not visible."""
+    stage = session = None
+    if stage_code:
+        stage = Stage.objects.select_related("event").filter(code=stage_code.strip()).first()
+        if stage is None or not stage.event.is_visible_to(request.user):
+            raise ApiError(404, "stage_not_found", "No stage has that code.", "stage")
+    if session_code:
+        session = LiveSession.objects.filter(code=session_code.strip()).first()
+        if session is None:
+            raise ApiError(404, "session_not_found", "No set has that code.", "session")
+    return stage, session
+
+
+def _invalid(error):
+    return ApiError(400, error.code, error.message, error.field)
+
+
+@router.get("/push/vapid-public-key", response={200: dict})
+def vapid_public_key(request):
+    return {"public_key": push.public_key()}
+
+
+@router.post("/push/subscriptions", response={201: dict}, throttle=throttles())
+def subscribe(request, payload: SubscriptionIn):
+    try:
+        endpoint, p256dh, auth = push.parse_subscription(payload.subscription)
+    except push.InvalidSubscription as error:
+        raise _invalid(error) from None
+    stage, session = _scope(request, payload.stage, payload.session)
+    if stage is None and session is None:
+        raise ApiError(400, "missing_scope", "Say what to follow: a stage or a session code.", "stage")
+    if session is not None and not session.is_live:
+        raise ApiError(409, "session_ended", "This set has ended; there is nothing more to follow.", "session")
+    scopes = []
+    for name, target in (("stage", stage), ("session", session)):
+        if target is not None:
+            PushDevice.objects.subscribe(
+                endpoint=endpoint, p256dh=p256dh, auth=auth, client_id=request.client_id,
+                user=request.user, **{name: target},
+            )
+            scopes.append({name: target.code})
+    return Status(201, {"endpoint": endpoint, "scopes": scopes})
+
+
+@router.delete("/push/subscriptions", response={200: dict}, throttle=throttles())
+def unsubscribe(request, payload: UnsubscribeIn):
+    """Stop following one scope (stage or session), or everything when none is named."""
+    endpoint = payload.endpoint
+    if endpoint is None and isinstance(payload.subscription, dict):
+        endpoint = payload.subscription.get("endpoint")
+    if not isinstance(endpoint, str) or not endpoint.strip():
+        raise ApiError(400, "missing_field", "subscription.endpoint (or endpoint) is required.", "endpoint")
+    device = PushDevice.objects.filter(endpoint=endpoint.strip()).first()
+    stage, session = _scope(request, payload.stage, payload.session)
+    if device is None:
+        return {"removed": 0, "remaining": 0}
+    subscriptions = device.subscriptions.all()
+    if stage is not None or session is not None:
+        named = Q()
+        if stage is not None:
+            named |= Q(stage=stage)
+        if session is not None:
+            named |= Q(session=session)
+        subscriptions = subscriptions.filter(named)
+    removed, _ = subscriptions.delete()
+    remaining = device.subscriptions.count()
+    if remaining == 0:
+        device.delete()
+    return {"removed": removed, "remaining": remaining}

@@ -1,0 +1,66 @@
+"""What open pages see of announcements: banners, rendered once and sent to the groups.
+
+A new announcement travels as `<div id="announcement-items" hx-swap-oob="afterbegin">`: htmx's
+WebSocket extension puts the banner at the top of the page's `#announcements` section.
+Every page that joins an event or session group has that section (stage, event and
+session pages, the DJ dashboard), so no page is ever sent a target it lacks. A page that
+connects or reconnects gets the whole section with its current state.
+"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from announcements.models import Announcement
+from stages import live
+
+TEMPLATE = "announcements/banners.html"
+# The event page keeps the history; stage and session pages show what is recent.
+EVENT_LIST_LIMIT = 50
+BANNER_LIMIT = 3
+
+
+def event_page_group(event_id):
+    """Counts open event pages (for the reach preview); nobody listens on it."""
+    return f"eventpage.{event_id}"
+
+
+def _tz(event):
+    return event.tzinfo if event is not None else timezone.get_current_timezone()
+
+
+def banners_context(*, event=None, session=None, as_list=False):
+    queryset = Announcement.objects.select_related("event", "session")
+    if event is not None:
+        queryset = queryset.for_event(event)
+        limit = EVENT_LIST_LIMIT if as_list else BANNER_LIMIT
+    else:
+        queryset = queryset.for_session(session)
+        limit = BANNER_LIMIT
+    if not as_list:
+        queryset = queryset.recent()
+    return {
+        "announcements": list(queryset[:limit]),
+        "as_list": as_list,
+        "tz": _tz(event if event is not None else (session.stage.event if session and session.stage else None)),
+    }
+
+
+def render_banners(*, event=None, session=None, as_list=False):
+    """The whole `#announcements` section: a page's first render and its connect state."""
+    return render_to_string(TEMPLATE + "#banners", banners_context(event=event, session=session, as_list=as_list))
+
+
+def render_arrival(announcement):
+    """One new banner, to be put at the top of every open page's section."""
+    event = announcement.event if announcement.event_id else None
+    return render_to_string(TEMPLATE + "#arrival", {"announcement": announcement, "tz": _tz(event)})
+
+
+def broadcast(announcement_id):
+    """Show a just-sent announcement on every open page of its event or session."""
+    announcement = Announcement.objects.select_related("event", "session").get(pk=announcement_id)
+    if announcement.event_id:
+        group = live.event_group(announcement.event_id)
+    else:
+        group = live.session_group(announcement.session_id)
+    live.send(group, render_arrival(announcement))
