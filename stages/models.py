@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from announcements.hooks import music_started
 from pika.codes import unique_code
 from stages import live
 
@@ -73,6 +74,8 @@ class LiveSessionQuerySet(models.QuerySet):
                 dj=dj, dj_name=(dj_name or dj.public_name)[:80], stage=stage
             )
             transaction.on_commit(lambda: live.broadcast_session(session.pk), robust=True)
+            if stage is not None:
+                transaction.on_commit(lambda: music_started(session.pk), robust=True)
         return session, ended
 
 
