@@ -10,7 +10,7 @@ from pika_dj.client import Offline, PikaClient, RateLimited, Rejected
 from pika_dj.hashing import file_hash
 from pika_dj.queue import PlayQueue
 from pika_dj.sources import Source, SourceError
-from pika_dj.tracks import Play
+from pika_dj.tracks import Play, count
 
 # Offline retries back off up to this; a venue's wifi is usually back within seconds.
 MAX_RETRY_DELAY = 5.0
@@ -92,7 +92,7 @@ class Agent:
         earlier = [play.source_id for play in plays if play is not now_playing]
         self.queue.set_baseline(self.source.key, earlier)
         if earlier:
-            self.say(f"{len(earlier)} earlier plays in the history are not part of this set")
+            self.say(f"skipping what was played before this set ({count(len(earlier), 'play')} in the history)")
 
     def flush(self) -> None:
         """Send queued plays in order; stop at the first one that cannot be sent now.
@@ -135,6 +135,5 @@ class Agent:
         self.retry_at = self.clock() + delay
         queued = self.queue.pending_count()
         if queued != self.offline_shown:
-            plural = "track" if queued == 1 else "tracks"
-            self.say(f"offline — {queued} {plural} queued ({reason}); retrying by itself")
+            self.say(f"offline — {count(queued, 'track')} queued ({reason}); retrying by itself")
             self.offline_shown = queued

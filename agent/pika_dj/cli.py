@@ -28,6 +28,7 @@ from pika_dj.sources.serato import SeratoSource
 from pika_dj.sources.simulated import SET_LIST, SimulatedSource
 from pika_dj.sources.traktor import TraktorSource
 from pika_dj.sources.virtualdj import VirtualDJSource
+from pika_dj.tracks import count
 
 PROGRAMS = {
     # flag: (program name, what to point it at, source class, path must be a folder)
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     except Fatal as error:
         print(f"pika-dj: {error}", file=sys.stderr, flush=True)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C before following started: nothing to clean up
+        return 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,7 +209,7 @@ def _deliver_leftovers(client: PikaClient, queue: PlayQueue, previous: dict) -> 
     if not left:
         return
     if previous["server"] != client.server:
-        say(f"{len(left)} queued tracks of your set on {previous['server']} are dropped (another server now)")
+        say(f"{count(len(left), 'queued track')} of your set on {previous['server']} dropped (another server now)")
         return
     try:
         for item in left:
@@ -217,12 +220,12 @@ def _deliver_leftovers(client: PikaClient, queue: PlayQueue, previous: dict) -> 
     except Offline as error:
         raise Fatal(
             f"cannot reach the Pika! server at {client.server} ({error}); "
-            f"{len(left)} tracks of your previous set stay queued."
+            f"{count(len(left), 'track')} of your previous set stay queued."
         ) from None
     except (SessionGone, Unauthorized) as error:
-        say(f"{len(left)} queued tracks of your previous set could not be delivered ({error.reason})")
+        say(f"{count(len(left), 'queued track')} of your previous set could not be delivered ({error.reason})")
         return
-    say(f"delivered {len(left)} queued tracks of your previous set")
+    say(f"delivered {count(len(left), 'queued track')} of your previous set")
 
 
 def run_live(args) -> int:
@@ -246,7 +249,7 @@ def run_live(args) -> int:
         agent = Agent(client, source, queue, session["id"], say, poll=args.poll)
         agent.collect()  # the history as it is now is the baseline, before "Following" is shown
         queued = queue.pending_count()
-        say(f"Following {source.describe()}" + (f" ({queued} tracks queued)" if queued else ""))
+        say(f"Following {source.describe()}" + (f" ({count(queued, 'track')} queued)" if queued else ""))
         say("Ctrl-C to stop.")
         return _follow(agent, client, queue, session, args)
     finally:
@@ -264,13 +267,13 @@ def _follow(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict, a
         raise Fatal(
             f"your set {session['code']} was ended on the server ({error.reason}): "
             "ended from the dashboard, or you went live elsewhere. Stopped following"
-            + (f"; {lost} queued tracks could not be delivered" if lost else "")
+            + (f"; {count(lost, 'queued track')} could not be delivered" if lost else "")
             + ". Run `pika-dj live` again to start a new set."
         ) from None
     except Unauthorized as error:
         raise Fatal(
             f"Pika! refused the token ({error.reason}). Your set stays live and "
-            f"{queue.pending_count()} tracks stay queued; run `pika-dj live` with a valid token."
+            f"{count(queue.pending_count(), 'track')} stay queued; run `pika-dj live` with a valid token."
         ) from None
     except (KeyboardInterrupt, Terminated) as stop:
         interactive = not isinstance(stop, Terminated) and sys.stdin.isatty()
@@ -278,7 +281,7 @@ def _follow(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict, a
             return _end_set(agent, client, queue, session)
         say(
             "\nYour set stays live. Run `pika-dj live` with the same options to carry on"
-            + (f"; {queue.pending_count()} queued tracks are kept." if queue.pending_count() else ".")
+            + (f"; {count(queue.pending_count(), 'queued track')} kept." if queue.pending_count() else ".")
         )
     return 0
 
@@ -302,7 +305,7 @@ def _end_set(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict) 
         left = queue.pending_count()
         if left:
             say(
-                f"{left} tracks could not be delivered, so the set stays live. "
+                f"{count(left, 'track')} could not be delivered, so the set stays live. "
                 "Run `pika-dj live` again to deliver them, then end the set."
             )
             return 1

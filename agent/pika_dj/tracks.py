@@ -49,6 +49,11 @@ class Play:
         return body
 
 
+def count(number: int, noun: str) -> str:
+    """'1 track', '3 tracks': every message about a queue says how many."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def clip(text: str, limit: int = TEXT_LIMIT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -53,7 +53,7 @@ def test_history_before_going_live_is_not_posted_but_the_playing_track_is(setup)
     setup.agent.step()
 
     assert setup.fake.posted(setup.session_id) == [("Now", "Playing")]
-    assert setup.messages[0] == "1 earlier plays in the history are not part of this set"
+    assert setup.messages[0] == "skipping what was played before this set (1 play in the history)"
 
 
 def test_new_plays_are_posted_in_order_with_their_details(setup, tmp_path):

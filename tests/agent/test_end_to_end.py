@@ -59,7 +59,7 @@ def test_live_set_reaches_the_stage_and_survives_a_server_restart(server_process
     append(playlist, vdj_entry(NOW - 300, "Ella Henderson", "Ghost", r"C:\m\ghost.mp3", remix="WCS Edit"))
     append(playlist, vdj_entry(NOW - 200, "Sam Smith", "Stay With Me", r"C:\m\stay.mp3"))
     append(playlist, vdj_entry(NOW - 100, "Bruno Mars", "Treasure", r"C:\m\treasure.mp3"))
-    wait_until(lambda: len(now_playing(server, stage)["recent"]) == 3, timeout=20, message=agent.output)
+    agent.wait_for_output("Bruno Mars — Treasure")  # stored and marked sent: nothing left in the queue
 
     data = now_playing(server, stage)
     assert data["session"]["dj_name"] == "DJ Demo"
