@@ -36,13 +36,13 @@ def agent_env(tmp_path):
 class AgentProcess:
     """`pika-dj ...` as a real process, its output collected for assertions."""
 
-    def __init__(self, args, env, log_path):
+    def __init__(self, args, env, log_path, stdin=subprocess.DEVNULL):
         self.log_path = log_path
         self.log = open(log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pika_dj", *args],
             env=env,
-            stdin=subprocess.DEVNULL,
+            stdin=stdin,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -77,8 +77,8 @@ def wait_until(condition, timeout=15, message=lambda: "condition not met"):
 def run_agent(agent_env, tmp_path):
     started = []
 
-    def start(*args):
-        process = AgentProcess(args, agent_env, tmp_path / f"agent-{len(started)}.log")
+    def start(*args, stdin=subprocess.DEVNULL):
+        process = AgentProcess(args, agent_env, tmp_path / f"agent-{len(started)}.log", stdin)
         started.append(process)
         return process
 

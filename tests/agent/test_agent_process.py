@@ -1,5 +1,7 @@
 """The real pika-dj process against a fake server: going live, stopping, crashing."""
 
+import os
+import pty
 import signal
 import time
 from datetime import datetime, timezone
@@ -25,10 +27,10 @@ def playlist(tmp_path):
 
 @pytest.fixture
 def live(run_agent, fake_pika, playlist, tmp_path):
-    def start(*extra):
+    def start(*extra, **options):
         return run_agent(
             "live", "--server", fake_pika.url, "--token", TOKEN, "--virtualdj", str(playlist.parent),
-            "--state-dir", str(tmp_path / "state"), "--poll", "0.1", *extra,
+            "--state-dir", str(tmp_path / "state"), "--poll", "0.1", *extra, **options,
         )
 
     return start
@@ -71,6 +73,21 @@ def test_end_on_exit_ends_the_set(live, fake_pika, playlist):
     assert agent.output().endswith("Set ended. Thanks for the music!\n")
     assert fake_pika.sessions[1]["ended_at"] == "now"
     assert fake_pika.requests[-1] == ("POST", "/api/v1/sessions/1/end", None)
+
+
+@pytest.mark.parametrize("answer, ended", [("y", "now"), ("", None)])
+def test_ctrl_c_in_a_terminal_asks_whether_to_end_the_set(live, fake_pika, answer, ended):
+    terminal, agent_side = pty.openpty()
+    agent = live("--no-qr", stdin=agent_side)
+    agent.wait_for_output("Ctrl-C to stop.")
+    agent.process.send_signal(signal.SIGINT)
+    agent.wait_for_output("End your set on Pika! now? [y/N] ")
+    os.write(terminal, f"{answer}\n".encode())
+
+    assert agent.process.wait(15) == 0
+    assert fake_pika.sessions[1]["ended_at"] == ended
+    os.close(terminal)
+    os.close(agent_side)
 
 
 def test_crash_while_offline_loses_and_doubles_nothing(live, fake_pika, playlist):
