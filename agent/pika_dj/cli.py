@@ -220,7 +220,7 @@ def _deliver_leftovers(client: PikaClient, queue: PlayQueue, previous: dict) -> 
     except Offline as error:
         raise Fatal(
             f"cannot reach the Pika! server at {client.server} ({error}); "
-            f"{count(len(left), 'track')} of your previous set stay queued."
+            f"your previous set still has {count(len(left), 'queued track')}."
         ) from None
     except (SessionGone, Unauthorized) as error:
         say(f"{count(len(left), 'queued track')} of your previous set could not be delivered ({error.reason})")
@@ -272,8 +272,8 @@ def _follow(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict, a
         ) from None
     except Unauthorized as error:
         raise Fatal(
-            f"Pika! refused the token ({error.reason}). Your set stays live and "
-            f"{count(queue.pending_count(), 'track')} stay queued; run `pika-dj live` with a valid token."
+            f"Pika! refused the token ({error.reason}). Your set stays live with "
+            f"{count(queue.pending_count(), 'track')} still queued; run `pika-dj live` with a valid token."
         ) from None
     except (KeyboardInterrupt, Terminated) as stop:
         interactive = not isinstance(stop, Terminated) and sys.stdin.isatty()
