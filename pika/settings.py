@@ -209,6 +209,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Per DJ token: generous for a DJ (a track every few minutes), a wall for a runaway script.
 PIKA_API_RATE = env("PIKA_API_RATE", default="120/m")
+# Likes, per anonymous client id and per IP address. A whole venue can share one IP
+# behind its wifi NAT, hence the roomy per-IP rate.
+PIKA_LIKE_RATE = env("PIKA_LIKE_RATE", default="30/m")
+PIKA_LIKE_IP_RATE = env("PIKA_LIKE_IP_RATE", default="600/m")
 RATELIMIT_VIEW = "pika.views.rate_limited"
 
 # Web Push (announcements/). VAPID key: the base64url private key from

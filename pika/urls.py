@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("stages.urls")),
     path("", include("events.urls")),
+    path("", include("crate.urls")),
 ]

@@ -1,0 +1,100 @@
+"""The music journal: a dancer's likes grouped by event, then by DJ set, newest first."""
+
+import csv
+import io
+
+from django.utils import timezone
+
+
+def event_of(session):
+    return session.stage.event if session.stage_id else None
+
+
+def tz_of(session):
+    event = event_of(session)
+    return event.tzinfo if event else timezone.get_default_timezone()
+
+
+def group(likes):
+    """[{"event", "sets": [{"session", "tz", "likes"}]}], in the order of `likes` (newest set first).
+
+    Quick Start sets (no event) gather under event None. Expects Like.objects.journal().
+    """
+    events, sets = {}, {}
+    for like in likes:
+        session = like.track.session
+        event = event_of(session)
+        event_group = events.get(event.pk if event else None)
+        if event_group is None:
+            event_group = events[event.pk if event else None] = {"event": event, "sets": []}
+        set_group = sets.get(session.pk)
+        if set_group is None:
+            set_group = sets[session.pk] = {"session": session, "tz": tz_of(session), "likes": []}
+            event_group["sets"].append(set_group)
+        set_group["likes"].append(like)
+    return list(events.values())
+
+
+def _one_line(value):
+    # A title is user input: a line break in it must not start a new entry or line.
+    return " ".join(str(value).split())
+
+
+def _local(moment, tz):
+    return timezone.localtime(moment, tz).isoformat(timespec="seconds")
+
+
+def m3u(likes):
+    """Extended M3U (UTF-8). No file is local to the dancer, so each entry points to a search."""
+    lines = ["#EXTM3U", "#PLAYLIST:Pika! liked songs"]
+    for like in likes:
+        track = like.track
+        seconds = round(track.duration_ms / 1000) if track.duration_ms else -1
+        # Players split "Artist - Title" on the first " - ".
+        info = _one_line(f"{track.artist} - {track.title}")
+        lines += [f"#EXTINF:{seconds},{info}", dict(like.search_links())["YouTube"]]
+    return "\n".join(lines) + "\n"
+
+
+CSV_HEADER = [
+    "artist", "title", "album", "played_at", "dj", "event", "stage", "bpm", "key",
+    "liked_at", "spotify", "apple_music", "youtube",
+]
+# A cell starting with one of these is a formula to a spreadsheet; a DJ typed the title.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    value = "" if value is None else str(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def csv_text(likes):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for like in likes:
+        track, session = like.track, like.track.session
+        tz, event = tz_of(session), event_of(session)
+        links = dict(like.search_links())
+        writer.writerow([_cell(v) for v in (
+            track.artist, track.title, track.album, _local(track.played_at, tz), session.dj_name,
+            event.name if event else "", session.stage.name if session.stage_id else "",
+            f"{track.bpm:g}" if track.bpm else "", track.key, _local(like.created_at, tz),
+            links["Spotify"], links["Apple Music"], links["YouTube"],
+        )])
+    return out.getvalue()
+
+
+def text(likes):
+    lines = ["Pika! — my liked songs", ""]
+    for event_group in group(likes):
+        lines.append(_one_line(event_group["event"].name) if event_group["event"] else "Sets outside an event")
+        for set_group in event_group["sets"]:
+            session = set_group["session"]
+            where = f" · {session.stage.name}" if session.stage_id else ""
+            when = timezone.localtime(session.started_at, set_group["tz"]).strftime("%a %d %b %Y, %H:%M")
+            lines.append("  " + _one_line(f"{session.dj_name}{where} · {when}"))
+            lines += [f"    {_one_line(like.track.artist)} — {_one_line(like.track.title)}" for like in set_group["likes"]]
+        lines.append("")
+    return "\n".join(lines)

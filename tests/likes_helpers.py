@@ -1,0 +1,38 @@
+"""Small builders shared by the likes, journal and claim tests."""
+
+from datetime import date
+
+from django.test import Client
+
+from events.models import Event
+from stages.models import LiveSession, Stage
+
+
+def dancer():
+    """A phone that opened Pika! once: it holds its anonymous `pika_client` cookie."""
+    phone = Client()
+    phone.get("/likes/")
+    return phone
+
+
+def played_set(dj, titles=("Ghost", "Leave the Door Open"), dj_name="DJ Nova", stage=None, artist="Artist"):
+    """A set with `titles` played in order; returns (session, tracks in play order)."""
+    session = LiveSession.objects.go_live(dj, dj_name, stage)[0]
+    tracks = [session.add_track(artist=artist, title=title)[0] for title in titles]
+    return session, tracks
+
+
+def event_stage(organizer, name="Swing Into Spring", slug="swing-into-spring", stage_name="Main Floor", tz="Europe/Paris"):
+    event = Event.objects.create(
+        organizer=organizer, name=name, slug=slug, starts_on=date(2026, 3, 13), ends_on=date(2026, 3, 15),
+        timezone=tz, status=Event.Status.PUBLISHED,
+    )
+    return Stage.objects.create(event=event, name=stage_name)
+
+
+def like_url(track):
+    return f"/live/{track.session.code}/tracks/{track.pk}/like"
+
+
+def like(phone, track, liked="1", **extra):
+    return phone.post(like_url(track), {"liked": liked}, **extra)
