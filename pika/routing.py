@@ -1,9 +1,11 @@
 from django.urls import path
 
+from crate.consumers import set_likes_app
 from stages import consumers
 
 websocket_urlpatterns = [
     path("ws/sessions/<str:code>/", consumers.SessionConsumer.as_asgi()),
     path("ws/stages/<str:code>/", consumers.StageConsumer.as_asgi()),
     path("ws/events/<slug:code>/", consumers.EventConsumer.as_asgi()),
+    path("ws/dj/sets/<str:code>/likes/", set_likes_app),
 ]

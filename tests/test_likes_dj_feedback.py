@@ -1,0 +1,134 @@
+"""Feedback for DJs: like counts per track, live on the dashboard and per set afterwards."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from crate import consumers
+from crate.models import Like
+from pika.asgi import application
+from tests.likes_helpers import dancer, like, played_set
+
+ORIGIN = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
+
+
+def likes_from(track, n):
+    for _ in range(n):
+        Like.objects.create(track=track, client_id=Client().get("/likes/").cookies["pika_client"].value)
+
+
+@pytest.mark.django_db
+def test_the_past_set_page_shows_like_counts_most_liked_first(client, dj):
+    session, (ghost, dreams, lovely) = played_set(dj, titles=("Ghost", "Dreams", "Lovely"))
+    session.end()
+    likes_from(ghost, 1)
+    likes_from(lovely, 3)
+    client.force_login(dj)
+    html = client.get(f"/dj/sets/{session.code}").content.decode()
+    counts = html[html.index('id="like-counts"'):]
+    assert "<strong>4</strong> likes on 2 tracks" in counts
+    assert counts.index("Lovely") < counts.index("Ghost") and "Dreams" not in counts
+    assert 'aria-label="3 likes">♥ 3' in counts and 'aria-label="1 like">♥ 1' in counts
+    assert "ws-connect" not in html[html.index("Likes from the floor") - 300:]
+
+
+@pytest.mark.django_db
+def test_only_the_sets_dj_sees_its_counts(client, dj, other_dj):
+    session, (ghost,) = played_set(dj, titles=("Ghost",))
+    likes_from(ghost, 2)
+    client.force_login(other_dj)
+    assert client.get(f"/dj/sets/{session.code}").status_code == 404
+    client.logout()
+    response = client.get(f"/dj/sets/{session.code}")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    # The public pages never show counts.
+    public = dancer().get(session.get_absolute_url()).content.decode()
+    assert "like-counts" not in public and "Likes from the floor" not in public
+
+
+@pytest.mark.django_db
+def test_a_set_without_likes_says_so(client, dj):
+    session, _ = played_set(dj, titles=("Ghost",))
+    client.force_login(dj)
+    html = client.get("/dj/").content.decode()
+    assert "No likes yet. When dancers tap ♥ on a song, it shows up here as it happens." in html
+    assert f'ws-connect="/ws/dj/sets/{session.code}/likes/"' in html
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_live_sets_counts(client, dj):
+    session, (ghost, dreams) = played_set(dj, titles=("Ghost", "Dreams"))
+    likes_from(dreams, 2)
+    client.force_login(dj)
+    html = client.get("/dj/").content.decode()
+    counts = html[html.index('id="like-counts"'):]
+    assert "<strong>2</strong> likes on 1 track" in counts and "Dreams" in counts
+
+
+async def connect(path, user=None):
+    headers = list(ORIGIN)
+    if user is not None:
+        cookie = await database_sync_to_async(session_cookie)(user)
+        headers.append((b"cookie", cookie.encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+def session_cookie(user):
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj, monkeypatch):
+    monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.2)
+    session, (ghost, dreams) = await database_sync_to_async(played_set)(dj, titles=("Ghost", "Dreams"))
+    communicator, connected, _ = await connect(f"/ws/dj/sets/{session.code}/likes/", dj)
+    assert connected
+    first = await communicator.receive_from()
+    assert first.lstrip().startswith('<div id="like-counts"') and "No likes yet" in first
+
+    # Five hearts in a burst: one re-render with all five, not five messages.
+    phones = await database_sync_to_async(lambda: [dancer() for _ in range(5)])()
+    for phone in phones[:3]:
+        await database_sync_to_async(like)(phone, ghost)
+    for phone in phones[3:]:
+        await database_sync_to_async(like)(phone, dreams)
+    update = await communicator.receive_from(timeout=2)
+    assert "<strong>5</strong> likes on 2 tracks" in update
+    assert update.index("Ghost") < update.index("Dreams")
+    assert await communicator.receive_nothing(timeout=0.4)
+
+    # An unlike updates the count too.
+    await database_sync_to_async(like)(phones[0], ghost, "0")
+    assert "<strong>4</strong> likes on 2 tracks" in await communicator.receive_from(timeout=2)
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_counts_socket_is_closed_to_other_djs_and_dancers(dj, other_dj):
+    session, _ = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
+    for user in (other_dj, None):
+        communicator, connected, code = await connect(f"/ws/dj/sets/{session.code}/likes/", user)
+        assert not connected and code == consumers.NOT_FOUND
+    communicator, connected, code = await connect("/ws/dj/sets/nosuchcode/likes/", dj)
+    assert not connected and code == consumers.NOT_FOUND
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_likes_are_never_pushed_to_the_dancers_pages(dj, monkeypatch):
+    monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.05)
+    session, (ghost,) = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
+    communicator, connected, _ = await connect(f"/ws/sessions/{session.code}/")
+    await communicator.receive_from()  # the current state
+    phone = await database_sync_to_async(dancer)()
+    await database_sync_to_async(like)(phone, ghost)
+    pushed = []
+    while not await communicator.receive_nothing(timeout=0.3):
+        pushed.append(await communicator.receive_from())
+    # At most the coalesced listener count of this very phone joining; nothing about likes.
+    assert all(message.startswith('<span id="listeners"') for message in pushed), pushed
+    await communicator.disconnect()
