@@ -19,7 +19,7 @@ install: $(PY)
 	$(PY) -m pip install --quiet -e .
 
 install-test: $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test]' -e agent
 
 run: install
 	@mkdir -p $(VAR)
