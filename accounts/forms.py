@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.models import OrganizerApplication
+
 
 class SignupForm(forms.Form):
     """Extra fields for allauth's sign-up: the name dancers and DJs see."""
@@ -25,3 +27,12 @@ class TokenForm(forms.Form):
         if not name:
             raise forms.ValidationError("Give the token a name.")
         return name
+
+
+class OrganizerApplicationForm(forms.ModelForm):
+    class Meta:
+        model = OrganizerApplication
+        fields = ["name", "community", "links", "message"]
+        labels = {"name": "Your name", "community": "Your community or event", "message": "Anything we should know?"}
+        help_texts = {"community": "e.g. “Swing Fling Lyon” or “Berlin WCS community”."}
+        widgets = {"links": forms.Textarea(attrs={"rows": 3}), "message": forms.Textarea(attrs={"rows": 5})}

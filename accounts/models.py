@@ -1,9 +1,13 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
-from django.db import models
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 TOKEN_PREFIX = "pika_"
 
@@ -54,6 +58,14 @@ class User(AbstractUser):
     def public_name(self):
         """What dancers see: the display name, else the part of the email before the @."""
         return self.display_name or self.email.split("@")[0]
+
+    @cached_property
+    def is_organizer(self):
+        """Approved by the platform owner to run events (rejecting later takes it back)."""
+        return self.organizer_applications.approved().exists()
+
+    def latest_organizer_application(self):
+        return self.organizer_applications.order_by("-created_at", "-pk").first()
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -120,3 +132,76 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class OrganizerApplicationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=OrganizerApplication.Status.PENDING)
+
+    def approved(self):
+        return self.filter(status=OrganizerApplication.Status.APPROVED)
+
+
+class OrganizerApplication(models.Model):
+    """A request to run events on Pika!; the platform owner decides in the admin."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organizer_applications")
+    name = models.CharField("your name", max_length=120)
+    community = models.CharField("community or event", max_length=200)
+    links = models.TextField(
+        "links", max_length=2000, blank=True,
+        help_text="Your event's website or social pages, one per line.",
+    )
+    message = models.TextField("message", max_length=5000, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    note = models.TextField(
+        "decision note", blank=True, max_length=2000,
+        help_text="Sent to the applicant with the decision.",
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OrganizerApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} — {self.community} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def decide(self, status, by, note=""):
+        """Approve or reject, remember who and when, and tell the applicant by email."""
+        self.status = status
+        self.note = note.strip()
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        self.save(update_fields=["status", "note", "decided_by", "decided_at"])
+        self.user.__dict__.pop("is_organizer", None)  # the cached answer is stale now
+        transaction.on_commit(self.email_decision, robust=True)
+
+    def approve(self, by, note=""):
+        self.decide(self.Status.APPROVED, by, note)
+
+    def reject(self, by, note=""):
+        self.decide(self.Status.REJECTED, by, note)
+
+    def email_decision(self):
+        context = {"application": self, "base_url": settings.PIKA_BASE_URL}
+        send_mail(
+            subject=render_to_string("accounts/email/decision_subject.txt", context).strip(),
+            message=render_to_string("accounts/email/decision_body.txt", context),
+            from_email=None,
+            recipient_list=[self.user.email],
+        )

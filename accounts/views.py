@@ -1,9 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.forms import TokenForm
-from accounts.models import ApiToken
+from accounts.forms import OrganizerApplicationForm, TokenForm
+from accounts.models import ApiToken, OrganizerApplication
 from pika import submit_once
 
 
@@ -38,3 +39,26 @@ def create_token(request):
 def revoke_token(request, pk):
     token_for_owner(request.user, pk).revoke()
     return _tokens_response(request, TokenForm())
+
+
+@login_required
+def organizer_apply(request):
+    """Apply to become an organizer, and see where the application stands."""
+    application = request.user.latest_organizer_application()
+    can_apply = application is None or application.status == OrganizerApplication.Status.REJECTED
+    form = OrganizerApplicationForm(initial={"name": request.user.display_name})
+    status = 200
+    if request.method == "POST" and can_apply:
+        form = OrganizerApplicationForm(request.POST)
+        if form.is_valid():
+            if submit_once.first_submit(request):
+                form.instance.user = request.user
+                form.save()
+                messages.success(request, "Thanks! We'll email you when your application has been reviewed.")
+            return redirect("accounts:organizer-apply")
+        status = 400
+    elif request.method == "POST":
+        return redirect("accounts:organizer-apply")
+    return render(request, "accounts/organizer_apply.html", {
+        "application": application, "can_apply": can_apply, "form": form,
+    }, status=status)
