@@ -6,6 +6,9 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.text import slugify
 
+# Paths under /organize/ that an event slug must not shadow.
+RESERVED_SLUGS = {"new", "apply", "stage-row"}
+
 
 class EventQuerySet(models.QuerySet):
     def published(self):
@@ -60,6 +63,29 @@ class Event(models.Model):
         )
 
     @property
+    def is_archived(self):
+        return self.status == self.Status.ARCHIVED
+
+    def publish(self):
+        """Open the event to everyone; returns an error message instead when it can't be."""
+        if not self.stages.exists():
+            return "Add at least one stage before publishing: dancers scan a stage's QR code."
+        self._set_status(self.Status.PUBLISHED)
+        return None
+
+    def unpublish(self):
+        """Back to a draft only its organizer sees (also how an archived event comes back)."""
+        self._set_status(self.Status.DRAFT)
+
+    def archive(self):
+        """The weekend is over: hidden from everyone but its organizer, no new sets."""
+        self._set_status(self.Status.ARCHIVED)
+
+    def _set_status(self, status):
+        self.status = status
+        self.save(update_fields=["status"])
+
+    @property
     def tzinfo(self):
         try:
             return zoneinfo.ZoneInfo(self.timezone)
@@ -68,8 +94,8 @@ class Event(models.Model):
 
     @classmethod
     def unique_slug(cls, name, exclude_pk=None):
-        base = slugify(name)[:50] or "event"
+        base = slugify(name)[:50].strip("-") or "event"
         slug, n = base, 2
-        while cls.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        while slug in RESERVED_SLUGS or cls.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug

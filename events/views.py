@@ -1,16 +1,17 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from accounts.decorators import organizer_required
+from events.access import event_for_organizer, event_for_visitor
+from events.forms import MAX_STAGES, EventForm, save_stages, stage_formset, timezone_names
 from events.models import Event
+from pika import submit_once
 from stages import live
-
-
-def event_for_visitor(user, slug):
-    event = get_object_or_404(Event, slug=slug)
-    if not event.is_visible_to(user):
-        raise Http404
-    return event
 
 
 @never_cache
@@ -21,3 +22,122 @@ def event_page(request, slug):
         "cards": live.stage_cards(event),
         "is_preview": not event.is_visible_publicly(),
     })
+
+
+# The organizer's side: their events, the event form with its stages, QR codes, live view.
+
+@organizer_required
+def organize(request):
+    events = Event.objects.owned_by(request.user).annotate(stage_count=Count("stages"))
+    return render(request, "events/organize.html", {"events": events})
+
+
+def _form_page(request, form, formset, event=None, status=200):
+    return render(request, "events/event_form.html", {
+        "form": form, "formset": formset, "event": event, "timezones": timezone_names(),
+    }, status=status)
+
+
+def _created_key(request):
+    return f"submit-once:event:{submit_once.token_of(request)}"
+
+
+@organizer_required
+def event_create(request):
+    if request.method != "POST":
+        return _form_page(request, EventForm(), stage_formset())
+    form, formset = EventForm(request.POST), stage_formset(request.POST)
+    if form.is_valid() and formset.is_valid():
+        if not submit_once.first_submit(request):
+            # A double tap: the first submit made the event; show it rather than a second one.
+            slug = cache.get(_created_key(request))
+            return redirect("events:edit", slug) if slug else redirect("events:organize")
+        try:
+            with transaction.atomic():
+                event = form.save(commit=False)
+                event.organizer = request.user
+                event.save()
+                save_stages(formset, event)
+        except IntegrityError:
+            # Two organizers raced for the same short link; the other one got it.
+            form.add_error("slug", "That short link was just taken; pick another.")
+        else:
+            cache.set(_created_key(request), event.slug, timeout=3600)
+            messages.success(request, "Event created as a draft. Preview it, print the QR codes, then publish.")
+            return redirect("events:edit", event.slug)
+    return _form_page(request, form, formset, status=400)
+
+
+@organizer_required
+def event_edit(request, slug):
+    event = event_for_organizer(request.user, slug)
+    if request.method != "POST":
+        return _form_page(request, EventForm(instance=event), stage_formset(instance=event), event)
+    form, formset = EventForm(request.POST, instance=event), stage_formset(request.POST, event)
+    if form.is_valid() and formset.is_valid():
+        if submit_once.first_submit(request):
+            with transaction.atomic():
+                event = form.save()
+                save_stages(formset, event)
+            messages.success(request, "Saved.")
+        return redirect("events:edit", event.slug)
+    # The form wrote what was typed onto the instance; the page's links need the saved event.
+    return _form_page(request, form, formset, Event.objects.get(pk=event.pk), status=400)
+
+
+@organizer_required
+def stage_row(request):
+    """One more empty stage row for the event form (HTMX), and the formset's new total."""
+    try:
+        index = int(request.GET.get("stages-TOTAL_FORMS", "0"))
+    except ValueError:
+        index = 0
+    index = max(0, min(index, MAX_STAGES - 1))
+    formset = stage_formset()
+    form = formset.form(prefix=f"stages-{index}", empty_permitted=True, use_required_attribute=False)
+    formset.add_fields(form, None)
+    return render(request, "events/event_form.html#added-stage-row", {"stage_form": form, "total": index + 1})
+
+
+def _status_change(request, slug, change, done):
+    event = event_for_organizer(request.user, slug)
+    error = change(event)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("events:edit", event.slug)
+
+
+@organizer_required
+@require_POST
+def event_publish(request, slug):
+    return _status_change(request, slug, Event.publish, "Published: the event and its stage pages are public.")
+
+
+@organizer_required
+@require_POST
+def event_unpublish(request, slug):
+    return _status_change(request, slug, Event.unpublish, "Back to draft: only you can see it now.")
+
+
+@organizer_required
+@require_POST
+def event_archive(request, slug):
+    return _status_change(request, slug, Event.archive, "Archived: hidden from everyone but you.")
+
+
+@organizer_required
+def qr_sheet(request, slug):
+    event = event_for_organizer(request.user, slug)
+    return render(request, "events/qr_sheet.html", {"event": event, "stages": event.stages.all()})
+
+
+@organizer_required
+@never_cache
+def live_dashboard(request, slug):
+    event = event_for_organizer(request.user, slug)
+    context = {"event": event, "rows": live.organizer_rows(event), "tz": event.tzinfo}
+    if request.htmx:
+        return render(request, "events/live_dashboard.html#live-panel", context)
+    return render(request, "events/live_dashboard.html", context)

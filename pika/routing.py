@@ -1,6 +1,8 @@
+from channels.auth import AuthMiddlewareStack
 from django.urls import path
 
 from crate.consumers import set_likes_app
+from events.consumers import OrganizerConsumer
 from stages import consumers
 
 websocket_urlpatterns = [
@@ -8,4 +10,6 @@ websocket_urlpatterns = [
     path("ws/stages/<str:code>/", consumers.StageConsumer.as_asgi()),
     path("ws/events/<slug:code>/", consumers.EventConsumer.as_asgi()),
     path("ws/dj/sets/<str:code>/likes/", set_likes_app),
+    # Only this socket needs the signed-in user; dancers' sockets skip the session lookup.
+    path("ws/organize/<slug:code>/", AuthMiddlewareStack(OrganizerConsumer.as_asgi())),
 ]

@@ -1,6 +1,6 @@
 from django import forms
 
-from stages.models import TEXT_LIMIT
+from stages.models import TEXT_LIMIT, Stage
 
 
 class GoLiveForm(forms.Form):
@@ -8,6 +8,19 @@ class GoLiveForm(forms.Form):
         label="Your DJ name", max_length=80, required=False,
         help_text="What dancers see. Leave empty to use your profile name.",
     )
+    # Event Mode: the code of the stage to play on; empty for Quick Start.
+    stage = forms.CharField(required=False, max_length=16)
+
+    def clean_stage(self):
+        code = self.cleaned_data["stage"].strip()
+        if not code:
+            return None
+        stage = Stage.objects.select_related("event").filter(code=code).first()
+        if stage is None:
+            raise forms.ValidationError("No stage has that code.")
+        if not stage.event.is_visible_publicly():
+            raise forms.ValidationError("That stage's event is not published, so sets can't be linked to it.")
+        return stage
 
 
 class TrackForm(forms.Form):

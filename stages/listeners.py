@@ -7,6 +7,7 @@ burst of a thousand phones joining must not become a million messages.
 
 import asyncio
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 
@@ -20,6 +21,12 @@ def _key(group):
 
 def count(group):
     return max(cache.get(_key(group), 0), 0)
+
+
+def total(groups):
+    """The listeners of several groups together, in one cache round trip."""
+    found = cache.get_many([_key(group) for group in groups]) if groups else {}
+    return sum(max(value, 0) for value in found.values())
 
 
 def _change(group, delta):
@@ -53,8 +60,9 @@ def _schedule(group):
 
 
 async def _announce(group):
-    from stages.live import render_listeners
+    from stages.live import listener_messages
 
     _pending.discard(group)
-    html = await asyncio.to_thread(lambda: render_listeners(count(group)))
-    await get_channel_layer().group_send(group, {"type": "live.html", "html": html})
+    layer = get_channel_layer()
+    for target, html in await database_sync_to_async(listener_messages)(group):
+        await layer.group_send(target, {"type": "live.html", "html": html})

@@ -26,19 +26,34 @@ def event_group(event_id):
     return f"event.{event_id}"
 
 
-def live_context(session, stage=None):
-    """Everything the live partials need, for a session page (stage=None) or a stage page."""
+def organizer_group(event_id):
+    return f"organize.{event_id}"
+
+
+def audience(session=None, stage=None):
+    """How many follow this music: the set's own page plus its stage's page.
+
+    A stage page counts with the set it shows; a set's page counts its stage's page only
+    while the set drives that stage. `stage` is given when the set is known to drive it.
+    """
     from stages import listeners
 
+    groups = []
+    if session is not None:
+        groups.append(session_group(session.pk))
+        if stage is None and session.is_live and session.stage_id and session.drives_stage():
+            stage = session.stage
+    if stage is not None:
+        groups.append(stage_group(stage.pk))
+    return listeners.total(groups)
+
+
+def live_context(session, stage=None):
+    """Everything the live partials need, for a session page (stage=None) or a stage page."""
     tracks = list(session.tracks_newest_first()[:RECENT_LIMIT]) if session else []
     current = tracks[0] if tracks and session.is_live else None
     event = stage.event if stage else (session.stage.event if session and session.stage else None)
-    if stage is not None:
-        count = listeners.count(stage_group(stage.pk))
-    elif session is not None:
-        count = listeners.count(session_group(session.pk))
-    else:
-        count = 0
+    count = audience(session, stage) if (session or stage) else 0
     return {
         "session": session,
         "stage": stage,
@@ -53,8 +68,11 @@ def live_context(session, stage=None):
 def render_live(session, stage=None):
     """The now-playing card and the set list, as one WebSocket message."""
     context = live_context(session, stage)
-    return render_to_string("stages/live.html#now-playing", context) + render_to_string(
-        "stages/live.html#set-list", context
+    return (
+        render_to_string("stages/live.html#now-playing", context)
+        + render_to_string("stages/live.html#set-list", context)
+        # A new set on a stage brings its own listeners: the count changes with it.
+        + render_listeners(context["listeners"])
     )
 
 
@@ -75,6 +93,53 @@ def render_stage_card(stage):
     return render_to_string("stages/live.html#stage-card", {"card": stage_card(stage)})
 
 
+def organizer_row(stage):
+    """What the organizer's live dashboard shows for one stage."""
+    session = stage.current_session()
+    return {
+        "stage": stage,
+        "session": session,
+        "track": session.current_track() if session else None,
+        "listeners": audience(session, stage),
+        "tz": stage.event.tzinfo,
+    }
+
+
+def organizer_rows(event):
+    return [organizer_row(stage) for stage in event.stages.select_related("event")]
+
+
+def render_organizer_row(stage):
+    return render_to_string("events/live_dashboard.html#stage-row", {"row": organizer_row(stage)})
+
+
+def listener_messages(group):
+    """The count messages after a join or leave in `group`: (group, html) pairs to send.
+
+    Every page showing that audience gets the new number: the set's page, the stage page
+    while the set drives it, and the organizer's dashboard row for the stage.
+    """
+    from stages import listeners
+    from stages.models import LiveSession, Stage
+
+    kind, _, pk = group.partition(".")
+    session = stage = None
+    if kind == "session":
+        session = LiveSession.objects.select_related("stage__event").filter(pk=pk).first()
+        if session is not None and session.is_live and session.stage_id and session.drives_stage():
+            stage = session.stage
+    elif kind == "stage":
+        stage = Stage.objects.select_related("event").filter(pk=pk).first()
+        session = stage.current_session() if stage else None
+    if session is None and stage is None:
+        return [(group, render_listeners(listeners.count(group)))]
+    html = render_listeners(audience(session, stage))
+    messages = [(session_group(session.pk), html)] if session else []
+    if stage is not None:
+        messages += [(stage_group(stage.pk), html), (organizer_group(stage.event_id), render_organizer_row(stage))]
+    return messages
+
+
 def send(group, html):
     async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
 
@@ -89,3 +154,4 @@ def broadcast_session(session_id):
         stage = session.stage
         send(stage_group(stage.pk), render_live(stage.current_session(), stage))
         send(event_group(stage.event_id), render_stage_card(stage))
+        send(organizer_group(stage.event_id), render_organizer_row(stage))

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, OrganizerApplication, User
 from events.models import Event
 from stages.models import Stage
 
@@ -25,6 +25,11 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         organizer = self._user(DEMO_ORGANIZER, "Demo Organizer")
+        if not organizer.is_organizer:
+            OrganizerApplication.objects.create(
+                user=organizer, name="Demo Organizer", community="Demo Swing Weekend",
+                status=OrganizerApplication.Status.APPROVED, note="Seeded by pika_demo.", decided_at=timezone.now(),
+            )
         dj = self._user(DEMO_DJ, "DJ Demo")
         today = timezone.localdate()
         event, _ = Event.objects.get_or_create(
