@@ -36,6 +36,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         """Pages only listen; anything they send is ignored."""
 
+    async def dispatch(self, message):
+        # Relaying a rendered fragment touches no database, so skip Channels' per-message
+        # close_old_connections(): it is a thread hop per socket per message, and was a
+        # third of the server's CPU when a track reached 1000 phones (see docs/benchmarks.md).
+        if message["type"] == "live.html":
+            await self.send(text_data=message["html"])
+        else:
+            await super().dispatch(message)
+
     async def live_html(self, message):
         await self.send(text_data=message["html"])
 

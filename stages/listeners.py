@@ -6,13 +6,25 @@ burst of a thousand phones joining must not become a million messages.
 """
 
 import asyncio
+import functools
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.core.cache import cache
+from django.core.cache import caches
 
 COALESCE_SECONDS = 1.0
 _pending = set()
+
+
+@functools.cache
+def _cache():
+    """One cache client for the whole process.
+
+    `django.core.cache.cache` is context-local: under ASGI each socket's task (and each
+    thread hop) built its own client, so every phone held its own Redis connection
+    (measured: 1000 sockets, 1000 Redis clients). Counts need no per-request client.
+    """
+    return caches.create_connection("default")
 
 
 def _key(group):
@@ -20,17 +32,17 @@ def _key(group):
 
 
 def count(group):
-    return max(cache.get(_key(group), 0), 0)
+    return max(_cache().get(_key(group), 0), 0)
 
 
 def total(groups):
     """The listeners of several groups together, in one cache round trip."""
-    found = cache.get_many([_key(group) for group in groups]) if groups else {}
+    found = _cache().get_many([_key(group) for group in groups]) if groups else {}
     return sum(max(value, 0) for value in found.values())
 
 
 def _change(group, delta):
-    key = _key(group)
+    key, cache = _key(group), _cache()
     cache.add(key, 0, timeout=None)
     try:
         return cache.incr(key, delta)

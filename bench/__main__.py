@@ -1,0 +1,120 @@
+"""`python -m bench [suite ...] [options]` — see `python -m bench --help`."""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from bench import env, fanout, pages, push, report, tracks
+
+FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
+SUITES = ["fanout", "pages", "posts", "push"]
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("suites", nargs="*", metavar="suite",
+                        help=f"what to run: {', '.join(SUITES)} (default: all)")
+    parser.add_argument("--scenarios", default=",".join(f"{p}x{n}" for p, n in FANOUT_SCENARIOS),
+                        help="fan-out scenarios as PROCESSESxLISTENERS, comma separated (default: %(default)s)")
+    parser.add_argument("--tracks", type=int, default=20, help="tracks posted per fan-out scenario")
+    parser.add_argument("--clients", type=int, default=0,
+                        help="load-generator processes (default: 1 up to 1000 listeners, else 2)")
+    parser.add_argument("--server", choices=sorted(env.SERVERS), default="uvicorn")
+    parser.add_argument("--settings", default="pika.settings",
+                        help="DJANGO_SETTINGS_MODULE for the servers (e.g. bench.settings_core)")
+    parser.add_argument("--server-arg", action="append", default=[],
+                        help="extra argument for the server command (repeatable)")
+    parser.add_argument("--profile", action="store_true",
+                        help="record each fan-out server with py-spy into var dir profiles/ (collapsed stacks)")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md with the results")
+    parser.add_argument("--json", default=str(env.VAR_DIR / "results.json"), help="where to save raw results")
+    args = parser.parse_args(argv)
+    unknown = set(args.suites) - set(SUITES)
+    if unknown:
+        parser.error(f"unknown suite {', '.join(sorted(unknown))}; choose from {', '.join(SUITES)}")
+    return args
+
+
+def start_servers(args, count):
+    servers = []
+    for _ in range(count):
+        servers.append(env.Server(kind=args.server, settings=args.settings, extra_args=tuple(args.server_arg)).start())
+    return servers
+
+
+def stop_all(servers):
+    for server in servers:
+        server.stop()
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    suites = args.suites or SUITES
+    fd_limit = env.raise_fd_limit()
+    env.ensure_database()
+    env.setup_django()
+    world = env.seed()
+    results = {"started": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": report.machine(),
+               "versions": report.versions(), "config": {
+                   "server": args.server, "settings": args.settings, "server_args": args.server_arg,
+                   "fd_limit": fd_limit}}
+    print(f"bench: {results['machine']['summary']}; load before: {results['machine']['load']}", flush=True)
+
+    if "pages" in suites:
+        servers = start_servers(args, 1)
+        try:
+            results["pages"] = [
+                dict(pages.run(servers[0], f"/s/{world.stage_codes[0]}"), name="stage page"),
+                dict(pages.run(servers[0], f"/live/{world.page_session_code}"), name="session page"),
+            ]
+        finally:
+            stop_all(servers)
+        for row in results["pages"]:
+            print(report.page_line(row), flush=True)
+
+    if "posts" in suites:
+        servers = start_servers(args, 1)
+        try:
+            results["posts"] = {
+                "latency": tracks.latency(servers[0], world.stage_codes[2], world.dj_tokens[1]),
+                "throughput": tracks.throughput(servers[0], world.dj_tokens[2:8]),
+            }
+        finally:
+            stop_all(servers)
+        print(report.posts_line(results["posts"]), flush=True)
+
+    if "fanout" in suites:
+        results["fanout"] = []
+        for scenario in args.scenarios.split(","):
+            processes, listeners = (int(x) for x in scenario.lower().split("x"))
+            clients = args.clients or (1 if listeners <= 1000 else 2)
+            servers = start_servers(args, processes)
+            try:
+                row = fanout.run(servers, world.stage_codes[1], world.dj_tokens[0], listeners,
+                                 tracks=args.tracks, clients=clients,
+                                 profile_dir=env.VAR_DIR / "profiles" / scenario if args.profile else None)
+            finally:
+                stop_all(servers)
+            row["clients"] = clients
+            row["load_after"] = os.getloadavg()
+            results["fanout"].append(row)
+            print(report.fanout_line(row), flush=True)
+
+    if "push" in suites:
+        results["push"] = push.run(world)
+        print(report.push_line(results["push"]), flush=True)
+
+    results["machine"]["load_after"] = report.machine()["load"]
+    env.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    with open(args.json, "w") as out:
+        json.dump(results, out, indent=2, default=str)
+    print(f"bench: raw results in {args.json}")
+    if args.write:
+        report.write_docs(results)
+        print("bench: docs/benchmarks.md updated")
+
+
+if __name__ == "__main__":
+    main()

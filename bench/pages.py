@@ -1,0 +1,44 @@
+"""(b) The live pages a QR code opens: server time and the first response's size.
+
+Each request is a first visit (no cookies), like a phone that has just scanned the QR.
+Server time is the request's round trip on localhost with a kept-alive connection, so it
+includes a fraction of a millisecond of client overhead and no network.
+"""
+
+import gzip
+import time
+
+import httpx
+
+from bench.stats import summary_ms
+
+
+def run(server, path, requests=300, warmup=30):
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        for _ in range(warmup):
+            client.cookies.clear()
+            client.get(path).raise_for_status()
+        durations = []
+        for _ in range(requests):
+            client.cookies.clear()
+            started = time.perf_counter()
+            response = client.get(path, headers={"Accept-Encoding": "gzip"})
+            durations.append(time.perf_counter() - started)
+            response.raise_for_status()
+        client.cookies.clear()
+        raw = client.get(path, headers={"Accept-Encoding": "identity"})
+        client.cookies.clear()
+        compressed = client.get(path, headers={"Accept-Encoding": "gzip"})
+    headers = sum(len(k) + len(v) + 4 for k, v in compressed.headers.raw) + len("HTTP/1.1 200 OK\r\n\r\n")
+    return {
+        "path": path,
+        "server_ms": summary_ms(durations),
+        "raw_bytes": len(raw.content),
+        "gzip_bytes": compressed.num_bytes_downloaded,
+        "gzip_encoded": compressed.headers.get("content-encoding") == "gzip",
+        # What a best-effort gzip of the same body gives, for comparison with the server's.
+        "gzip9_bytes": len(gzip.compress(raw.content, 9)),
+        "header_bytes": headers,
+        "first_response_bytes": headers + compressed.num_bytes_downloaded,
+        "shows_track": "now-playing" in raw.text and "track-title" in raw.text,
+    }

@@ -1,0 +1,222 @@
+"""Machine facts, one-line summaries, and the generated part of docs/benchmarks.md."""
+
+import os
+import platform
+import re
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from bench.env import ROOT
+
+DOCS = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+
+TARGETS = {
+    "fanout_1000": 100.0,   # p99 ms, 1000 listeners, one process
+    "fanout_2000": 250.0,   # p99 ms, 2000 listeners, one process
+    "fanout_4000x2": 250.0,  # p99 ms, 4000 listeners across two processes
+    "mb_per_1000": 100.0,   # peak RSS per 1000 sockets held by a process
+    "page_gzip_kb": 14.0,
+    "page_p50_ms": 20.0,
+    "post_p99_ms": 25.0,
+    "push_1000_s": 20.0,
+}
+
+
+def machine():
+    meminfo = Path("/proc/meminfo").read_text()
+    ram_gb = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1)) / 1024 / 1024
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
+    cores = os.cpu_count()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return {
+        "cores": cores,
+        "cpu": model.group(1).strip() if model else platform.processor(),
+        "ram_gb": round(ram_gb, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "load": load,
+        "summary": f"{cores} cores ({model.group(1).strip() if model else '?'}), {ram_gb:.0f} GB RAM",
+    }
+
+
+def _server_version(command):
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+def versions():
+    found = {}
+    for name in ["Django", "channels", "channels-redis", "uvicorn", "daphne", "websockets", "redis", "psycopg",
+                 "uvloop", "httptools"]:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "-"
+    found["Python"] = platform.python_version()
+    found["PostgreSQL"] = _server_version(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"])
+    redis_info = _server_version(["redis-cli", "INFO", "server"])
+    match = re.search(r"redis_version:(\S+)", redis_info)
+    found["Redis"] = match.group(1) if match else "?"
+    return found
+
+
+def page_line(row):
+    s = row["server_ms"]
+    return (f"{row['name']:13} p50 {s['p50']:.1f} ms  p99 {s['p99']:.1f} ms  raw {row['raw_bytes'] / 1024:.1f} KB  "
+            f"gzip {row['gzip_bytes'] / 1024:.1f} KB (first response {row['first_response_bytes'] / 1024:.1f} KB)")
+
+
+def posts_line(posts):
+    lat, thr = posts["latency"]["post_ms"], posts["throughput"]
+    return (f"track POST    p50 {lat['p50']:.1f} ms  p99 {lat['p99']:.1f} ms; sustained {thr['tracks_per_second']:.0f}/s "
+            f"with {thr['concurrent_djs']} DJs (p99 {thr['post_ms']['p99']:.0f} ms, {thr['errors']} errors)")
+
+
+def fanout_line(row):
+    s = row["latency_ms"]
+    return (f"fan-out {row['processes']}x{row['listeners']:<5} p50 {s['p50']:6.1f}  p95 {s['p95']:6.1f}  p99 {s['p99']:6.1f} ms"
+            f"  held {row['held']}/{row['listeners']}  missed {row['missed']}  connect {row['connect_seconds']:.1f} s"
+            f"  peak {max(row['peak_rss_mb']):.0f} MB ({row['peak_mb_per_1000']:.0f} MB/1000)"
+            f"  cpu/track {', '.join(f'{c:.0f}' for c in row['server_cpu_ms_per_track'])} ms")
+
+
+def push_line(row):
+    if not row.get("measured"):
+        return f"push          not measured: {row['reason']}"
+    return f"push          {row['subscriptions']} delivered in {row['seconds']:.1f} s"
+
+
+def _verdict(value, limit):
+    if value is None:
+        return "not measured"
+    return "met" if value <= limit else "**missed**"
+
+
+def _find_fanout(results, processes, listeners):
+    for row in results.get("fanout", []):
+        if row["processes"] == processes and row["listeners"] == listeners:
+            return row
+    return None
+
+
+def targets_table(results):
+    rows = []
+
+    def fan(processes, listeners, key, text):
+        row = _find_fanout(results, processes, listeners)
+        value = row["latency_ms"]["p99"] if row and row["held"] == listeners and not row["missed"] else None
+        shown = f"p99 {row['latency_ms']['p99']:.0f} ms" if row else "not run"
+        if row and (row["held"] != listeners or row["missed"]):
+            shown += f" (held {row['held']}/{listeners}, missed {row['missed']})"
+        rows.append((text, shown, _verdict(value, TARGETS[key]) if row else "not measured"))
+
+    fan(1, 1000, "fanout_1000", "fan-out p99 ≤ 100 ms, 1000 listeners, one process")
+    fan(1, 2000, "fanout_2000", "fan-out p99 ≤ 250 ms, 2000 listeners, one process")
+    fan(2, 4000, "fanout_4000x2", "fan-out p99 ≤ 250 ms, 4000 listeners, two processes")
+    largest = max(results.get("fanout", []), key=lambda r: r["listeners"] / r["processes"], default=None)
+    if largest:
+        rows.append(("server memory ≤ 100 MB per 1000 sockets",
+                     f"{largest['peak_mb_per_1000']:.0f} MB (peak {max(largest['peak_rss_mb']):.0f} MB for "
+                     f"{largest['listeners'] // largest['processes']} sockets)",
+                     _verdict(largest["peak_mb_per_1000"], TARGETS["mb_per_1000"])))
+    stage = next((p for p in results.get("pages", []) if p["name"] == "stage page"), None)
+    if stage:
+        rows.append(("stage page first response < 14 KB gzip", f"{stage['gzip_bytes'] / 1024:.1f} KB",
+                     _verdict(stage["gzip_bytes"] / 1024, TARGETS["page_gzip_kb"])))
+        rows.append(("stage page server time < 20 ms p50", f"{stage['server_ms']['p50']:.1f} ms",
+                     _verdict(stage["server_ms"]["p50"], TARGETS["page_p50_ms"])))
+    if "posts" in results:
+        p99 = results["posts"]["latency"]["post_ms"]["p99"]
+        rows.append(("track POST < 25 ms p99", f"{p99:.1f} ms", _verdict(p99, TARGETS["post_p99_ms"])))
+    push = results.get("push")
+    if push is not None:
+        rows.append(("1000 pushes delivered < 20 s",
+                     f"{push['seconds']:.1f} s" if push.get("measured") else push["reason"],
+                     _verdict(push.get("seconds"), TARGETS["push_1000_s"])))
+    lines = ["| target | measured | verdict |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def fanout_table(results):
+    lines = [
+        "| processes × listeners | load gen. procs | held | connect | p50 | p95 | p99 | max | missed | "
+        "peak RSS / process | MB per 1000 sockets | RSS growth per 1000 | server CPU per track | POST p50 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in results.get("fanout", []):
+        s = row["latency_ms"]
+        lines.append(
+            f"| {row['processes']} × {row['listeners']} | {row.get('clients', 1)} | {row['held']}/{row['listeners']} "
+            f"| {row['connect_seconds']:.1f} s | {s['p50']:.0f} ms | {s['p95']:.0f} ms | {s['p99']:.0f} ms "
+            f"| {s['max']:.0f} ms | {row['missed']} | {' / '.join(f'{m:.0f}' for m in row['peak_rss_mb'])} MB "
+            f"| {row['peak_mb_per_1000']:.0f} MB | {row['growth_mb_per_1000']:.0f} MB "
+            f"| {' / '.join(f'{c:.0f}' for c in row['server_cpu_ms_per_track'])} ms | {row['post_ms']['p50']:.0f} ms |")
+    return "\n".join(lines)
+
+
+def pages_table(results):
+    lines = ["| page | server p50 | server p99 | body raw | body gzip | first response (headers + gzip body) |",
+             "|---|---|---|---|---|---|"]
+    for row in results.get("pages", []):
+        s = row["server_ms"]
+        lines.append(f"| {row['name']} (`{re.sub(r'/[^/]+$', '/<code>', row['path'])}`) | {s['p50']:.1f} ms "
+                     f"| {s['p99']:.1f} ms | {row['raw_bytes'] / 1024:.1f} KB | {row['gzip_bytes'] / 1024:.1f} KB "
+                     f"| {row['first_response_bytes'] / 1024:.1f} KB |")
+    return "\n".join(lines)
+
+
+def posts_table(results):
+    if "posts" not in results:
+        return ""
+    lat, thr = results["posts"]["latency"], results["posts"]["throughput"]
+    return "\n".join([
+        "| measure | p50 | p99 | max | rate |",
+        "|---|---|---|---|---|",
+        f"| one DJ, Event Mode, {lat['posts']} POSTs one after another | {lat['post_ms']['p50']:.1f} ms "
+        f"| {lat['post_ms']['p99']:.1f} ms | {lat['post_ms']['max']:.1f} ms | — |",
+        f"| {thr['concurrent_djs']} DJs posting at once for {thr['seconds']:.0f} s | {thr['post_ms']['p50']:.1f} ms "
+        f"| {thr['post_ms']['p99']:.1f} ms | {thr['post_ms']['max']:.1f} ms | {thr['tracks_per_second']:.0f} tracks/s "
+        f"({thr['errors']} errors) |",
+    ])
+
+
+def results_block(results):
+    m, v, c = results["machine"], results["versions"], results["config"]
+    versions = ", ".join(f"{k} {val}" for k, val in v.items())
+    server_args = " ".join(c.get("server_args") or []) or "defaults"
+    parts = [
+        START,
+        f"**Run:** {results['started']} · **machine:** {m['summary']}, {m['cpu']}, Linux {m['kernel']} · "
+        f"**load average** before {m['load']}, after {m.get('load_after', '?')} · **server:** {c['server']} "
+        f"({server_args}), settings `{c['settings']}` · **versions:** {versions}",
+        "",
+        "### Targets",
+        "",
+        targets_table(results),
+    ]
+    if results.get("fanout"):
+        parts += ["", "### Fan-out (a)", "", fanout_table(results)]
+    if results.get("pages"):
+        parts += ["", "### Pages (b)", "", pages_table(results)]
+    if results.get("posts"):
+        parts += ["", "### Track POST (c)", "", posts_table(results)]
+    if results.get("push") is not None:
+        parts += ["", "### Push (d)", "", push_line(results["push"]).split(None, 1)[1]]
+    parts.append(END)
+    return "\n".join(parts)
+
+
+def write_docs(results):
+    text = DOCS.read_text() if DOCS.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    block = results_block(results)
+    if START in text and END in text:
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    DOCS.write_text(text)
