@@ -154,7 +154,7 @@ def list_stages(request, event: Optional[str] = None):
 
 @router.get("/stages/{code}/now-playing", response={200: dict}, auth=None, throttle=[])
 def now_playing(request, code: str):
-    from stages import listeners, live
+    from stages import live
 
     stage = Stage.objects.select_related("event").filter(code=code).first()
     if stage is None or not stage.event.is_visible_publicly():
@@ -166,5 +166,5 @@ def now_playing(request, code: str):
         "session": session_json(session) if session else None,
         "now_playing": track_json(tracks[0]) if tracks else None,
         "recent": [track_json(track) for track in tracks],
-        "listeners": listeners.count(live.stage_group(stage.pk)),
+        "listeners": live.audience(session, stage),
     }

@@ -155,3 +155,14 @@ def broadcast_session(session_id):
         send(stage_group(stage.pk), render_live(stage.current_session(), stage))
         send(event_group(stage.event_id), render_stage_card(stage))
         send(organizer_group(stage.event_id), render_organizer_row(stage))
+    return session
+
+
+def broadcast_go_live(session_id):
+    """A new set: its state, and a fresh count for any older set it took the stage from."""
+    from stages.models import LiveSession
+
+    session = broadcast_session(session_id)
+    if session.stage_id:
+        for older in LiveSession.objects.live().filter(stage_id=session.stage_id).exclude(pk=session.pk):
+            send(session_group(older.pk), render_listeners(audience(older)))

@@ -73,7 +73,7 @@ class LiveSessionQuerySet(models.QuerySet):
             session = self.create(
                 dj=dj, dj_name=(dj_name or dj.public_name)[:80], stage=stage
             )
-            transaction.on_commit(lambda: live.broadcast_session(session.pk), robust=True)
+            transaction.on_commit(lambda: live.broadcast_go_live(session.pk), robust=True)
             if stage is not None:
                 transaction.on_commit(lambda: music_started(session.pk), robust=True)
         return session, ended
