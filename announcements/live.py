@@ -64,3 +64,18 @@ def broadcast(announcement_id):
     else:
         group = live.session_group(announcement.session_id)
     live.send(group, render_arrival(announcement))
+
+
+def reach(*, event=None, session=None):
+    """Who an announcement would reach now: open pages, and devices with notifications on."""
+    from announcements.models import PushDevice
+    from stages import listeners
+
+    if event is not None:
+        groups = [live.stage_group(pk) for pk in event.stages.values_list("pk", flat=True)]
+        groups.append(event_page_group(event.pk))
+        devices = PushDevice.objects.for_event(event)
+    else:
+        groups = [live.session_group(session.pk)]
+        devices = PushDevice.objects.for_session(session)
+    return {"pages": sum(listeners.count(group) for group in groups), "devices": devices.count()}

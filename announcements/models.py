@@ -228,7 +228,8 @@ class PushMessage(models.Model):
         return json.dumps({
             "title": self.title,
             "body": self.body,
-            "url": settings.PIKA_BASE_URL + self.url,
+            # A path: the service worker opens it on its own origin, whatever the base URL.
+            "url": self.url,
             "tag": self.tag,
             "priority": self.priority,
         })

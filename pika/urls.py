@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("stages.urls")),
     path("", include("events.urls")),
+    path("", include("announcements.urls")),
     path("", include("crate.urls")),
 ]

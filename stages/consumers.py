@@ -3,6 +3,7 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from announcements.live import event_page_group, render_banners
 from stages import listeners, live
 
 NOT_FOUND = 4404
@@ -58,7 +59,7 @@ class SessionConsumer(LiveConsumer):
             return None
         self.groups = [live.session_group(session.pk)]
         self.counted_group = self.groups[0]
-        return live.render_live(session)
+        return live.render_live(session) + render_banners(session=session)
 
 
 class StageConsumer(LiveConsumer):
@@ -71,7 +72,7 @@ class StageConsumer(LiveConsumer):
         self.groups = [live.stage_group(stage.pk), live.event_group(stage.event_id)]
         self.counted_group = self.groups[0]
         cards = "".join(live.render_stage_card(other) for other in stage.event.stages.select_related("event"))
-        return live.render_live(stage.current_session(), stage) + cards
+        return live.render_live(stage.current_session(), stage) + cards + render_banners(event=stage.event)
 
 
 class EventConsumer(LiveConsumer):
@@ -82,4 +83,6 @@ class EventConsumer(LiveConsumer):
         if event is None or not event.is_visible_publicly():
             return None
         self.groups = [live.event_group(event.pk)]
-        return "".join(live.render_stage_card(stage) for stage in event.stages.select_related("event"))
+        self.counted_group = event_page_group(event.pk)
+        cards = "".join(live.render_stage_card(stage) for stage in event.stages.select_related("event"))
+        return cards + render_banners(event=event, as_list=True)

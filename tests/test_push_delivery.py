@@ -31,7 +31,7 @@ def test_a_push_arrives_encrypted_for_the_device_and_signed_with_the_vapid_key(
     assert phone.decrypt(received) == {
         "title": "Swing Into Spring",
         "body": "Competitions start in 15 minutes!",
-        "url": settings.PIKA_BASE_URL + "/e/swing-into-spring",
+        "url": "/e/swing-into-spring",
         "tag": f"announcement-{announcement.code}",
         "priority": "important",
     }

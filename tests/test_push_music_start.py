@@ -30,7 +30,7 @@ def test_going_live_on_a_stage_tells_that_stages_subscribers(
     assert main.decrypt(received) == {
         "title": "Swing Into Spring",
         "body": "DJ Nova is now live on Main Floor",
-        "url": settings.PIKA_BASE_URL + weekend.main.get_absolute_url(),
+        "url": weekend.main.get_absolute_url(),
         "tag": f"stage-{weekend.main.code}",
         "priority": "info",
     }

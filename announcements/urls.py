@@ -1,0 +1,14 @@
+from django.urls import path
+
+from announcements import views
+
+app_name = "announcements"
+
+urlpatterns = [
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("s/<str:code>/manifest.webmanifest", views.stage_manifest, name="stage-manifest"),
+    path("live/<str:code>/manifest.webmanifest", views.session_manifest, name="session-manifest"),
+    path("dj/sets/<str:code>/announce", views.session_announce, name="session-announce"),
+    path("dj/sets/<str:code>/announce/reach", views.session_reach, name="session-reach"),
+    path("announcements/<str:code>/delivery", views.delivery, name="delivery"),
+]

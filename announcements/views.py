@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_POST
+
+from announcements import live
+from announcements.access import announcement_for_author
+from announcements.forms import AnnouncementForm
+from announcements.models import Announcement
+from pika import submit_once
+from stages.access import session_for_dj, session_for_public, stage_for_visitor
+
+SERVICE_WORKER_TYPE = "text/javascript; charset=utf-8"
+
+
+# --- The installable app: service worker and manifests -------------------------------
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """Served from the root so its scope is the whole site (stage and session pages)."""
+    response = HttpResponse(
+        render_to_string("announcements/sw.js", {"icon": static("img/icon-192.png")}),
+        content_type=SERVICE_WORKER_TYPE,
+    )
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def _manifest(name, short_name, start_url):
+    icons = [
+        {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+        {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+        {"src": static("img/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+        {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+    ]
+    response = JsonResponse({
+        # Each QR target installs as its own app that opens where the dancer scanned.
+        "id": start_url,
+        "name": name,
+        "short_name": short_name[:12],
+        "start_url": start_url,
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#0d0d14",
+        "theme_color": "#0d0d14",
+        "icons": icons,
+    }, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+def stage_manifest(request, code):
+    stage = stage_for_visitor(request.user, code)
+    return _manifest(f"{stage.name} · {stage.event.name}", stage.name, stage.get_absolute_url())
+
+
+def session_manifest(request, code):
+    session = session_for_public(code)
+    return _manifest(f"{session.dj_name} · Pika!", session.dj_name, session.get_absolute_url())
+
+
+# --- A DJ's announcement to their Quick Start set -----------------------------------
+
+def _dj_scope_error(session):
+    if not session.is_live:
+        return "This set has ended; its listeners have moved on."
+    if session.stage_id:
+        return "On an event stage, announcements are the organizer's to send."
+    return None
+
+
+@login_required
+@require_POST
+def session_announce(request, code):
+    session = session_for_dj(request.user, code)
+    form = AnnouncementForm(request.POST)
+    status = 400
+    if _dj_scope_error(session):
+        form.add_error(None, _dj_scope_error(session))
+        status = 409
+    elif form.is_valid():
+        if submit_once.first_submit(request):
+            Announcement.objects.send(author=request.user, session=session, **form.cleaned_data)
+            reach = live.reach(session=session)
+            messages.success(request, f"Announcement sent to {reach['pages']} open page{'s' if reach['pages'] != 1 else ''}.")
+        return redirect("stages:dashboard")
+    # The dashboard is someone else's page: errors get a small page of their own that
+    # keeps what was typed.
+    return render(request, "announcements/dj_announce.html", {
+        "session": session, "form": form, "reach": live.reach(session=session),
+    }, status=status)
+
+
+# --- Following a sent announcement's delivery ---------------------------------------
+
+@never_cache
+def delivery(request, code):
+    announcement = announcement_for_author(request.user, code)
+    return render(request, "announcements/sent.html#delivery", {"announcement": announcement})
+
+
+@login_required
+@never_cache
+def session_reach(request, code):
+    """The reach preview, refreshed while the DJ writes."""
+    session = session_for_dj(request.user, code)
+    return render(request, "announcements/sent.html#reach", {"reach": live.reach(session=session)})
