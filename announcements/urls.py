@@ -10,5 +10,7 @@ urlpatterns = [
     path("live/<str:code>/manifest.webmanifest", views.session_manifest, name="session-manifest"),
     path("dj/sets/<str:code>/announce", views.session_announce, name="session-announce"),
     path("dj/sets/<str:code>/announce/reach", views.session_reach, name="session-reach"),
+    path("organize/<slug:slug>/announce", views.event_announce, name="event-announce"),
+    path("organize/<slug:slug>/announce/reach", views.event_reach, name="event-reach"),
     path("announcements/<str:code>/delivery", views.delivery, name="delivery"),
 ]

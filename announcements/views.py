@@ -3,14 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import organizer_required
 from announcements import live
 from announcements.access import announcement_for_author
 from announcements.forms import AnnouncementForm
 from announcements.models import Announcement
+from events.access import event_for_organizer
 from pika import submit_once
 from stages.access import session_for_dj, session_for_public, stage_for_visitor
 
@@ -63,6 +66,52 @@ def session_manifest(request, code):
     return _manifest(f"{session.dj_name} · Pika!", session.dj_name, session.get_absolute_url())
 
 
+# --- An organizer's announcement to everyone at their event --------------------------
+
+SENT_LIMIT = 50
+
+
+def _pages(reach):
+    return f"{reach['pages']} open page{'s' if reach['pages'] != 1 else ''}"
+
+
+@organizer_required
+def event_announce(request, slug):
+    event = event_for_organizer(request.user, slug)
+    form = AnnouncementForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not event.is_published:
+            form.add_error(None, "Publish the event first: until then nobody but you can see its pages.")
+            status = 409
+        elif form.is_valid():
+            if submit_once.first_submit(request):
+                Announcement.objects.send(author=request.user, event=event, **form.cleaned_data)
+                messages.success(request, f"Announcement sent to {_pages(live.reach(event=event))}.")
+            return redirect("announcements:event-announce", event.slug)
+    sent = Announcement.objects.for_event(event).select_related("push")[:SENT_LIMIT]
+    return render(request, "announcements/event_announce.html", {
+        "event": event,
+        "form": form,
+        "action": reverse("announcements:event-announce", args=[event.slug]),
+        "reach_url": reverse("announcements:event-reach", args=[event.slug]),
+        "reach": live.reach(event=event),
+        "sent": sent,
+        "tz": event.tzinfo,
+    }, status=status)
+
+
+@organizer_required
+@never_cache
+def event_reach(request, slug):
+    """The reach preview, refreshed while the organizer writes."""
+    event = event_for_organizer(request.user, slug)
+    return render(request, "announcements/sent.html#reach", {
+        "reach": live.reach(event=event), "reach_url": request.path,
+    })
+
+
 # --- A DJ's announcement to their Quick Start set -----------------------------------
 
 def _dj_scope_error(session):
@@ -86,12 +135,16 @@ def session_announce(request, code):
         if submit_once.first_submit(request):
             Announcement.objects.send(author=request.user, session=session, **form.cleaned_data)
             reach = live.reach(session=session)
-            messages.success(request, f"Announcement sent to {reach['pages']} open page{'s' if reach['pages'] != 1 else ''}.")
+            messages.success(request, f"Announcement sent to {_pages(reach)}.")
         return redirect("stages:dashboard")
     # The dashboard is someone else's page: errors get a small page of their own that
     # keeps what was typed.
     return render(request, "announcements/dj_announce.html", {
-        "session": session, "form": form, "reach": live.reach(session=session),
+        "session": session,
+        "form": form,
+        "action": reverse("announcements:session-announce", args=[session.code]),
+        "reach_url": reverse("announcements:session-reach", args=[session.code]),
+        "reach": live.reach(session=session),
     }, status=status)
 
 
@@ -108,4 +161,6 @@ def delivery(request, code):
 def session_reach(request, code):
     """The reach preview, refreshed while the DJ writes."""
     session = session_for_dj(request.user, code)
-    return render(request, "announcements/sent.html#reach", {"reach": live.reach(session=session)})
+    return render(request, "announcements/sent.html#reach", {
+        "reach": live.reach(session=session), "reach_url": request.path,
+    })

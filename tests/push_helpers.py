@@ -176,9 +176,10 @@ def push_service(settings):
 
 @pytest.fixture
 def organizer(db):
-    from accounts.models import User
+    """An approved organizer."""
+    from tests.organizers import make_organizer
 
-    return User.objects.create_user(email="org@example.com", password="organize-it-all", display_name="Org")
+    return make_organizer("org@example.com", name="Org")
 
 
 @pytest.fixture
@@ -195,10 +196,10 @@ def weekend(organizer):
             ends_on=date(2026, 3, 15), timezone="Europe/Paris", status=Event.Status.PUBLISHED,
         )
 
-    from accounts.models import User
+    from tests.organizers import make_organizer
 
     spring = event("Swing Into Spring", "swing-into-spring", organizer)
-    other_organizer = User.objects.create_user(email="paris@example.com", password="organize-it-all")
+    other_organizer = make_organizer("paris@example.com", name="Paris")
     paris = event("Paris Swing", "paris-swing", other_organizer)
 
     class Weekend:
