@@ -132,3 +132,26 @@ async def test_likes_are_never_pushed_to_the_dancers_pages(dj, monkeypatch):
     # At most the coalesced listener count of this very phone joining; nothing about likes.
     assert all(message.startswith('<span id="listeners"') for message in pushed), pushed
     await communicator.disconnect()
+
+
+@pytest.mark.django_db
+def test_the_past_set_page_costs_the_same_queries_for_one_or_thirty_liked_tracks(client, dj, django_assert_num_queries):
+    session, tracks = played_set(dj, titles=[f"Song {n}" for n in range(30)])
+    session.end()
+    likes_from(tracks[0], 2)
+    client.force_login(dj)
+    client.get(f"/dj/sets/{session.code}")
+    with django_assert_num_queries(5):
+        assert "<strong>2</strong> likes on 1 track" in client.get(f"/dj/sets/{session.code}").content.decode()
+    for track in tracks[1:]:
+        likes_from(track, 1)
+    with django_assert_num_queries(5):
+        assert "<strong>31</strong> likes on 30 tracks" in client.get(f"/dj/sets/{session.code}").content.decode()
+
+
+@pytest.mark.django_db
+def test_likes_are_visible_to_the_platform_owner_in_the_admin(admin_client, dj):
+    _, (ghost,) = played_set(dj, titles=("Ghost",))
+    likes_from(ghost, 1)
+    html = admin_client.get("/admin/crate/like/").content.decode()
+    assert "♥ Artist — Ghost" in html and "1 like" in html
