@@ -101,7 +101,7 @@ def test_the_stage_page_is_installable_and_offers_notifications_without_asking(c
     assert '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">' in html
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in html
     assert f'data-push-optin data-kind="stage" data-code="{weekend.main.code}" data-label="Main Floor"' in html
-    assert "when a DJ starts on Main Floor and for announcements from Swing Into Spring" in html
+    assert "when the music starts here, and for announcements" in html
     assert '<script src="/static/js/push.js" defer></script>' in html
     # The permission prompt only ever follows a tap on the button.
     script = client.get("/static/js/push.js")

@@ -32,11 +32,11 @@ def _follow(stage=None, session=None):
     if stage is not None:
         return {
             "kind": "stage", "code": stage.code, "label": stage.name,
-            "what": f"when a DJ starts on {stage.name} and for announcements from {stage.event.name}",
+            "what": "when the music starts here, and for announcements",
         }
     return {
         "kind": "session", "code": session.code, "label": session.dj_name,
-        "what": f"for announcements from {session.dj_name} during this set",
+        "what": f"for announcements from {session.dj_name}",
     }
 
 

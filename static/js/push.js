@@ -29,7 +29,7 @@
     if (ios && !standalone) {
       show("On iPhone and iPad, notifications work from the Home Screen: tap Share, then " +
         "\u201cAdd to Home Screen\u201d, open Pika! from there and tap Notify me (iOS 16.4 or later).",
-        "🔔 Notify me", true);
+        "Notify me", true);
       return true;
     }
     if (!supported) {
@@ -100,7 +100,7 @@
     show("Turning notifications on…", null, false);
     Notification.requestPermission().then(function (permission) {
       if (permission !== "granted") {
-        if (!explain()) show("Notifications stay off: permission was not given.", "🔔 Notify me", true);
+        if (!explain()) show("Notifications stay off: permission was not given.", "Notify me", true);
         return null;
       }
       return navigator.serviceWorker.ready.then(subscription).then(function (sub) {
@@ -110,7 +110,7 @@
         });
       });
     }).catch(function (error) {
-      show("Could not turn notifications on: " + error.message, "🔔 Notify me", true);
+      show("Could not turn notifications on: " + error.message, "Notify me", true);
     });
   }
 
@@ -126,18 +126,18 @@
         return null;
       });
     }).then(off).catch(function (error) {
-      show("Could not turn notifications off: " + error.message, "🔕 Stop notifications", true);
+      show("Could not turn notifications off: " + error.message, "Stop notifications", true);
     });
   }
 
   function on() {
     box.classList.add("is-on");
-    show("Notifications are on for " + label + ".", "🔕 Stop notifications", true);
+    show("Notifications are on for " + label + ".", "Stop notifications", true);
   }
 
   function off() {
     box.classList.remove("is-on");
-    show("", "🔔 Notify me", true);
+    show("", "Notify me", true);
   }
 
   button.addEventListener("click", function () {
@@ -147,7 +147,7 @@
 
   if (explain()) {
     // The iPhone explanation waits for a tap; unsupported and blocked are said at once.
-    if (ios && !standalone) show("", "🔔 Notify me", true);
+    if (ios && !standalone) show("", "Notify me", true);
     return;
   }
   // Registering the worker asks nothing of the dancer; it makes the page installable.
