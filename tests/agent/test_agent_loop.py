@@ -48,8 +48,10 @@ def setup(fake_pika, tmp_path):
 
 
 def test_history_before_going_live_is_not_posted_but_the_playing_track_is(setup):
-    append(setup.playlist, vdj_entry(NOW - 3600, "Old", "One", r"C:\m\1.mp3"))
-    append(setup.playlist, vdj_entry(NOW - 60, "Now", "Playing", r"C:\m\2.mp3", songlength="200.0"))
+    # "Playing now" is judged against the wall clock, so the times are taken here, not at import.
+    now = int(time.time())
+    append(setup.playlist, vdj_entry(now - 3600, "Old", "One", r"C:\m\1.mp3"))
+    append(setup.playlist, vdj_entry(now - 60, "Now", "Playing", r"C:\m\2.mp3", songlength="200.0"))
     setup.agent.step()
 
     assert setup.fake.posted(setup.session_id) == [("Now", "Playing")]
