@@ -1,0 +1,113 @@
+"""Per-process fan-out: one channel-layer subscription per group per process.
+
+Channels gives every socket its own channel: a group message becomes, per socket, a
+queue put, a task wake-up, a msgpack decode and a dispatch round — per socket, for every
+track. On this 2-core machine that machinery, not the network, limited how fast a track
+reached 2000 phones (docs/benchmarks.md). Here each process subscribes to a group once,
+receives each message once, and hands it to its local sockets directly.
+
+Sends run eagerly, in the relay's own step: a socket with room in its buffer (nearly
+all) takes the frame at once with no task. Only a socket that must wait (a slow phone
+whose buffer is full) gets a task to finish its send, so it never holds up the others.
+"""
+
+import asyncio
+import logging
+import weakref
+
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+
+class Relay:
+    """The groups this process's live sockets are in, for one event loop."""
+
+    def __init__(self):
+        self.members = {}  # group -> set of consumers in this process
+        self.subscriptions = {}  # group -> (relay task, future set once subscribed)
+        self.unfinished = set()  # sends waiting for a slow socket
+
+    async def join(self, group, consumer):
+        self.members.setdefault(group, set()).add(consumer)
+        if group not in self.subscriptions:
+            ready = asyncio.get_running_loop().create_future()
+            self.subscriptions[group] = (asyncio.create_task(self._relay(group, ready)), ready)
+        # Every joiner waits until the group is really subscribed, so none misses a message.
+        await asyncio.shield(self.subscriptions[group][1])
+
+    def leave(self, group, consumer):
+        members = self.members.get(group)
+        if members is None:
+            return
+        members.discard(consumer)
+        if not members:
+            del self.members[group]
+            task, _ = self.subscriptions.pop(group)
+            task.cancel()
+
+    async def _relay(self, group, ready):
+        layer = get_channel_layer()
+        channel = None
+        try:
+            channel = await layer.new_channel("relay.")
+            await layer.group_add(group, channel)
+            ready.set_result(None)
+            while True:
+                message = await layer.receive(channel)
+                for consumer in tuple(self.members.get(group, ())):
+                    self._send_now(consumer.dispatch(message))
+        except Exception as error:
+            if not ready.done():
+                ready.set_exception(error)
+            raise
+        finally:
+            if not ready.done():
+                ready.cancel()
+            if channel is not None:
+                await layer.group_discard(group, channel)
+
+    def _send_now(self, coroutine):
+        try:
+            waiting = coroutine.send(None)
+        except StopIteration:
+            return
+        except Exception:
+            # The socket is closing; its disconnect handler cleans up.
+            log.debug("relay: send to a closing socket failed", exc_info=True)
+            return
+        task = asyncio.ensure_future(_finish(coroutine, waiting))
+        self.unfinished.add(task)
+        task.add_done_callback(self.unfinished.discard)
+
+
+async def _finish(coroutine, waiting):
+    """Drive a send that had to wait to its end, as a task would have."""
+    try:
+        while True:
+            if waiting is None:
+                await asyncio.sleep(0)
+            else:
+                waiting._asyncio_future_blocking = False
+                await asyncio.wait([waiting])
+            try:
+                waiting = coroutine.send(None)
+            except StopIteration:
+                return
+            except Exception:
+                log.debug("relay: send to a closing socket failed", exc_info=True)
+                return
+    finally:
+        coroutine.close()
+
+
+_relays = weakref.WeakKeyDictionary()
+
+
+def relay():
+    """This event loop's relay (tests run one loop per test; a server runs one)."""
+    loop = asyncio.get_running_loop()
+    found = _relays.get(loop)
+    if found is None:
+        found = _relays[loop] = Relay()
+    return found
