@@ -12,7 +12,7 @@ from announcements import live
 from announcements.models import Announcement
 from pika.asgi import application
 from stages.models import LiveSession
-from tests.push_helpers import organizer, weekend  # noqa: F401
+from tests.push_helpers import fast_passwords, organizer, weekend  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +34,7 @@ async def receive_until(communicator, text, timeout=4):
             return message
 
 
-async def hears_no_announcement(communicator, within=1.5):
+async def hears_no_announcement(communicator, within=1.0):
     """Nothing about announcements arrives (listener counts may)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
