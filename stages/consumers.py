@@ -21,7 +21,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None
 
     async def connect(self):
-        state = await database_sync_to_async(self.load)(self.scope["url_route"]["kwargs"]["code"])
+        # Off the one shared "thread-sensitive" thread: when a venue's phones reconnect at
+        # once, their state queries overlap instead of queueing behind each other.
+        load = database_sync_to_async(self.load, thread_sensitive=False)
+        state = await load(self.scope["url_route"]["kwargs"]["code"])
         if state is None:
             await self.close(code=NOT_FOUND)
             return

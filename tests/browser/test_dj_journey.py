@@ -36,7 +36,7 @@ def test_a_dj_goes_live_types_a_track_a_dancer_sees_it_and_the_set_ends(server, 
     assert listed.status_code == 200, listed.text
 
     # Go Live (Quick Start): a QR and a short link to share.
-    expect(dashboard.get_by_role("tab", name="Quick Start")).to_have_attribute("aria-selected", "true")
+    expect(dashboard.get_by_role("link", name="Quick Start")).to_have_attribute("aria-current", "page")
     dashboard.get_by_label("Your DJ name").fill("DJ Nova")
     dashboard.get_by_role("button", name="Go Live").click()
     expect(dashboard.locator(".dj-line").first).to_contain_text("You're live as DJ Nova")
