@@ -27,8 +27,8 @@ PHONE = {"width": 390, "height": 844}
 # only inside `phone.server_down()`. A script error or a CSP violation never is. htmx
 # logs a failed socket as the bare error Event and a failed poll by its event names.
 NETWORK_ERRORS = re.compile(
-    r"^WebSocket connection to .* failed|^Failed to load resource: net::ERR_CONNECTION_REFUSED$"
-    r"|^\[object Event\]$|^htmx:(sendError|afterRequest), \[object HTML\w+Element\]$"
+    r"^(WebSocket connection to .* failed.*|Failed to load resource: net::ERR_CONNECTION_REFUSED"
+    r"|\[object Event\]|htmx:(sendError|afterRequest), \[object HTML\w+Element\])( \(\S+\))?$"
 )
 
 
