@@ -8,6 +8,7 @@ A page that logs a JavaScript error or a CSP violation fails its test. When a te
 every page it opened leaves a screenshot and its console log in `test-artifacts/`.
 """
 
+import os
 import re
 import time
 from pathlib import Path
@@ -145,7 +146,8 @@ def phone(browser, request):
     yield phone
     call = getattr(request.node, "report_call", None)
     failed = call is None or call.failed
-    if failed or phone.problems:
+    # PIKA_SCREENSHOTS=1 keeps them for passing journeys too, to look at the pages on a phone.
+    if failed or phone.problems or os.environ.get("PIKA_SCREENSHOTS"):
         phone.save_artifacts()
     for page in phone.pages:
         page.context.close()

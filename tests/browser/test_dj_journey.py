@@ -46,7 +46,7 @@ def test_a_dj_goes_live_types_a_track_a_dancer_sees_it_and_the_set_ends(server, 
     expect(share).to_have_text(f"{server.url}/live/{session.code}")
     qr = dashboard.get_by_role("img", name=re.compile("QR code to"))
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert qr.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
 
     # A dancer on their own phone opens the link.
     dancer = phone.open(f"{server.url}/live/{session.code}", "dancer-session-page")

@@ -90,9 +90,8 @@ def test_an_organizer_applies_is_approved_and_publishes_a_weekend_with_two_rooms
     expect(pages.nth(0).locator(".qr-stage")).to_have_text("Main Floor")
     expect(pages.nth(1).locator(".qr-stage")).to_have_text("Blues Room")
     expect(pages.nth(0).locator(".qr-url")).to_have_text(f"127.0.0.1:{server.port}/s/{main_floor.code}")
-    organizer.wait_for_load_state("load")
     for i in range(2):
-        assert pages.nth(i).locator("img.qr-big").evaluate("img => img.complete && img.naturalWidth > 0")
+        assert pages.nth(i).locator("img.qr-big").evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     organizer.emulate_media(media="print")
     expect(organizer.get_by_role("button", name="Print all")).to_be_hidden()
     organizer.emulate_media(media="screen")
