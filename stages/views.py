@@ -24,7 +24,7 @@ def session_page(request, code):
     session = session_for_public(code)
     context = live.live_context(session)
     if request.htmx:
-        return render(request, "stages/session_page.html#live-panel", context)
+        return render(request, "stages/live.html#live-panel", context)
     return render(request, "stages/session_page.html", context)
 
 
@@ -35,7 +35,7 @@ def stage_page(request, code):
     context["cards"] = live.stage_cards(stage.event)
     context["is_preview"] = not stage.event.is_visible_publicly()
     if request.htmx:
-        return render(request, "stages/stage_page.html#live-panel", context)
+        return render(request, "stages/live.html#live-panel", context)
     return render(request, "stages/stage_page.html", context)
 
 

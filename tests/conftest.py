@@ -74,3 +74,19 @@ def server_process(transactional_db):
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def redis_servers(server_process):
+    """Two server processes sharing the real Redis (REDIS_URL, else the local default)."""
+    import uuid
+
+    from django.conf import settings
+
+    run = uuid.uuid4().hex[:8]
+    env = {
+        "REDIS_URL": settings.REDIS_URL or "redis://127.0.0.1:6379/0",
+        "PIKA_CHANNEL_PREFIX": f"pika-two-{run}",
+        "PIKA_CACHE_PREFIX": f"pika-two-{run}",
+    }
+    return server_process(**env), server_process(**env)

@@ -1,5 +1,6 @@
 """Real ASGI server processes for end-to-end tests (browser journeys, multi-process)."""
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -84,3 +85,15 @@ class ServerProcess:
     def restart(self):
         self.stop()
         return self.start()
+
+
+async def socket_receive_until(socket, text, timeout=10):
+    """The first message on a real WebSocket client containing `text`."""
+
+    async def wait():
+        while True:
+            message = await socket.recv()
+            if text in message:
+                return message
+
+    return await asyncio.wait_for(wait(), timeout)

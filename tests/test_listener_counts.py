@@ -1,18 +1,16 @@
 """Listener counts: a set's audience is its own page plus its stage's page while it drives it."""
 
-import asyncio
-import uuid
 
 import httpx
 import pytest
 import websockets
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
 from events.models import Event
 from pika.asgi import application
 from stages.models import LiveSession
+from tests.live_server import socket_receive_until
 from tests.organizers import make_event, make_organizer
 
 HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
@@ -103,26 +101,6 @@ def test_the_dashboard_and_now_playing_start_from_the_same_count(client, dj):
 
 # Across two real server processes sharing Redis.
 
-@pytest.fixture
-def redis_servers(server_process):
-    env = {
-        "REDIS_URL": settings.REDIS_URL or "redis://127.0.0.1:6379/0",
-        "PIKA_CHANNEL_PREFIX": f"pika-counts-{uuid.uuid4().hex[:8]}",
-        "PIKA_CACHE_PREFIX": f"pika-counts-{uuid.uuid4().hex[:8]}",
-    }
-    return server_process(**env), server_process(**env)
-
-
-async def ws_receive_until(socket, text, timeout=10):
-    async def wait():
-        while True:
-            message = await socket.recv()
-            if text in message:
-                return message
-
-    return await asyncio.wait_for(wait(), timeout)
-
-
 async def test_stage_and_set_counts_add_up_across_processes(redis_servers, dj_token):
     first, second = redis_servers
     stage = await main_floor()
@@ -144,14 +122,14 @@ async def test_stage_and_set_counts_add_up_across_processes(redis_servers, dj_to
 
         # Every page, on either process, and the DJ end up with all four listeners.
         for socket in [*sockets, dj_socket]:
-            await ws_receive_until(socket, "4 listening")
+            await socket_receive_until(socket, "4 listening")
         now = (await api.get(f"/api/v1/stages/{stage.code}/now-playing")).json()
         assert now["listeners"] == 4
 
         await sockets[0].close()
         await sockets[2].close()
         for socket in [sockets[1], sockets[3], dj_socket]:
-            await ws_receive_until(socket, "2 listening")
+            await socket_receive_until(socket, "2 listening")
         assert (await api.get(f"/api/v1/stages/{stage.code}/now-playing")).json()["listeners"] == 2
         for socket in [sockets[1], sockets[3], dj_socket]:
             await socket.close()

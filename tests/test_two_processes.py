@@ -1,33 +1,9 @@
 """Two real ASGI server processes sharing Redis serve one stage together."""
 
-import asyncio
-import uuid
-
 import httpx
-import pytest
 import websockets
-from django.conf import settings
 
-
-@pytest.fixture
-def redis_servers(server_process):
-    # Always the real Redis: this is the production shape (REDIS_URL, else the local default).
-    env = {
-        "REDIS_URL": settings.REDIS_URL or "redis://127.0.0.1:6379/0",
-        "PIKA_CHANNEL_PREFIX": f"pika-two-{uuid.uuid4().hex[:8]}",
-        "PIKA_CACHE_PREFIX": f"pika-two-{uuid.uuid4().hex[:8]}",
-    }
-    return server_process(**env), server_process(**env)
-
-
-async def receive_until(socket, text, timeout=10):
-    async def wait():
-        while True:
-            message = await socket.recv()
-            if text in message:
-                return message
-
-    return await asyncio.wait_for(wait(), timeout)
+from tests.live_server import socket_receive_until
 
 
 async def test_a_track_posted_to_one_process_reaches_a_socket_on_the_other(redis_servers, dj_token):
@@ -41,7 +17,7 @@ async def test_a_track_posted_to_one_process_reaches_a_socket_on_the_other(redis
             response = await api.post(f"/api/v1/sessions/{session['id']}/tracks",
                                       json={"artist": "Ella Henderson", "title": "Ghost across processes"})
             assert response.status_code == 201
-            pushed = await receive_until(socket, "Ghost across processes")
+            pushed = await socket_receive_until(socket, "Ghost across processes")
             assert "Ella Henderson" in pushed
 
 
@@ -58,6 +34,6 @@ async def test_listener_counts_add_up_across_processes(redis_servers, dj_token):
         sockets.append(socket)
     # Every page, whichever process holds it, ends up showing all three listeners.
     for socket in sockets:
-        await receive_until(socket, "3 listening")
+        await socket_receive_until(socket, "3 listening")
     for socket in sockets:
         await socket.close()
