@@ -29,7 +29,9 @@ def parse_args(argv):
     parser.add_argument("--profile", action="store_true",
                         help="record each fan-out server with py-spy into var dir profiles/ (collapsed stacks)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md with the results")
-    parser.add_argument("--json", default=str(env.VAR_DIR / "results.json"), help="where to save raw results")
+    parser.add_argument("--label", default="default",
+                        help="name of this configuration; --write replaces that block of docs/benchmarks.md")
+    parser.add_argument("--json", default="", help="where to save raw results (default: var dir, by label)")
     args = parser.parse_args(argv)
     unknown = set(args.suites) - set(SUITES)
     if unknown:
@@ -58,7 +60,8 @@ def main(argv=None):
     world = env.seed()
     results = {"started": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": report.machine(),
                "versions": report.versions(), "config": {
-                   "server": args.server, "settings": args.settings, "server_args": args.server_arg,
+                   "label": args.label, "server": args.server, "settings": args.settings,
+                   "server_args": args.server_arg,
                    "fd_limit": fd_limit}}
     print(f"bench: {results['machine']['summary']}; load before: {results['machine']['load']}", flush=True)
 
@@ -108,9 +111,9 @@ def main(argv=None):
 
     results["machine"]["load_after"] = report.machine()["load"]
     env.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    with open(args.json, "w") as out:
+    with open(args.json or env.VAR_DIR / f"results-{args.label}.json", "w") as out:
         json.dump(results, out, indent=2, default=str)
-    print(f"bench: raw results in {args.json}")
+    print(f"bench: raw results in {args.json or env.VAR_DIR / f'results-{args.label}.json'}")
     if args.write:
         report.write_docs(results)
         print("bench: docs/benchmarks.md updated")

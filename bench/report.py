@@ -10,7 +10,10 @@ from pathlib import Path
 from bench.env import ROOT
 
 DOCS = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+
+
+def markers(label):
+    return f"<!-- bench:results:{label}:start -->", f"<!-- bench:results:{label}:end -->"
 
 TARGETS = {
     "fanout_1000": 100.0,   # p99 ms, 1000 listeners, one process
@@ -188,11 +191,12 @@ def posts_table(results):
 
 def results_block(results):
     m, v, c = results["machine"], results["versions"], results["config"]
+    start, end = markers(c["label"])
     versions = ", ".join(f"{k} {val}" for k, val in v.items())
     server_args = " ".join(c.get("server_args") or []) or "defaults"
     parts = [
-        START,
-        f"**Run:** {results['started']} · **machine:** {m['summary']}, {m['cpu']}, Linux {m['kernel']} · "
+        start,
+        f"**Configuration `{c['label']}`** · **run:** {results['started']} · **machine:** {m['summary']}, Linux {m['kernel']} · "
         f"**load average** before {m['load']}, after {m.get('load_after', '?')} · **server:** {c['server']} "
         f"({server_args}), settings `{c['settings']}` · **versions:** {versions}",
         "",
@@ -206,17 +210,23 @@ def results_block(results):
         parts += ["", "### Pages (b)", "", pages_table(results)]
     if results.get("posts"):
         parts += ["", "### Track POST (c)", "", posts_table(results)]
-    if results.get("push") is not None:
-        parts += ["", "### Push (d)", "", push_line(results["push"]).split(None, 1)[1]]
-    parts.append(END)
+    push = results.get("push")
+    if push is not None:
+        detail = (f"One urgent announcement to {push['subscriptions']} subscriptions: the first push after "
+                  f"{push['first_push_seconds']:.2f} s, all delivered after {push['seconds']:.1f} s "
+                  f"({push['per_second']}/s; {push['workers']} task workers)." if push.get("measured") else push["reason"])
+        parts += ["", "### Push (d)", "", detail]
+    parts.append(end)
     return "\n".join(parts)
 
 
 def write_docs(results):
-    text = DOCS.read_text() if DOCS.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    """Replace this run's block (by its --label) in docs/benchmarks.md, or add it at the end."""
+    start, end = markers(results["config"]["label"])
+    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
     block = results_block(results)
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     DOCS.write_text(text)
