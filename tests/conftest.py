@@ -17,6 +17,12 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Tests make many accounts; hashing their passwords properly is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def dj(db):
     return User.objects.create_user(email="dj@example.com", password="dance-all-night", display_name="DJ Nova")

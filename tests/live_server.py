@@ -48,6 +48,8 @@ class ServerProcess:
             "REDIS_URL": settings.REDIS_URL,
             "PIKA_BASE_URL": self.url,
             "DJANGO_SETTINGS_MODULE": "pika.settings",
+            # Accounts made by the test are hashed with the test's (fast) hashers.
+            "PASSWORD_HASHERS": ",".join(settings.PASSWORD_HASHERS),
         })
         env.update(self.extra_env)
         return env

@@ -174,12 +174,6 @@ def push_service(settings):
     service.stop()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """These tests make many accounts; hashing their passwords properly is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def organizer(db):
     """An approved organizer."""

@@ -10,7 +10,7 @@ import pytest
 
 from announcements.models import Announcement
 from stages.models import LiveSession
-from tests.push_helpers import Subscriber, fast_passwords, organizer, push_service, weekend  # noqa: F401
+from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
 
 
 @pytest.fixture
