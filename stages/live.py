@@ -158,6 +158,43 @@ def broadcast_session(session_id):
     return session
 
 
+def render_new_track(session, track, previous, stage=None):
+    """A new now-playing track: the new card, and the track it replaces on top of the list.
+
+    A few KB instead of the whole set list (up to 50 tracks) for every phone; pages get
+    the full list on connect, on a late track and when the set starts or ends.
+    """
+    event = stage.event if stage else (session.stage.event if session.stage_id else None)
+    context = {
+        "session": session, "stage": stage, "event": event, "current": track,
+        "tz": event.tzinfo if event else timezone.get_current_timezone(),
+    }
+    html = render_to_string("stages/live.html#now-playing", context)
+    if previous is not None:
+        html += render_to_string("stages/live.html#set-list-prepend", {**context, "track": previous})
+    return html
+
+
+def broadcast_track(track_id):
+    """Tell every open page of a new track: only what changed when it is now playing."""
+    from stages.models import PlayedTrack
+
+    track = PlayedTrack.objects.select_related("session__stage__event").get(pk=track_id)
+    session = track.session
+    newest = list(session.tracks_newest_first()[:2])
+    if not session.is_live or newest[0].pk != track.pk:
+        # A late track belongs in the middle of the list: send the whole state again.
+        broadcast_session(session.pk)
+        return
+    previous = newest[1] if len(newest) > 1 else None
+    send(session_group(session.pk), render_new_track(session, track, previous))
+    if session.drives_stage():
+        stage = session.stage
+        send(stage_group(stage.pk), render_new_track(session, track, previous, stage))
+        send(event_group(stage.event_id), render_stage_card(stage))
+        send(organizer_group(stage.event_id), render_organizer_row(stage))
+
+
 def broadcast_go_live(session_id):
     """A new set: its state, and a fresh count for any older set it took the stage from."""
     from stages.models import LiveSession

@@ -155,7 +155,7 @@ class LiveSession(models.Model):
                 now = timezone.now()
                 LiveSession.objects.filter(pk=self.pk).update(last_activity_at=now)
                 self.last_activity_at = now
-                transaction.on_commit(lambda: live.broadcast_session(self.pk), robust=True)
+                transaction.on_commit(lambda: live.broadcast_track(track.pk), robust=True)
         except IntegrityError:
             # A retry raced the first attempt: the first one stored it.
             return self.tracks.get(source_id=source_id), False

@@ -116,3 +116,38 @@ async def test_messages_from_the_page_are_ignored(dj):
     await communicator.send_to(text_data='{"type": "live.html", "html": "<p>spoof</p>"}')
     assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()
+
+
+async def test_a_new_track_sends_only_the_new_card_and_one_set_list_entry(dj):
+    session = await go_live(dj)
+    for title in ("First", "Second"):
+        await add_track(session, artist="A", title=title)
+    communicator, _, _ = await connect(f"/ws/sessions/{session.code}/")
+    await communicator.receive_from()
+    await add_track(session, artist="A", title="Third")
+    pushed = await communicator.receive_from()
+    assert 'id="now-playing"' in pushed and "Third" in pushed
+    # The track it replaced goes on top of the list; older ones are already on the page.
+    assert pushed.count('<ol id="set-list-tracks" hx-swap-oob="afterbegin">') == 1
+    assert pushed.count("data-track=") == 1 and "Second" in pushed
+    assert "First" not in pushed and 'id="set-list"' not in pushed
+    await communicator.disconnect()
+
+
+async def test_a_late_track_resends_the_whole_list_in_order(dj):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    session = await go_live(dj)
+    await add_track(session, artist="A", title="Opening song", played_at=timezone.now() - timedelta(minutes=20))
+    await add_track(session, artist="A", title="Current")
+    communicator, _, _ = await connect(f"/ws/sessions/{session.code}/")
+    await communicator.receive_from()
+    await add_track(session, artist="A", title="Posted late", played_at=timezone.now() - timedelta(minutes=10))
+    pushed = await communicator.receive_from()
+    now_playing = pushed[pushed.index('id="now-playing"'):pushed.index('id="set-list"')]
+    assert "Current" in now_playing and "Posted late" not in now_playing
+    set_list = pushed[pushed.index('id="set-list"'):]
+    assert set_list.index("Posted late") < set_list.index("Opening song")
+    await communicator.disconnect()

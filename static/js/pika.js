@@ -17,6 +17,18 @@
     });
   }
   setInterval(refreshTimes, 30000);
+
+  // A new track arrives as one entry on top of the set list. A page that connected in
+  // the same instant may already have it from its first state: keep one of each.
+  function dropRepeatedTracks() {
+    var seen = {};
+    document.querySelectorAll("#set-list-tracks > [data-track]").forEach(function (el) {
+      var id = el.getAttribute("data-track");
+      if (seen[id]) el.remove();
+      seen[id] = true;
+    });
+  }
+  document.addEventListener("htmx:wsAfterMessage", dropRepeatedTracks);
   document.addEventListener("htmx:wsAfterMessage", refreshTimes);
   document.addEventListener("htmx:afterSwap", refreshTimes);
   document.addEventListener("DOMContentLoaded", refreshTimes);
