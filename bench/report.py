@@ -146,9 +146,14 @@ def targets_table(results):
     return "\n".join(lines)
 
 
+def _runs(row):
+    runs = row.get("p99_of_runs") or []
+    return f" ({', '.join(f'{p:.0f}' for p in runs)})" if len(runs) > 1 else ""
+
+
 def fanout_table(results):
     lines = [
-        "| processes × listeners | load gen. procs | held | connect | p50 | p95 | p99 | max | missed | "
+        "| processes × listeners | load gen. procs | held | connect | p50 | p95 | p99 (each run) | max | missed | "
         "peak RSS / process | MB per 1000 sockets | RSS growth per 1000 | server CPU per track | POST p50 |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -156,7 +161,7 @@ def fanout_table(results):
         s = row["latency_ms"]
         lines.append(
             f"| {row['processes']} × {row['listeners']} | {row.get('clients', 1)} | {row['held']}/{row['listeners']} "
-            f"| {row['connect_seconds']:.1f} s | {s['p50']:.0f} ms | {s['p95']:.0f} ms | {s['p99']:.0f} ms "
+            f"| {row['connect_seconds']:.1f} s | {s['p50']:.0f} ms | {s['p95']:.0f} ms | {s['p99']:.0f} ms{_runs(row)} "
             f"| {s['max']:.0f} ms | {row['missed']} | {' / '.join(f'{m:.0f}' for m in row['peak_rss_mb'])} MB "
             f"| {row['peak_mb_per_1000']:.0f} MB | {row['growth_mb_per_1000']:.0f} MB "
             f"| {' / '.join(f'{c:.0f}' for c in row['server_cpu_ms_per_track'])} ms | {row['post_ms']['p50']:.0f} ms |")
@@ -200,22 +205,22 @@ def results_block(results):
         f"**load average** before {m['load']}, after {m.get('load_after', '?')} · **server:** {c['server']} "
         f"({server_args}), settings `{c['settings']}` · **versions:** {versions}",
         "",
-        "### Targets",
+        "#### Targets",
         "",
         targets_table(results),
     ]
     if results.get("fanout"):
-        parts += ["", "### Fan-out (a)", "", fanout_table(results)]
+        parts += ["", "#### Fan-out (a)", "", fanout_table(results)]
     if results.get("pages"):
-        parts += ["", "### Pages (b)", "", pages_table(results)]
+        parts += ["", "#### Pages (b)", "", pages_table(results)]
     if results.get("posts"):
-        parts += ["", "### Track POST (c)", "", posts_table(results)]
+        parts += ["", "#### Track POST (c)", "", posts_table(results)]
     push = results.get("push")
     if push is not None:
         detail = (f"One urgent announcement to {push['subscriptions']} subscriptions: the first push after "
                   f"{push['first_push_seconds']:.2f} s, all delivered after {push['seconds']:.1f} s "
                   f"({push['per_second']}/s; {push['workers']} task workers)." if push.get("measured") else push["reason"])
-        parts += ["", "### Push (d)", "", detail]
+        parts += ["", "#### Push (d)", "", detail]
     parts.append(end)
     return "\n".join(parts)
 

@@ -54,7 +54,13 @@ class Relay:
             await layer.group_add(group, channel)
             ready.set_result(None)
             while True:
-                message = await layer.receive(channel)
+                try:
+                    message = await layer.receive(channel)
+                except Exception:
+                    # The layer reconnects by itself; keep this group's relay alive meanwhile.
+                    log.exception("relay: receiving for %s failed", group)
+                    await asyncio.sleep(1)
+                    continue
                 for consumer in tuple(self.members.get(group, ())):
                     self._send_now(consumer.dispatch(message))
         except Exception as error:
@@ -72,9 +78,8 @@ class Relay:
             waiting = coroutine.send(None)
         except StopIteration:
             return
-        except Exception:
-            # The socket is closing; its disconnect handler cleans up.
-            log.debug("relay: send to a closing socket failed", exc_info=True)
+        except Exception as error:
+            _failed(error)
             return
         task = asyncio.ensure_future(_finish(coroutine, waiting))
         self.unfinished.add(task)
@@ -94,11 +99,19 @@ async def _finish(coroutine, waiting):
                 waiting = coroutine.send(None)
             except StopIteration:
                 return
-            except Exception:
-                log.debug("relay: send to a closing socket failed", exc_info=True)
+            except Exception as error:
+                _failed(error)
                 return
     finally:
         coroutine.close()
+
+
+def _failed(error):
+    if isinstance(error, OSError):
+        # The socket is closing (uvicorn's ClientDisconnected); its disconnect cleans up.
+        log.debug("relay: send to a closing socket failed", exc_info=error)
+    else:
+        log.error("relay: a socket's handler failed", exc_info=error)
 
 
 _relays = weakref.WeakKeyDictionary()
