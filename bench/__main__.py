@@ -72,8 +72,9 @@ def main(argv=None):
         servers = start_servers(args, 1)
         try:
             results["pages"] = [
-                dict(pages.run(servers[0], f"/s/{world.stage_codes[0]}"), name="stage page"),
-                dict(pages.run(servers[0], f"/live/{world.page_session_code}"), name="session page"),
+                dict(pages.run(servers[0], f"/s/{world.stage_codes[0]}", world.page_track_title), name="stage page"),
+                dict(pages.run(servers[0], f"/live/{world.page_session_code}", world.page_track_title),
+                     name="session page"),
             ]
         finally:
             stop_all(servers)

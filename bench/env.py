@@ -157,6 +157,7 @@ class World:
     event_slug: str
     stage_codes: list
     page_session_code: str
+    page_track_title: str
     dj_tokens: list
 
 
@@ -193,4 +194,5 @@ def seed(stages=4, djs=8, set_tracks=30):
                     played_at=start + timedelta(minutes=4 * i), bpm=96 + i % 10)
         for i in range(set_tracks)
     ])
-    return World(event.slug, [s.code for s in stage_list], session.code, tokens)
+    return World(event.slug, [s.code for s in stage_list], session.code,
+                 f"A Typical West Coast Swing Title {set_tracks - 1}", tokens)

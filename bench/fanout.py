@@ -128,7 +128,7 @@ def _stop_profiler(profilers):
 
 
 def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, gap=0.3,
-        connect_concurrency=100, label="", profile_dir=None):
+        connect_concurrency=100, profile_dir=None):
     """One scenario. Fresh server processes are expected (peak RSS is per process)."""
     api = httpx.Client(base_url=servers[0].url + "/api/v1", timeout=30,
                        headers={"Authorization": f"Bearer {token}"})
@@ -203,7 +203,6 @@ def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, g
 
     per_process = listeners / len(servers)
     return {
-        "label": label,
         "listeners": listeners,
         "processes": len(servers),
         "server": servers[0].kind,

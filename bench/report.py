@@ -169,13 +169,14 @@ def fanout_table(results):
 
 
 def pages_table(results):
-    lines = ["| page | server p50 | server p99 | body raw | body gzip | first response (headers + gzip body) |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| page | server p50 | server p99 | body raw | body gzip | first response (headers + gzip body) "
+             "| shows the track |",
+             "|---|---|---|---|---|---|---|"]
     for row in results.get("pages", []):
         s = row["server_ms"]
         lines.append(f"| {row['name']} (`{re.sub(r'/[^/]+$', '/<code>', row['path'])}`) | {s['p50']:.1f} ms "
                      f"| {s['p99']:.1f} ms | {row['raw_bytes'] / 1024:.1f} KB | {row['gzip_bytes'] / 1024:.1f} KB "
-                     f"| {row['first_response_bytes'] / 1024:.1f} KB |")
+                     f"| {row['first_response_bytes'] / 1024:.1f} KB | {'yes' if row['shows_track'] else '**no**'} |")
     return "\n".join(lines)
 
 
