@@ -6,6 +6,7 @@ import os
 import sys
 import time
 
+import bench
 from bench import env, fanout, pages, push, report, tracks
 
 FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
@@ -13,7 +14,8 @@ SUITES = ["fanout", "pages", "posts", "push"]
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=bench.__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("suites", nargs="*", metavar="suite",
                         help=f"what to run: {', '.join(SUITES)} (default: all)")
     parser.add_argument("--scenarios", default=",".join(f"{p}x{n}" for p, n in FANOUT_SCENARIOS),
