@@ -42,9 +42,8 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
     from django.db import connections
+    from playwright.sync_api import sync_playwright
 
     # The ORM calls in a journey run while Playwright's loop is open in this thread;
     # they are plain blocking calls, not coroutines, so Django's check does not apply.
