@@ -75,9 +75,10 @@ def free_port():
 
 
 SERVERS = {
-    # What `make run` and docker-compose run.
+    # What `make run` and docker-compose run (WebSocket compression off: docs/benchmarks.md).
     "uvicorn": lambda port: [sys.executable, "-m", "uvicorn", "pika.asgi:application", "--host", "127.0.0.1",
-                             "--port", str(port), "--no-access-log", "--lifespan", "off", "--backlog", "4096"],
+                             "--port", str(port), "--no-access-log", "--lifespan", "off", "--backlog", "4096",
+                             "--ws-per-message-deflate", "false"],
     "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                             "pika.asgi:application"],
 }
