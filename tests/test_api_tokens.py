@@ -29,7 +29,7 @@ def test_a_new_token_is_shown_once_and_stored_only_as_a_hash(dj_client, dj):
 def test_the_dashboard_shows_when_each_token_was_last_used(dj_client, dj, api):
     api.post("/sessions", {})
     html = dj_client.get("/dj/").content.decode()
-    assert "last used" in html and "Laptop" in html
+    assert "last used just now" in html and "Laptop" in html
 
 
 def test_a_token_without_a_name_is_refused(dj_client, dj):
