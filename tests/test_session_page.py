@@ -68,10 +68,13 @@ def test_waiting_for_the_first_track(client, session):
 
 def test_an_ended_set_says_so_and_keeps_its_tracks(client, session):
     session.add_track(artist="A", title="Last dance")
+    assert "data-push-toggle" in client.get(f"/live/{session.code}").content.decode()
     session.end()
     html = client.get(f"/live/{session.code}").content.decode()
     assert "This set has ended" in html
     assert "Last dance" in html[html.index('id="set-list"'):]
+    # Nothing more will start here: no point asking for notifications.
+    assert "data-push-toggle" not in html
 
 
 def test_the_htmx_fallback_poll_gets_only_the_live_panel(client, session):
