@@ -17,6 +17,10 @@ class EventQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(organizer=user)
 
+    def current_and_upcoming(self, today):
+        """Published weekends not over yet, the soonest first: what a visitor may be at."""
+        return self.published().filter(ends_on__gte=today).order_by("starts_on", "name")
+
 
 class Event(models.Model):
     """A dance weekend: a few nights, several stages, many DJ sets."""
