@@ -128,8 +128,9 @@ def session_announce(request, code):
     session = session_for_dj(request.user, code)
     form = AnnouncementForm(request.POST)
     status = 400
-    if _dj_scope_error(session):
-        form.add_error(None, _dj_scope_error(session))
+    scope_error = _dj_scope_error(session)
+    if scope_error:
+        form.add_error(None, scope_error)
         status = 409
     elif form.is_valid():
         if submit_once.first_submit(request):
