@@ -109,7 +109,12 @@ def create_session(request, payload: SessionIn = None):
 
 @router.post("/sessions/{int:session_id}/tracks", response={201: dict})
 def post_track(request, session_id: int, payload: TrackIn):
-    session = own_session(request, session_id)
+    return Status(201, track_json(store_track(own_session(request, session_id), payload)))
+
+
+def store_track(session, payload: TrackIn):
+    """Check a posted track and store it once per source_id. The token API and the
+    dashboard's follower both come through here, so a play they both post is one track."""
     if not session.is_live:
         raise ApiError(409, "session_ended", "This set has ended; go live again to post tracks.")
     artist, title = blank_to_empty(payload.artist), blank_to_empty(payload.title)
@@ -133,7 +138,7 @@ def post_track(request, session_id: int, payload: TrackIn):
         duration_ms=payload.duration_ms,
         file_hash=blank_to_empty(payload.file_hash),
     )
-    return Status(201, track_json(track))
+    return track
 
 
 @router.post("/sessions/{int:session_id}/end", response={200: dict})

@@ -9,6 +9,7 @@ urlpatterns = [
     path("dj/go-live", views.go_live, name="go-live"),
     path("dj/sets/<str:code>", views.past_set, name="past-set"),
     path("dj/sets/<str:code>/tracks", views.post_track, name="post-track"),
+    path("dj/sets/<str:code>/follow", views.follow_track, name="follow-track"),
     path("dj/sets/<str:code>/end", views.end_set, name="end-set"),
     path("live/<str:code>", views.session_page, name="session"),
     re_path(r"^live/(?P<code>\w+)/qr\.(?P<fmt>svg|png)$", views.session_qr, name="session-qr"),

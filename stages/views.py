@@ -1,20 +1,26 @@
+import json
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from pydantic import ValidationError as PydanticValidationError
+
 from events.models import Event
 from pika import submit_once
+from pika.api import ApiError, error_response
 from pika.qr import qr_png, qr_svg
 from stages import live
 from stages.access import session_for_dj, session_for_public, stage_for_visitor
+from stages.api import TrackIn, store_track, track_json
 from stages.forms import GoLiveForm, TrackForm
 from stages.models import LiveSession
 
@@ -150,6 +156,36 @@ def post_track(request, code):
         messages.error(request, "The track was not added: " + " ".join(
             str(e) for errors in form.errors.values() for e in errors))
     return redirect("stages:dashboard")
+
+
+@require_POST
+def follow_track(request, code):
+    """A play the dashboard's follower read from the DJ software: the token API's JSON,
+    checks and source_id deduplication, signed in by the session and CSRF-checked."""
+    if not request.user.is_authenticated:
+        return error_response(401, "signed_out", "You are signed out; sign in again to keep following.")
+    try:
+        session = session_for_dj(request.user, code)
+    except Http404:
+        return error_response(404, "not_found", "No such set.")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return error_response(413, "too_large", "The body is too large for one track.")
+    try:
+        payload = TrackIn.model_validate(json.loads(body))
+    except (ValueError, UnicodeDecodeError) as error:
+        field = None
+        if isinstance(error, PydanticValidationError) and error.errors():
+            loc = error.errors()[0].get("loc") or ()
+            field = str(loc[0]) if loc else None
+        message = f"{field} is missing or invalid." if field else "The body must be a JSON object of a track."
+        return error_response(400, "invalid_field" if field else "invalid_body", message, field)
+    try:
+        track = store_track(session, payload)
+    except ApiError as error:
+        return error_response(error.status, error.code, error.message, error.field)
+    return JsonResponse(track_json(track), status=201)
 
 
 @login_required
