@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import agent_wheel
 from accounts.forms import OrganizerApplicationForm, TokenForm
 from accounts.models import ApiToken, OrganizerApplication
 from pika import submit_once
@@ -14,6 +17,8 @@ def token_for_owner(user, pk):
 
 def _tokens_response(request, form, new_secret=None, status=200):
     context = {"tokens": request.user.api_tokens.all(), "token_form": form, "new_secret": new_secret}
+    if new_secret:
+        context["install_line"] = agent_wheel.install_line(settings.PIKA_BASE_URL, new_secret)
     if request.htmx:
         return render(request, "stages/dashboard.html#tokens", context, status=status)
     if new_secret:
@@ -62,3 +67,12 @@ def organizer_apply(request):
     return render(request, "accounts/organizer_apply.html", {
         "application": application, "can_apply": can_apply, "form": form,
     }, status=status)
+
+
+def agent_download(request, filename):
+    """The pika-dj agent's wheel, at a stable address for its version (public: it holds
+    no secret, and a DJ installs it from a terminal without signing in)."""
+    if filename != agent_wheel.wheel_name():
+        raise Http404
+    return FileResponse(open(agent_wheel.wheel_path(), "rb"), as_attachment=True, filename=filename,
+                        content_type="application/octet-stream")

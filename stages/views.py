@@ -1,6 +1,7 @@
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
@@ -87,6 +88,8 @@ def dashboard(request):
         "track_form": TrackForm(),
         "tokens": request.user.api_tokens.all(),
         "mode": "event" if request.GET.get("mode") == "event" else "quick",
+        "follow_poll_ms": settings.PIKA_FOLLOW_POLL_SECONDS * 1000,
+        "follow_settle_ms": settings.PIKA_FOLLOW_SETTLE_SECONDS * 1000,
     }
     if live_set:
         context.update(live.live_context(live_set))
