@@ -174,3 +174,55 @@ def test_a_busy_port_is_a_clear_error():
             BroadcastReceiver(port=first.port)
     finally:
         first.stop()
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_pika_dj_live_traktor_prints_the_settings_and_waits_for_the_history_before_ending(
+    run_agent, fake_pika, tmp_path, stream
+):
+    import signal
+
+    folder = tmp_path / "Traktor 3.11.1"
+    (folder / "History").mkdir(parents=True)
+    (folder / "collection.nml").write_text(nml([GHOST, TETE, HUMAN]), encoding="utf-8")
+    port = free_port()
+    agent = run_agent(
+        "live", "--server", fake_pika.url, "--token", TOKEN, "--traktor", str(folder),
+        "--broadcast-port", str(port), "--state-dir", str(tmp_path / "state"), "--poll", "0.2",
+        "--end-on-exit", "--no-qr",
+    )
+    agent.wait_for_output("Ctrl-C to stop.")
+    assert (
+        f"Following Traktor's broadcast on 127.0.0.1:{port}, and its history in {folder / 'History'} when it closes\n"
+        f"Traktor's broadcast is received at http://127.0.0.1:{port}/pika. In Traktor:\n"
+        "  Preferences > Broadcasting > Server Settings:\n"
+        f"    Address 127.0.0.1   Port {port}   Mount Path /pika   Password pika (any)\n"
+    ) in agent.output()
+
+    assert broadcast(port, stream).returncode == 0
+    agent.wait_for_output("Léa Paci — Tête baissée")
+    agent.process.send_signal(signal.SIGTERM)  # the DJ ends the set while Traktor is still open
+    agent.wait_for_output(
+        "Waiting for Traktor to store its history (it does when you close Traktor) before ending the set"
+    )
+    assert fake_pika.sessions[1]["ended_at"] is None
+
+    # Traktor closes and stores its History, with a track the broadcast missed.
+    missed_at = datetime.now(timezone.utc) - timedelta(seconds=1)
+    (folder / "History" / "history_2026y03m14d_23h00m00s.nml").write_text(
+        nml([GHOST, TETE, HUMAN], [("Human.mp3", missed_at, True)]), encoding="utf-8"
+    )
+    assert agent.process.wait(20) == 0
+    output = agent.output()
+    assert "Traktor stored its history.\n" in output and "Set ended. Thanks for the music!\n" in output
+    assert fake_pika.posted(1) == [
+        ("Ella Henderson", "Ghost (WCS Edit)"), ("Léa Paci", "Tête baissée"), ("Rag'n'Bone Man", "Human"),
+    ]
+    assert fake_pika.sessions[1]["ended_at"] == "now"
