@@ -29,7 +29,7 @@ from pika_dj.sources.mixxx import MixxxSource
 from pika_dj.sources.serato import SeratoSource
 from pika_dj.sources.simulated import SET_LIST, SimulatedSource
 from pika_dj.sources.traktor import TraktorSource
-from pika_dj.sources.traktor_broadcast import DEFAULT_PORT, MOUNT, BroadcastReceiver
+from pika_dj.sources.traktor_broadcast import DEFAULT_PORT
 from pika_dj.sources.virtualdj import VirtualDJSource
 from pika_dj.tracks import count
 
@@ -263,37 +263,23 @@ def run_live(args) -> int:
         agent.collect()  # the history as it is now is the baseline, before "Following" is shown
         queued = queue.pending_count()
         say(f"Following {source.describe()}" + (f" ({count(queued, 'track')} queued)" if queued else ""))
-        if getattr(source, "broadcast", None):
-            for line in traktor_settings(source.broadcast):
-                say(line)
+        for line in getattr(source, "instructions", list)():
+            say(line)
         say("Ctrl-C to stop.")
         return _follow(agent, client, queue, session, args)
     finally:
-        if getattr(source, "broadcast", None):
-            source.broadcast.stop()
+        getattr(source, "close", lambda: None)()
         queue.close()
         client.close()
 
 
 def _listen_for_traktor(source: TraktorSource, port: int, state_dir: Path, session: dict) -> None:
-    try:
-        broadcast = BroadcastReceiver(port).start()
-    except SourceError as error:
-        raise Fatal(str(error)) from None
     # Sets started by an older agent have no start time: the set starts now for the History.
     since = datetime.fromisoformat(session.get("started_at") or datetime.now(timezone.utc).isoformat())
-    source.listen(broadcast, state_dir / "traktor-broadcast.jsonl", since)
-
-
-def traktor_settings(broadcast: BroadcastReceiver) -> list[str]:
-    """What the DJ types into Traktor, exactly."""
-    return [
-        f"Traktor's broadcast is received at http://{broadcast.host}:{broadcast.port}{MOUNT}. In Traktor:",
-        "  Preferences > Broadcasting > Server Settings:",
-        f"    Address {broadcast.host}   Port {broadcast.port}   Mount Path {MOUNT}   Password pika (any)",
-        "    Format: Ogg Vorbis, 44100 Hz, 64 kBit/s (the lowest is enough; the audio is not kept)",
-        "  then turn Broadcasting on (the antenna button in the Audio Recorder panel).",
-    ]
+    try:
+        source.listen(port, state_dir / "traktor-broadcast.jsonl", since)
+    except SourceError as error:
+        raise Fatal(str(error)) from None
 
 
 def _follow(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict, args) -> int:

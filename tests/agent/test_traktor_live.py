@@ -38,10 +38,10 @@ def traktor(fake_pika, tmp_path):
     session = client.start_session()
     queue = PlayQueue(tmp_path / "state")
     queue.start_session(session)
-    receiver = BroadcastReceiver(port=0).start()
     since = datetime.now(timezone.utc)
     source = TraktorSource(folder)
-    source.listen(receiver, tmp_path / "state" / "traktor-broadcast.jsonl", since)
+    source.listen(0, tmp_path / "state" / "traktor-broadcast.jsonl", since)
+    receiver = source.broadcast
     messages = []
     agent = Agent(client, source, queue, session["id"], messages.append, poll=0.2)
     agent.step()  # going live: nothing in the History yet
@@ -66,7 +66,7 @@ def traktor(fake_pika, tmp_path):
         folder=folder, source=source, agent=agent, receiver=receiver, since=since, history=history,
         posted=posted, until_posted=until_posted, messages=messages, tmp=tmp_path,
     )
-    receiver.stop()
+    source.close()
     queue.close()
     client.close()
 
@@ -131,15 +131,14 @@ def test_a_restarted_agent_does_not_post_broadcast_tracks_again_from_the_history
 
     # The agent restarts: a new source reads the broadcast journal kept in the state folder.
     again = TraktorSource(traktor.folder)
-    receiver = BroadcastReceiver(port=0).start()
     try:
-        again.listen(receiver, traktor.tmp / "state" / "traktor-broadcast.jsonl", traktor.since)
+        again.listen(0, traktor.tmp / "state" / "traktor-broadcast.jsonl", traktor.since)
         traktor.history(("Ghost.mp3", ghost_at + timedelta(seconds=30), True))
         assert [(p.title, p.source_id) for p in again.read()] == [
             (t["title"], t["source_id"]) for t in traktor.posted()
         ]
     finally:
-        receiver.stop()
+        again.close()
 
 
 def test_the_same_track_sent_again_on_reconnecting_is_one_play(traktor, tmp_path):

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from pika_dj.sources import SourceError
+from pika_dj.sources.traktor_broadcast import MOUNT, BroadcastReceiver
 from pika_dj.tracks import Play, short_digest
 
 # A broadcast track and a History entry are one play when artist and title
@@ -143,16 +144,35 @@ class TraktorSource:
         self._since: datetime | None = None
         self._collection = Collection(folder.parent / "collection.nml")
 
-    def listen(self, broadcast, journal: Path, since: datetime) -> None:
-        """Follow live through `broadcast` (a started BroadcastReceiver).
+    def listen(self, port: int, journal: Path, since: datetime) -> None:
+        """Follow live: receive Traktor's broadcast on 127.0.0.1:`port` (0: any free port).
 
         `journal` keeps the broadcast plays across restarts of the agent, so the
         History read after Traktor closes never posts them again; `since` is when
         the set started (History plays that ended before it are not the set's).
+        Raises SourceError when the port is taken.
         """
-        self.broadcast, self._journal, self._since = broadcast, journal, since
+        self.broadcast = BroadcastReceiver(port).start()
+        self._journal, self._since = journal, since
         self._live = [play for play in _load_journal(journal) if play.played_at >= since - SAME_PLAY]
         journal.write_text("".join(_journal_line(play) for play in self._live), encoding="utf-8")
+
+    def close(self) -> None:
+        if self.broadcast is not None:
+            self.broadcast.stop()
+
+    def instructions(self) -> list[str]:
+        """What the DJ enters in Traktor, exactly."""
+        if self.broadcast is None:
+            return []
+        host, port = self.broadcast.host, self.broadcast.port
+        return [
+            f"Traktor's broadcast is received at http://{host}:{port}{MOUNT}. In Traktor:",
+            "  Preferences > Broadcasting > Server Settings:",
+            f"    Address {host}   Port {port}   Mount Path {MOUNT}   Password pika (any)",
+            "    Format: Ogg Vorbis, 44100 Hz, 64 kBit/s (the lowest is enough; the audio is not kept)",
+            "  then turn Broadcasting on (the antenna button in the Audio Recorder panel).",
+        ]
 
     @property
     def key(self) -> str:
