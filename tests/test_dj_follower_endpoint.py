@@ -6,7 +6,7 @@ import json
 import pytest
 from django.test import Client
 
-from stages.models import LiveSession, PlayedTrack
+from stages.models import DJSet, PlayedTrack
 
 GHOST = {
     "artist": "Ella Henderson", "title": "Ghost (WCS Edit)", "played_at": "2026-03-14T22:47:00+00:00",
@@ -16,7 +16,7 @@ GHOST = {
 
 @pytest.fixture
 def live_set(dj):
-    return LiveSession.objects.go_live(dj, "DJ Nova")[0]
+    return DJSet.objects.go_live(dj, "DJ Nova")[0]
 
 
 def follow(client, live_set, body, **extra):

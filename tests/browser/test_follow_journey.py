@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pika_dj.sources.virtualdj import VirtualDJSource
-from stages.models import LiveSession, PlayedTrack
+from stages.models import DJSet, PlayedTrack
 from tests.agent.conftest import FIXTURES, AgentProcess, agent_env  # noqa: F401  (fixture)
 from tests.agent.conftest import vdj_entry as entry
 from tests.browser.conftest import wait_until
@@ -45,7 +45,7 @@ def paris():
 @pytest.fixture
 def dj_set(dj, follow_server):
     """The DJ's live set, made before the browser starts (its broadcast needs no event loop)."""
-    return LiveSession.objects.go_live(dj, "DJ Nova")[0]
+    return DJSet.objects.go_live(dj, "DJ Nova")[0]
 
 
 def dashboard(phone, server, init=OPFS_PICKER, context=None):
@@ -74,7 +74,7 @@ def follow(page):
 
 
 def tracks(dj_set):
-    return list(PlayedTrack.objects.filter(session=dj_set).order_by("played_at", "pk"))
+    return list(PlayedTrack.objects.filter(dj_set=dj_set).order_by("played_at", "pk"))
 
 
 def as_payload(track):
@@ -174,7 +174,7 @@ def test_the_agent_and_the_page_following_together_post_each_play_once(
         agent_env, tmp_path / "agent.log")
     try:
         agent.wait_for_output("Ctrl-C to stop.", timeout=30)
-        dj_set = LiveSession.objects.get(dj=dj, ended_at__isnull=True)
+        dj_set = DJSet.objects.get(dj=dj, ended_at__isnull=True)
         page = dashboard(phone, follow_server)
         follow(page)
 
