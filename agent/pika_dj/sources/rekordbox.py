@@ -9,6 +9,7 @@ per play, `created_at` = when it was played), joined to the track's tags.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def default_database() -> Path | None:
         from pyrekordbox.config import get_config
     except ImportError:
         return None
+    # It warns on stderr about systems without rekordbox (Linux); its answer is enough.
+    logging.getLogger("pyrekordbox").setLevel(logging.CRITICAL)
     for version in ("rekordbox7", "rekordbox6"):
         try:
             path = get_config(version, "db_path")
