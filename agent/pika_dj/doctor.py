@@ -83,8 +83,10 @@ def run(args, say) -> int:
     programs = survey()
     for program in programs:
         if program.path is None:
-            places = ", ".join(str(place) for place in program.looked_in) or "(no usual place on this system)"
-            say(f"  {program.name:<10} not found (looked in {places})")
+            if program.looked_in:
+                say(f"  {program.name:<10} not found (looked in {', '.join(str(place) for place in program.looked_in)})")
+            else:
+                say(f"  {program.name:<10} not found (none of its usual folders exists here)")
         else:
             say(f"  {program.name:<10} found: {program.path} (history last written {_when(program.written_at)})")
     chosen, why = choose(programs)
