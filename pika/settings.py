@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stages",
     "crate",
     "announcements",
+    "dj",
     "pika",
 ]
 

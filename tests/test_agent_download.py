@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from accounts import agent_wheel
+from dj import agent_wheel
 from accounts.models import ApiToken
 
 WHEEL = f"pika_dj-{agent_wheel.version()}-py3-none-any.whl"
