@@ -114,6 +114,7 @@ async function start(root) {
     else say("Pika! may not read that folder. Pick it again with “Follow my DJ software”.");
   });
   el("stop").addEventListener("click", () => stop("Stopped following. Tracks you type or the agent sends still post."));
+  el("pick").disabled = false;  // disabled in the HTML until these listeners exist
 
   function stop(message) {
     following = false;

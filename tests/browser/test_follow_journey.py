@@ -69,8 +69,10 @@ def dashboard(phone, server, init=OPFS_PICKER, context=None):
 
 def follow(page):
     clear(page)
+    expect(page.get_by_role("button", name="Stop following")).to_be_hidden()
     page.get_by_role("button", name="Follow my DJ software").click()
     expect(page.locator("[data-follow-status]")).to_contain_text("No history in History yet")
+    expect(page.get_by_role("button", name="Stop following")).to_be_visible()
 
 
 def tracks(dj_set):
