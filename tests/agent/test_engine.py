@@ -62,6 +62,7 @@ def test_reads_the_two_newest_sessions_from_hm_db_with_the_tracks_tags(engine_li
     ]
     ghost, cecilia = plays[1], plays[2]
     assert (ghost.album, ghost.bpm, ghost.key, ghost.duration_ms) == ("Chapter One", 98.02, "Dm", 213000)
+    assert ghost.path == str(engine_library / "Music" / "ghost.mp3")  # relative to the Engine Library folder
     assert (cecilia.bpm, cecilia.key) == (102, "C")  # not analysed: the tag's BPM
     assert plays[1].source_id != plays[3].source_id
     assert [p.source_id for p in EngineSource(engine_library / "Engine Library" / "Database2" / "hm.db").read()] == [

@@ -9,6 +9,7 @@ itself. Keys are numbers 0–23 round the circle of fifths (0 = C, 1 = Am, …).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,7 +49,8 @@ class EngineSource:
         history = self.folder / "hm.db"
         if not library.is_file():
             raise SourceError(f"Engine DJ library not found: {library}")
-        return [self._play(row) for row in read_rows(library, "Engine DJ", lambda c: self._query(c, history))]
+        rows = read_rows(library, "Engine DJ", lambda c: self._query(c, history))
+        return [self._play(row, self.folder) for row in rows]
 
     @staticmethod
     def _query(connection: sqlite3.Connection, history: Path):
@@ -75,7 +77,7 @@ class EngineSource:
         ).fetchall()
 
     @staticmethod
-    def _play(row) -> Play:
+    def _play(row, folder: Path) -> Play:
         start = row["startTime"] or 0
         key = row["key"]
         length = row["length"] or 0
@@ -88,5 +90,6 @@ class EngineSource:
             bpm=row["bpmAnalyzed"] or row["bpm"] or None,
             key=KEYS[key] if isinstance(key, int) and 0 <= key < len(KEYS) else "",
             duration_ms=int(length * 1000) or None,
-            path=row["path"] or "",
+            # Engine stores paths relative to the Engine Library folder ("../Music/x.mp3").
+            path=os.path.normpath(folder.parent / row["path"]) if row["path"] else "",
         )
