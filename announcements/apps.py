@@ -6,6 +6,7 @@ class AnnouncementsConfig(AppConfig):
 
     def ready(self):
         from announcements import live
+        from announcements import receivers  # noqa: F401  (connects the timetable's notices)
         from pika.live import first_state
         from stages.signals import set_started
 

@@ -163,6 +163,23 @@ class PushMessageQuerySet(models.QuerySet):
         )
 
 
+    def to_people(self, *, event, user_ids, client_ids, title, body, url, tag, ttl):
+        """A personal push (a timetable change, a reminder) to the devices of these accounts
+        and anonymous browsers; queued on commit. None when they have no device."""
+        devices = list(
+            PushDevice.objects.filter(Q(user_id__in=user_ids) | Q(user__isnull=True, client_id__in=client_ids))
+            .values_list("pk", flat=True)
+        ) if (user_ids or client_ids) else []
+        if not devices:
+            return None
+        message = self.create(
+            event=event, recipient_devices=devices, title=title[:200], body=body[:MESSAGE_LIMIT + 100], url=url,
+            tag=tag[:64], ttl=ttl, urgency="normal",
+        )
+        transaction.on_commit(message.enqueue, robust=True)
+        return message
+
+
 class PushMessage(models.Model):
     """One notification to every device of one scope, and how its delivery went.
 
@@ -179,6 +196,8 @@ class PushMessage(models.Model):
     body = models.CharField(max_length=MESSAGE_LIMIT + 100)
     url = models.CharField(max_length=500)
     tag = models.CharField(max_length=64)
+    # A personal push (timetable change, reminder): exactly these devices, not the whole scope.
+    recipient_devices = models.JSONField(null=True, blank=True)
     priority = models.CharField(max_length=12, choices=Priority.choices, default=Priority.INFO)
     ttl = models.PositiveIntegerField()
     urgency = models.CharField(max_length=12)
@@ -217,6 +236,8 @@ class PushMessage(models.Model):
         return self.pending == 0
 
     def devices(self):
+        if self.recipient_devices is not None:
+            return PushDevice.objects.filter(pk__in=self.recipient_devices)
         if self.event_id:
             return PushDevice.objects.for_event(self.event_id)
         if self.stage_id:

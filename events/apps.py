@@ -5,6 +5,7 @@ class EventsConfig(AppConfig):
     name = "events"
 
     def ready(self):
+        from events import claim  # noqa: F401  (connects the stars' claim flow)
         from events import live
         from stages import signals
 
