@@ -9,17 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticValidationError
 
+from accounts.access import token_for_owner
 from accounts.models import ApiToken
 from dj import agent_wheel
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event
 from pika import submit_once
+from pika.access import or_404
 from pika.api import ApiError, error_response
 from stages import live
 from stages.access import set_for_dj
@@ -36,9 +38,6 @@ def dashboard(request):
         .annotate(track_count=Count("tracks"))
         .select_related("stage__event")[:50]
     )
-    for set_ in past:
-        # Times of a set played at an event read in the event's time zone.
-        set_.tz = set_.stage.event.tzinfo if set_.stage else timezone.get_current_timezone()
     context = {
         "live_set": live_set,
         "past_sets": past,
@@ -95,7 +94,7 @@ def go_live(request):
 @login_required
 @require_POST
 def post_track(request, code):
-    dj_set = set_for_dj(request.user, code)
+    dj_set = or_404(set_for_dj(request.user, code))
     form = TrackForm(request.POST)
     status = 200
     if not dj_set.is_live:
@@ -125,9 +124,8 @@ def follow_track(request, code):
     checks and source_id deduplication, signed in by the session and CSRF-checked."""
     if not request.user.is_authenticated:
         return error_response(401, "signed_out", "You are signed out; sign in again to keep following.")
-    try:
-        dj_set = set_for_dj(request.user, code)
-    except Http404:
+    dj_set = set_for_dj(request.user, code)
+    if dj_set is None:
         return error_response(404, "not_found", "No such set.")
     try:
         body = request.body
@@ -152,7 +150,7 @@ def follow_track(request, code):
 @login_required
 @require_POST
 def end_set(request, code):
-    dj_set = set_for_dj(request.user, code)
+    dj_set = or_404(set_for_dj(request.user, code))
     if dj_set.end():
         messages.success(request, "Set ended. Thanks for the music!")
     return redirect("dj:dashboard")
@@ -160,17 +158,12 @@ def end_set(request, code):
 
 @login_required
 def past_set(request, code):
-    dj_set = set_for_dj(request.user, code)
+    dj_set = or_404(set_for_dj(request.user, code))
     tracks = dj_set.tracks.order_by("played_at", "pk")
-    tz = dj_set.stage.event.tzinfo if dj_set.stage else timezone.get_current_timezone()
-    return render(request, "dj/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": tz})
+    return render(request, "dj/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz})
 
 
 # API tokens: created and revoked on the dashboard.
-
-def token_for_owner(user, pk):
-    return get_object_or_404(ApiToken, pk=pk, user=user)
-
 
 def _tokens_response(request, form, new_secret=None, status=200):
     context = {"tokens": request.user.api_tokens.all(), "token_form": form, "new_secret": new_secret}
@@ -199,7 +192,7 @@ def create_token(request):
 @login_required
 @require_POST
 def revoke_token(request, pk):
-    token_for_owner(request.user, pk).revoke()
+    or_404(token_for_owner(request.user, pk)).revoke()
     return _tokens_response(request, TokenForm())
 
 
