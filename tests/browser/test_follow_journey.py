@@ -198,6 +198,19 @@ def test_the_agent_and_the_page_following_together_post_each_play_once(
         agent.stop()
 
 
+def test_a_now_playing_file_posts_each_new_track(follow_server, dj_set, phone):
+    page = dashboard(phone, follow_server)
+    follow(page)
+    write(page, "NowPlaying.txt", "\ufeffElla Henderson - Ghost (WCS Edit)\r\n".encode())
+    wait_until(lambda: len(tracks(dj_set)) == 1)
+    time.sleep(1.1)  # the next track starts a second or more later: a new play
+    write(page, "NowPlaying.txt", b"Sam Smith - Stay With Me\r\n")
+    wait_until(lambda: len(tracks(dj_set)) == 2)
+    assert [(t.artist, t.title) for t in tracks(dj_set)] == [
+        ("Ella Henderson", "Ghost (WCS Edit)"), ("Sam Smith", "Stay With Me")]
+    assert all(t.source_id.startswith("np-") for t in tracks(dj_set))
+
+
 def test_a_second_tab_says_another_one_follows(follow_server, dj_set, phone):
     first = dashboard(phone, follow_server)
     follow(first)
