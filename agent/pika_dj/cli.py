@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--every", type=float, default=30.0, metavar="SECONDS", help="seconds between tracks (default 30)"
     )
-    simulate.add_argument("--count", type=int, default=len(SET_LIST), help=f"how many tracks (default {len(SET_LIST)})")
+    simulate.add_argument("--count", type=int, default=len(SET_LIST), help=f"how many tracks (default {len(SET_LIST)}; 0: until stopped)")
     simulate.set_defaults(command=run_simulate)
 
     login = commands.add_parser("login", help="remember the server and token for later commands")
