@@ -47,6 +47,14 @@
   var POLL_MS = 20000, GRACE_MS = 8000;
   var live = document.querySelector("[data-poll-url]");
   if (!live) return;
+
+  // The tab (and an installed app's window) names what plays now, also after a push.
+  function syncTitle() {
+    var card = document.getElementById("now-playing");
+    if (card && card.hasAttribute("data-title")) document.title = card.getAttribute("data-title");
+  }
+  document.addEventListener("htmx:wsAfterMessage", syncTitle);
+  document.addEventListener("htmx:afterSwap", syncTitle);
   var open = false, pollTimer = null, graceTimer = null;
   function status(text, offline) {
     var el = document.querySelector("[data-conn]");
