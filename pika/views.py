@@ -2,9 +2,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from pika.api import error_response
 
@@ -17,6 +18,13 @@ def home(request):
     # A day of slack: somewhere in the world it is still yesterday's last night.
     today = timezone.localdate() - timedelta(days=1)
     return render(request, "home.html", {"events": Event.objects.current_and_upcoming(today)[:12]})
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico by themselves (the admin, a PDF, a bookmark)."""
+    path = finders.find("img/favicon.ico")
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")
 
 
 def _redis_status():

@@ -130,13 +130,12 @@ class Phone:
 
 
 def _expected_miss(page, text):
-    """A page opened to check its error status logs that status; and the browser asks
-    for /favicon.ico by itself on pages without an icon link (Django admin)."""
+    """A page opened to check its error status logs that status."""
     missed = re.match(r"Failed to load resource: the server responded with a status of (\d+) .*\((.+)\)$", text)
     if not missed:
         return False
     status, url = int(missed.group(1)), missed.group(2)
-    return url.endswith("/favicon.ico") or (status == page.pika_status and url == page.url)
+    return status == page.pika_status and url == page.url
 
 
 @pytest.fixture
