@@ -68,15 +68,12 @@ def live_context(session, stage=None):
 def render_live(session, stage=None):
     """The now-playing card and the set list, as one WebSocket message."""
     context = live_context(session, stage)
-    html = (
+    return (
         render_to_string("stages/live.html#now-playing", context)
         + render_to_string("stages/live.html#set-list", context)
         # A new set on a stage brings its own listeners: the count changes with it.
         + render_listeners(context["listeners"])
     )
-    if session is not None and not session.is_live and stage is None:
-        html += render_to_string("stages/live.html#set-ended", context)
-    return html
 
 
 def render_listeners(count):
