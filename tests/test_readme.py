@@ -22,7 +22,7 @@ def readme_blocks(heading):
 
 
 def test_the_curl_flow_goes_live_posts_a_track_and_ends_the_set(server_process):
-    from stages.models import LiveSession
+    from stages.models import DJSet
 
     server = server_process()
     go_live, end = readme_blocks("Go live as a DJ with two curl commands")
@@ -40,6 +40,6 @@ def test_the_curl_flow_goes_live_posts_a_track_and_ends_the_set(server_process):
     assert live["dj_name"] == "DJ You" and live["url"] == f"{server.url}/live/{live['code']}"
     assert json.loads(track_json)["title"] == "Ghost"
     assert json.loads(ended_json)["ended_at"] is not None
-    dj_set = LiveSession.objects.get(code=live["code"])
+    dj_set = DJSet.objects.get(code=live["code"])
     assert dj_set.dj.email == "you@example.com"
     assert [(t.artist, t.title) for t in dj_set.tracks.all()] == [("Ella Henderson", "Ghost")]

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, OrganizerApplication, User
+from events.demo import seed_timetable
+from events.demo import seed_timetable
 from events.models import Event
 from stages.models import Stage
 
@@ -38,6 +40,7 @@ class Demo:
             "",
             f"  Demo event: {url}/e/{self.event.slug}",
             *(f"    {stage.name}: {url}/s/{stage.code}" for stage in self.stages),
+            f"    Timetable: {url}/e/{self.event.slug}/timetable",
             f"  {SIMULATED_DJ_NAME} (simulated) plays a new track every {every:g} s on the {self.stages[0].name}.",
             "",
             f"  DJ dashboard: {url}/dj/   sign in as {DEMO_DJ} / {DEMO_PASSWORD}",
@@ -76,6 +79,8 @@ def seed(dj_token=True, simulated_dj_token=False):
     )
     for position, name in enumerate(["Main Floor", "Blues Room"]):
         Stage.objects.get_or_create(event=event, name=name, defaults={"position": position})
+    # The timetable's set on now is the one the simulated DJ plays on the Main Floor.
+    seed_timetable(event, nova)
     demo = Demo(event=event, stages=list(event.stages.all()))
     if dj_token:
         demo.dj_token = _replace_token(dj, DEMO_TOKEN_NAME)
@@ -122,6 +127,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo event: /e/{demo.event.slug}")
         for stage in demo.stages:
             self.stdout.write(f"  {stage.name}: /s/{stage.code}")
+        self.stdout.write(f"  Timetable: /e/{demo.event.slug}/timetable")
         self.stdout.write(f"DJ sign-in: {DEMO_DJ} / {DEMO_PASSWORD}")
         self.stdout.write(f"Organizer sign-in: {DEMO_ORGANIZER} / {DEMO_PASSWORD}")
         self.stdout.write(f"DJ API token: {demo.dj_token}")
