@@ -1,4 +1,8 @@
 import secrets
+import zoneinfo
+from functools import lru_cache
+
+from django.utils import timezone
 
 CLIENT_COOKIE = "pika_client"
 CLIENT_COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
@@ -18,5 +22,39 @@ def client_id_middleware(get_response):
                 httponly=True, samesite="Lax", secure=request.is_secure(),
             )
         return response
+
+    return middleware
+
+
+TZ_COOKIE = "pika_tz"
+
+
+@lru_cache(maxsize=512)
+def _zone(name):
+    if not name or len(name) > 64:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def viewer_timezone_middleware(get_response):
+    """Times not tied to an event (a Quick Start set, a DJ's past sets, a dancer's likes)
+    read in the viewer's time zone: the browser's, which pika.js sends once and keeps in a
+    cookie. A cookie rather than the session: an anonymous dancer has no session, and
+    reading one would cost a query on every page. Without it: UTC, and pika.js rewrites
+    those times in the browser (pushed fragments too, which are rendered once for all)."""
+
+    def middleware(request):
+        zone = _zone(request.COOKIES.get(TZ_COOKIE, ""))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return get_response(request)
+        finally:
+            timezone.deactivate()
 
     return middleware

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pika.middleware.client_id_middleware",
+    "pika.middleware.viewer_timezone_middleware",
 ]
 
 ROOT_URLCONF = "pika.urls"

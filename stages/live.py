@@ -61,7 +61,7 @@ def live_context(dj_set, stage=None):
         "current": current,
         "earlier": tracks[1:] if current else tracks,
         "listeners": count,
-        "tz": event.tzinfo if event else timezone.get_current_timezone(),
+        "tz": event.tzinfo if event else timezone.get_current_timezone(),  # a Quick Start set: the viewer's
     }
 
 
@@ -167,7 +167,7 @@ def render_new_track(dj_set, track, previous, stage=None):
     event = stage.event if stage else (dj_set.stage.event if dj_set.stage_id else None)
     context = {
         "dj_set": dj_set, "stage": stage, "event": event, "current": track,
-        "tz": event.tzinfo if event else timezone.get_current_timezone(),
+        "tz": event.tzinfo if event else timezone.get_current_timezone(),  # a Quick Start set: the viewer's
     }
     html = render_to_string("stages/live.html#now-playing", context)
     if previous is not None:

@@ -119,6 +119,12 @@ class DJSet(models.Model):
     def is_live(self):
         return self.ended_at is None
 
+    @property
+    def tz(self):
+        """Where this set's times read: its event's time zone, else the viewer's (the active
+        one, from the browser; see pika.middleware), never the server's."""
+        return self.stage.event.tzinfo if self.stage_id else timezone.get_current_timezone()
+
     def drives_stage(self):
         """Whether this set is (or, once ended, was last) the one its stage shows."""
         if self.stage_id is None:

@@ -71,9 +71,6 @@ def dashboard(request):
         .annotate(track_count=Count("tracks"))
         .select_related("stage__event")[:50]
     )
-    for set_ in past:
-        # Times of a set played at an event read in the event's time zone.
-        set_.tz = set_.stage.event.tzinfo if set_.stage else timezone.get_current_timezone()
     context = {
         "live_set": live_set,
         "past_sets": past,
@@ -165,5 +162,4 @@ def end_set(request, code):
 def past_set(request, code):
     dj_set = set_for_dj(request.user, code)
     tracks = dj_set.tracks.order_by("played_at", "pk")
-    tz = dj_set.stage.event.tzinfo if dj_set.stage else timezone.get_current_timezone()
-    return render(request, "stages/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": tz})
+    return render(request, "stages/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz})

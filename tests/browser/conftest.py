@@ -68,10 +68,10 @@ class Phone:
         self.problems = []
         self.tolerating = False
 
-    def open(self, url, label=None, status=200):
+    def open(self, url, label=None, status=200, timezone_id="Europe/Paris"):
         context = self.browser.new_context(
             viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-            locale="en-US", timezone_id="Europe/Paris",
+            locale="en-US", timezone_id=timezone_id,
         )
         context.set_default_timeout(10_000)
         page = context.new_page()
