@@ -10,19 +10,22 @@ TEST_RUN := $(shell date +%s%N)
 .PHONY: run test bench install install-test
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	@echo "Creating $(VENV) with $(PYTHON)…"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
 
 # Installs again only when the dependencies change (one stamp per flavour). setuptools'
 # "Editable installation" banner says nothing a newcomer can act on.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --quiet
 
 $(VENV)/.installed: pyproject.toml agent/pyproject.toml | $(PY)
-	$(PIP_INSTALL) -e . -e ./agent
+	@echo "Installing Pika! and the pika-dj agent into $(VENV) (the first time takes a minute or two)…"
+	@$(PIP_INSTALL) -e . -e ./agent
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml agent/pyproject.toml | $(PY)
-	$(PIP_INSTALL) -e '.[test]' -e ./agent
+	@echo "Installing Pika!, the pika-dj agent and the test tools into $(VENV)…"
+	@$(PIP_INSTALL) -e '.[test]' -e ./agent
 	@touch $@
 
 install: $(VENV)/.installed
