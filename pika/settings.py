@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "stages",
     "crate",
     "announcements",
+    "dj",
     "pika",
 ]
 

@@ -66,7 +66,7 @@ def test_pika_demo_can_run_twice(capsys, db):
 
 
 def test_the_simulated_dj_plays_under_its_own_account_with_one_token(db):
-    from stages.management.commands.pika_demo import seed
+    from events.management.commands.pika_demo import seed
 
     seed(dj_token=False, simulated_dj_token=True)
     demo = seed(dj_token=False, simulated_dj_token=True)

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, OrganizerApplication, User
 from events.demo import seed_timetable
-from events.demo import seed_timetable
 from events.models import Event
 from stages.models import Stage
 
