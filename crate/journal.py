@@ -6,8 +6,6 @@ import io
 from django.utils import timezone
 
 
-def event_of(dj_set):
-    return dj_set.stage.event if dj_set.stage_id else None
 
 
 def group(likes):
@@ -18,7 +16,7 @@ def group(likes):
     events, sets = {}, {}
     for like in likes:
         dj_set = like.track.dj_set
-        event = event_of(dj_set)
+        event = dj_set.event
         event_group = events.get(event.pk if event else None)
         if event_group is None:
             event_group = events[event.pk if event else None] = {"event": event, "sets": []}
@@ -70,7 +68,7 @@ def csv_text(likes):
     writer.writerow(CSV_HEADER)
     for like in likes:
         track, dj_set = like.track, like.track.dj_set
-        tz, event = dj_set.tz, event_of(dj_set)
+        tz, event = dj_set.tz, dj_set.event
         links = dict(like.search_links())
         writer.writerow([_cell(v) for v in (
             track.artist, track.title, track.album, _local(track.played_at, tz), dj_set.dj_name,

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def owner_client(client):
-    client.force_login(User.objects.create_superuser(email="owner@pika.example", password="owner-password-1"))
+def owner_client(client, owner):
+    client.force_login(owner)
     return client
 
 

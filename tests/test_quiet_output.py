@@ -35,7 +35,7 @@ def test_handshake_lines_follow_the_access_log(monkeypatch):
 @pytest.mark.slow
 def test_a_server_with_sockets_and_static_files_prints_nothing_per_request(server_process):
     from events.models import Event
-    from tests.organizers import make_event, make_organizer
+    from tests.personas import make_event, make_organizer
 
     event = make_event(make_organizer("org@example.com"), status=Event.Status.PUBLISHED)
     stage = event.stages.get(name="Main Floor")

@@ -37,7 +37,7 @@ def test_a_djs_laptop_shows_qr_and_now_playing_beside_the_set_list_and_tokens(se
 
 def test_the_organizers_laptop_shows_the_rooms_side_by_side(server, phone):
     from events.models import Event
-    from tests.organizers import make_event, make_organizer
+    from tests.personas import make_event, make_organizer
 
     make_event(make_organizer("ana@example.com"), status=Event.Status.PUBLISHED, stages=("Main Floor", "Blues Room"))
     page = phone.open(None, "organizer-laptop", laptop=True)
