@@ -67,6 +67,16 @@ class Terminal:
         os.write(self.master, b"\x03")
 
 
+def signed_in_page(base, email, path):
+    with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
+        login = browser.get("/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+        signed_in = browser.post("/accounts/login/", data={
+            "csrfmiddlewaretoken": token, "login": email, "password": "pika-demo-password"})
+        assert signed_in.status_code == 200 and "Sign out" in signed_in.text
+        return browser.get(path).text
+
+
 def descendants(pid):
     """Every process below `pid` now (its children's children too)."""
     parents = {}
@@ -108,6 +118,10 @@ def test_ctrl_c_stops_every_demo_process_and_make_exits_0(tmp_path):
                 break
             time.sleep(0.2)
         assert now["session"]["dj_name"] == "DJ Nova" and now["now_playing"]["title"]
+        # The README's DJ login is not the one playing: it sees what a DJ sees first.
+        dashboard = signed_in_page(f"http://127.0.0.1:{port}", "dj@pika.local", "/dj/")
+        assert ">Quick Start</a>" in dashboard and ">Event Mode</a>" in dashboard
+        assert '<button type="submit" class="button primary big">Go Live</button>' in dashboard
         processes = descendants(terminal.process.pid)
         assert len(processes) >= 4  # the launcher, the server, the task worker (and its workers), the DJ
 
