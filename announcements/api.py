@@ -3,6 +3,8 @@
 `POST /api/v1/push/subscriptions` `{"subscription": <PushSubscription JSON>, "stage"?: code,
 "session"?: code}` → 201; `DELETE` with the same body removes it; `GET
 /api/v1/push/vapid-public-key`. Anonymous, so rate limited per client id and per IP.
+An endpoint alone proves nothing (it travels in logs and push-service errors): changing or
+removing a stored device takes its keys, which only the browser holds.
 """
 
 from typing import Annotated, Any, Optional
@@ -13,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.throttling import SimpleRateThrottle
 
 from announcements import push
-from announcements.models import PushDevice
+from announcements.models import PushDevice, WrongKeys
 from pika.api import ApiError
 from stages.models import LiveSession, Stage
 
@@ -73,6 +75,23 @@ def _scope(request, stage_code, session_code):
     return stage, session
 
 
+def _wrong_keys():
+    return ApiError(
+        403, "wrong_keys", "That endpoint belongs to a subscription with other keys.", "subscription.keys"
+    )
+
+
+def _key_proof(subscription):
+    """(p256dh, auth) as stored, from a PushSubscription JSON's keys; None when absent or malformed."""
+    keys = subscription.get("keys") if isinstance(subscription, dict) else None
+    if not isinstance(keys, dict):
+        return None
+    point, secret = push.b64decode(keys.get("p256dh")), push.b64decode(keys.get("auth"))
+    if point is None or secret is None:
+        return None
+    return push.b64url(point), push.b64url(secret)
+
+
 def _invalid(error):
     return ApiError(400, error.code, error.message, error.field)
 
@@ -96,10 +115,13 @@ def subscribe(request, payload: SubscriptionIn):
     scopes = []
     for name, target in (("stage", stage), ("session", session)):
         if target is not None:
-            PushDevice.objects.subscribe(
-                endpoint=endpoint, p256dh=p256dh, auth=auth, client_id=request.client_id,
-                user=request.user, **{name: target},
-            )
+            try:
+                PushDevice.objects.subscribe(
+                    endpoint=endpoint, p256dh=p256dh, auth=auth, client_id=request.client_id,
+                    user=request.user, **{name: target},
+                )
+            except WrongKeys:
+                raise _wrong_keys() from None
             scopes.append({name: target.code})
     return Status(201, {"endpoint": endpoint, "scopes": scopes})
 
@@ -116,6 +138,14 @@ def unsubscribe(request, payload: UnsubscribeIn):
     stage, session = _scope(request, payload.stage, payload.session)
     if device is None:
         return {"removed": 0, "remaining": 0}
+    proof = _key_proof(payload.subscription)
+    if proof is None:
+        raise ApiError(
+            403, "key_proof_required",
+            "Send the whole subscription (with its keys) to stop notifications.", "subscription.keys",
+        )
+    if not device.has_keys(*proof):
+        raise _wrong_keys()
     subscriptions = device.subscriptions.all()
     if stage is not None or session is not None:
         named = Q()

@@ -98,7 +98,7 @@ def test_a_djs_session_announcement_never_reaches_another_djs_listeners(
 def test_unsubscribing_from_one_scope_keeps_the_others(
     client, room, push_service, weekend, organizer, django_capture_on_commit_callbacks
 ):
-    body = {"endpoint": room.phones["everything"].endpoint, "stage": weekend.main.code}
+    body = {"subscription": room.phones["everything"].subscription(), "stage": weekend.main.code}
     assert client.delete("/api/v1/push/subscriptions", json.dumps(body), content_type="application/json").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
