@@ -12,4 +12,4 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN python manage.py collectstatic --no-input -v0
 EXPOSE 8000
-CMD ["uvicorn", "pika.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log", "--ws-per-message-deflate", "false"]
+CMD ["uvicorn", "pika.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", "--no-access-log", "--ws-per-message-deflate", "false"]

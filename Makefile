@@ -36,7 +36,7 @@ run: install
 	    --token $$($(PY) -c "import json;print(json.load(open('$(VAR)/demo.json'))['dj_token'])") \
 	    --stage $$($(PY) -c "import json;print(json.load(open('$(VAR)/demo.json'))['stages'][0])") \
 	    > $(VAR)/simulated-dj.log 2>&1 & \
-	  PIKA_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/uvicorn pika.asgi:application --host $(HOST) --port $(PORT) --no-access-log --ws-per-message-deflate false
+	  PIKA_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/uvicorn pika.asgi:application --host $(HOST) --port $(PORT) --no-access-log --no-proxy-headers --ws-per-message-deflate false
 
 test: install-test
 	PIKA_CHANNEL_PREFIX=pika-test-$(TEST_RUN) PIKA_CACHE_PREFIX=pika-test-$(TEST_RUN) $(PY) -m pytest $(ARGS)

@@ -12,11 +12,11 @@ from typing import Annotated, Any, Optional
 from django.conf import settings
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
-from ninja.throttling import SimpleRateThrottle
 
 from announcements import push
 from announcements.models import PushDevice, WrongKeys
-from pika.api import ApiError
+from pika.api import ApiError, FailOpenThrottle
+from pika.middleware import rate_key
 from stages.models import LiveSession, Stage
 
 router = Router(tags=["push"])
@@ -24,7 +24,7 @@ router = Router(tags=["push"])
 Code = Annotated[str, Field(max_length=16)]
 
 
-class SubscribeThrottle(SimpleRateThrottle):
+class SubscribeThrottle(FailOpenThrottle):
     """Per anonymous client id, or per IP address; the rates are read per request."""
 
     def __init__(self, by):
@@ -40,7 +40,7 @@ class SubscribeThrottle(SimpleRateThrottle):
         return super().allow_request(request)
 
     def get_cache_key(self, request):
-        ident = getattr(request, "client_id", None) if self.by == "client" else self.get_ident(request)
+        ident = rate_key(self.by, request) if self.by == "client" else request.META.get("REMOTE_ADDR")
         return f"throttle:push-{self.by}:{ident}" if ident else None
 
 

@@ -43,7 +43,19 @@ class DjToken(HttpBearer):
         return api_token
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class FailOpenThrottle(SimpleRateThrottle):
+    """A throttle whose cache (Redis) is down lets the request through, logged: a DJ's
+    track is worth more than a rate limit."""
+
+    def allow_request(self, request):
+        try:
+            return super().allow_request(request)
+        except Exception:
+            log.warning("Rate limit skipped: its cache is unreachable", exc_info=True)
+            return True
+
+
+class TokenRateThrottle(FailOpenThrottle):
     """Per token: generous for a DJ, a wall for a runaway script."""
 
     def __init__(self):

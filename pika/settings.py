@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pika.middleware.client_ip_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -192,6 +193,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every API body is small; anything larger is a mistake or an attack (answered 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+# Nothing here uploads files: every request body, chunked or not, stops at this size
+# before Django reads it (pika.asgi), so nothing beyond it is buffered or spooled to disk.
+PIKA_MAX_BODY_BYTES = env.int("PIKA_MAX_BODY_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -222,6 +226,18 @@ PIKA_API_RATE = env("PIKA_API_RATE", default="120/m")
 PIKA_LIKE_RATE = env("PIKA_LIKE_RATE", default="30/m")
 PIKA_LIKE_IP_RATE = env("PIKA_LIKE_IP_RATE", default="600/m")
 RATELIMIT_VIEW = "pika.views.rate_limited"
+# Proxies in front of the app that append to X-Forwarded-For (0: clients connect
+# directly and the header is ignored). Rate limits key on the address this yields.
+PIKA_TRUSTED_PROXIES = env.int("PIKA_TRUSTED_PROXIES", default=0)
+# REMOTE_ADDR is already the client's (pika.middleware.client_ip_middleware): the
+# libraries must not read X-Forwarded-For again.
+NINJA_NUM_PROXIES = 0
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# New anonymous client ids handed to one address: a whole venue behind one NAT scans
+# its QR codes within minutes, a script dropping its cookie asks every second.
+PIKA_NEW_CLIENT_IP_RATE = env("PIKA_NEW_CLIENT_IP_RATE", default="300/m")
+# A rate limit that cannot reach its cache lets the request through (Redis is a helper).
+RATELIMIT_FAIL_OPEN = True
 
 # Web Push (announcements/). VAPID key: the base64url private key from
 # `manage.py vapid_keys`; without one, a key is made on first use and kept in PIKA_VAR_DIR

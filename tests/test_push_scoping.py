@@ -9,6 +9,7 @@ import json
 import pytest
 
 from announcements.models import Announcement
+from pika.middleware import CLIENT_COOKIE, new_client_id
 from stages.models import LiveSession
 from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
 
@@ -30,6 +31,7 @@ def room(client, push_service, weekend, dj, other_dj):
     phones = {}
     for name, scopes in follows.items():
         phones[name] = Subscriber(push_service, name)
+        client.cookies[CLIENT_COOKIE] = new_client_id()  # each phone holds its own id
         for scope in scopes:
             body = {"subscription": phones[name].subscription(), **scope}
             response = client.post("/api/v1/push/subscriptions", json.dumps(body), content_type="application/json")

@@ -8,7 +8,7 @@ import pytest
 from announcements import push
 from announcements.models import PushDevice, PushSubscription
 from events.models import Event
-from pika.middleware import CLIENT_COOKIE
+from pika.middleware import CLIENT_COOKIE, new_client_id
 from stages.models import LiveSession
 from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
 
@@ -361,7 +361,7 @@ def test_subscribing_an_endpoint_outside_the_push_services_is_refused(client, ph
 
 def test_subscribing_is_rate_limited_per_client(client, push_service, weekend, settings):
     settings.PIKA_PUSH_SUBSCRIBE_RATE = "3/m"
-    client.cookies[CLIENT_COOKIE] = "c" * 32
+    client.cookies[CLIENT_COOKIE] = new_client_id()
     statuses = [
         post(client, {"subscription": Subscriber(push_service, f"p{n}").subscription(), "stage": weekend.main.code}).status_code
         for n in range(4)
@@ -369,7 +369,7 @@ def test_subscribing_is_rate_limited_per_client(client, push_service, weekend, s
 
     assert statuses == [201, 201, 201, 429]
     assert PushDevice.objects.count() == 3
-    client.cookies[CLIENT_COOKIE] = "d" * 32  # another phone on the same wifi
+    client.cookies[CLIENT_COOKIE] = new_client_id()  # another phone on the same wifi
     assert post(client, {"subscription": Subscriber(push_service, "p9").subscription(), "stage": weekend.main.code}).status_code == 201
 
 
