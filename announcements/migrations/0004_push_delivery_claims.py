@@ -7,7 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('announcements', '0001_initial'),
+        ('announcements', '0002_rename_session_dj_set'),
+        ('announcements', '0003_personal_push'),
     ]
 
     operations = [
