@@ -9,17 +9,25 @@ VAR := $(or $(PIKA_VAR_DIR),var)
 # A unique prefix per test run, so runs sharing one Redis never hear each other.
 TEST_RUN := $(shell date +%s%N)
 
-.PHONY: run test bench install install-test
+.PHONY: run test bench install install-test lock
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# The lock files pin every package (the container and CI install exactly these);
+# pyproject.toml says what we need, with bounds.
 install: $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -c requirements.lock -e .
 
 install-test: $(PY)
-	$(PY) -m pip install --quiet -e '.[test]' -e agent
+	$(PY) -m pip install --quiet -c requirements-test.lock -e '.[test]' -e agent
+
+# After changing a dependency in pyproject.toml (or agent/pyproject.toml).
+lock: $(PY)
+	$(PY) -m pip install --quiet "uv>=0.5,<1"
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --python-platform x86_64-manylinux_2_28 -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml agent/pyproject.toml --extra test --python-version 3.11 --python-platform x86_64-manylinux_2_28 -q -o requirements-test.lock
 
 run: install
 	@mkdir -p $(VAR)
