@@ -11,6 +11,7 @@ COPY events events
 COPY stages stages
 COPY crate crate
 COPY announcements announcements
+COPY dj dj
 RUN pip install --no-cache-dir --no-deps .
 COPY . .
 RUN python manage.py collectstatic --no-input -v0

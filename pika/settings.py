@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stages",
     "crate",
     "announcements",
+    "dj",
     "pika",
 ]
 
