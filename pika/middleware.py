@@ -1,7 +1,12 @@
 import ipaddress
+import json
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
+from django.http import HttpResponseBadRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 CLIENT_COOKIE = "pika_client"
@@ -88,4 +93,62 @@ def client_id_middleware(get_response):
             )
         return response
 
+    return middleware
+
+
+# C0 controls and DEL, except tab, line feed and carriage return (a textarea's lines).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_control(value):
+    if isinstance(value, str):
+        return bool(_CONTROL.search(value))
+    if isinstance(value, dict):
+        return any(_has_control(key) or _has_control(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_control(item) for item in value)
+    return False
+
+
+def _bad_request(request, message):
+    from pika.api import error_response
+
+    if request.path.startswith("/api/"):
+        return error_response(400, "invalid_characters", message)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def bad_input_middleware(get_response):
+    """Control characters (NUL above all: PostgreSQL refuses it in text) never reach a
+    query: in the path, the query string, a form or a JSON body they are a 400. And a
+    value the database cannot hold (an id past 64 bits) is the client's mistake, not ours."""
+
+    def middleware(request):
+        if _has_control(request.path) or any(_has_control(key) or _has_control(value)
+                                             for key, values in request.GET.lists() for value in values):
+            return _bad_request(request, "The address contains control characters.")
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if (request.path.startswith("/api/") and request.content_type != "application/json"
+                    and request.META.get("CONTENT_LENGTH", "0") not in ("", "0")):
+                from pika.api import error_response
+
+                return error_response(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+            try:
+                if request.content_type == "application/json" and request.body:
+                    if _has_control(json.loads(request.body)):
+                        return _bad_request(request, "The body contains control characters.")
+                elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                    if any(_has_control(key) or _has_control(value)
+                           for key, values in request.POST.lists() for value in values):
+                        return _bad_request(request, "The form contains control characters.")
+            except (ValueError, UnicodeDecodeError, RequestDataTooBig):
+                pass  # not JSON, not UTF-8 or too big: the view answers that itself (400, 413)
+        return get_response(request)
+
+    def process_exception(request, exception):
+        if isinstance(exception, (OverflowError, DataError)):
+            return _bad_request(request, "A value is out of range.")
+        return None
+
+    middleware.process_exception = process_exception
     return middleware
