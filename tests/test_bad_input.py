@@ -13,7 +13,8 @@ from django.utils import timezone
 from announcements.models import Announcement
 from events.models import Event
 from stages.models import DJSet, PlayedTrack
-from tests.organizers import event_form, make_organizer
+from tests.organizers import event_form
+from tests.personas import make_organizer
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from accounts.models import ANONYMOUS_DJ_NAME, OrganizerApplication, User
 from events.models import Event
 from stages.models import Stage
-from tests.organizers import make_organizer
+from tests.personas import make_organizer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_PARTY = {"pika", "accounts", "events", "stages", "crate", "announcements", "dj", "tests", "bench", "pika_dj"}

@@ -9,7 +9,7 @@ import pytest
 
 from announcements import push
 from announcements.models import REFUSALS_LIMIT, PushDelivery, PushDevice, PushMessage
-from tests.push_helpers import PushService, Subscriber, organizer, push_service, subscribe, weekend  # noqa: F401
+from tests.push_helpers import PushService, Subscriber, subscribe
 
 BYPASSES = [
     # The reported one: urlsplit reads the host as "attacker.tld\.fcm.googleapis.com",

@@ -11,7 +11,7 @@ import pytest
 from announcements.models import Announcement
 from pika.middleware import CLIENT_COOKIE, new_client_id
 from stages.models import DJSet
-from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
+from tests.push_helpers import Subscriber
 
 
 @pytest.fixture

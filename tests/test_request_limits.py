@@ -11,7 +11,8 @@ from django.test import Client
 
 from crate.models import Like
 from pika.middleware import CLIENT_COOKIE, new_client_id
-from tests.likes_helpers import dancer, like, played_set
+from tests.likes_helpers import like
+from tests.personas import dancer_phone as dancer, played_set
 
 
 @pytest.fixture(autouse=True)
