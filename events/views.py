@@ -94,9 +94,14 @@ def event_edit(request, slug):
     form, formset = EventForm(request.POST, instance=event), stage_formset(request.POST, event)
     if form.is_valid() and formset.is_valid():
         if submit_once.first_submit(request):
-            with transaction.atomic():
-                event = form.save()
-                save_stages(formset, event)
+            try:
+                with transaction.atomic():
+                    event = form.save()
+                    save_stages(formset, event)
+            except IntegrityError:
+                # Two organizers saved the same new short link at once; the other one got it.
+                form.add_error("slug", "That short link was just taken; pick another.")
+                return _form_page(request, form, formset, Event.objects.get(pk=event.pk), status=409)
             messages.success(request, "Saved.")
         return redirect("events:edit", event.slug)
     # The form wrote what was typed onto the instance; the page's links need the saved event.

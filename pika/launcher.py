@@ -125,7 +125,7 @@ def serve(demo, host, port, every, say, var_dir):
         server = Child("server", [
             sys.executable, "-m", "uvicorn", "pika.asgi:application", "--host", host, "--port", str(port),
             # Pika! has no startup or shutdown work; errors and warnings only (the links are below).
-            "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+            "--lifespan", "off", "--no-access-log", "--log-level", "warning", "--no-proxy-headers",
             "--ws-per-message-deflate", "false",
         ], env)
         children.append(server)

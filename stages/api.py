@@ -17,6 +17,7 @@ from stages.models import TEXT_LIMIT, DJSet, Stage
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
 
 Text = Annotated[str, Field(max_length=TEXT_LIMIT)]
+EARLIEST_PLAYED_AT = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
 
 
 class SetIn(Schema):
@@ -81,6 +82,8 @@ def blank_to_empty(value):
 
 def own_set(request, dj_set_id):
     """The caller's own set, or a 404 that does not reveal another DJ's."""
+    if not 0 < dj_set_id < 2**63:
+        raise ApiError(404, "not_found", "No such session.")
     return or_not_found(set_for_dj(request.auth.user, pk=dj_set_id), "not_found", "No such session.")
 
 
@@ -120,6 +123,9 @@ def post_track(request, session_id: int, payload: TrackIn):
         played_at = played_at.replace(tzinfo=dt_timezone.utc)
     if played_at is not None and played_at > timezone.now() + timedelta(minutes=5):
         raise ApiError(400, "invalid_field", "played_at is in the future.", "played_at")
+    if played_at is not None and played_at < EARLIEST_PLAYED_AT:
+        # A laptop whose clock reset to 1970, or a typo: nobody is posting a 1990s set live.
+        raise ApiError(400, "invalid_field", "played_at is before 2000.", "played_at")
     track, _ = dj_set.add_track(
         artist=artist,
         title=title,
