@@ -42,6 +42,10 @@ if PIKA_PRODUCTION and not PIKA_BASE_URL.startswith("https://"):
 # A live set with no new track for this long ends by itself (a DJ who forgot "End set").
 PIKA_IDLE_SESSION_HOURS = env.float("PIKA_IDLE_SESSION_HOURS", default=6)
 # Where local state lives when no real services are configured (SQLite, VAPID keys).
+# The dashboard's follower reads the DJ software's history this often, and trusts a
+# last line without its newline once the file has been still this long (as the agent does).
+PIKA_FOLLOW_POLL_SECONDS = env.float("PIKA_FOLLOW_POLL_SECONDS", default=2.0)
+PIKA_FOLLOW_SETTLE_SECONDS = env.float("PIKA_FOLLOW_SETTLE_SECONDS", default=2.0)
 PIKA_VAR_DIR = Path(env("PIKA_VAR_DIR", default=str(BASE_DIR / "var")))
 PIKA_VAR_DIR.mkdir(parents=True, exist_ok=True)
 
