@@ -87,6 +87,7 @@ def run_agent(agent_env, tmp_path):
         if process.process.poll() is None:
             process.process.kill()
             process.process.wait()
+        process.log.close()
 
 
 @pytest.fixture
