@@ -25,6 +25,10 @@ def fake_pika():
 
 @pytest.fixture
 def agent_env(tmp_path):
+    return agent_environment(tmp_path)
+
+
+def agent_environment(tmp_path):
     """Environment for a pika-dj process: no login file or variables from the machine."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIKA_")}
     env["PIKA_DJ_CONFIG"] = str(tmp_path / "config.json")
