@@ -128,6 +128,8 @@ def htmx_login_redirect_middleware(get_response):
             back_to += "?" + page.query
         return HttpResponseClientRedirect(redirect_to_login(back_to)["Location"])
 
+    return middleware
+
 
 # C0 controls and DEL, except tab, line feed and carriage return (a textarea's lines).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
