@@ -4,7 +4,9 @@ from functools import cache
 from django import forms
 from django.core.validators import validate_slug
 
-from events.models import RESERVED_SLUGS, Event
+from accounts.models import User
+from events import timetable
+from events.models import RESERVED_SLUGS, Event, Slot
 from stages.models import Stage
 
 
@@ -218,8 +220,6 @@ class SlotForm(forms.Form):
         return aware
 
     def clean_dj(self):
-        from accounts.models import User
-
         typed = self.cleaned_data["dj"].strip()
         if "@" in typed:
             user = User.objects.filter(email__iexact=typed, is_active=True).first()
@@ -233,8 +233,6 @@ class SlotForm(forms.Form):
         return typed[:80]
 
     def clean(self):
-        from events import timetable
-
         cleaned = super().clean()
         starts_at, ends_at = self._aware("starts_at"), self._aware("ends_at")
         if starts_at and ends_at:
@@ -252,7 +250,6 @@ class SlotForm(forms.Form):
     def save(self):
         from django.utils import timezone
 
-        from events.models import Slot
 
         slot = self.slot or Slot(event=self.event)
         data = self.cleaned_data

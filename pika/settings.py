@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pika.middleware.htmx_login_redirect_middleware",
     "allauth.account.middleware.AccountMiddleware",
     "pika.middleware.client_id_middleware",
     "pika.middleware.viewer_timezone_middleware",
