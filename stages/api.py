@@ -111,8 +111,6 @@ def create_set(request, payload: SetIn = None):
 @router.post("/sessions/{int:session_id}/tracks", response={201: dict})
 def post_track(request, session_id: int, payload: TrackIn):
     dj_set = own_set(request, session_id)
-    if not dj_set.is_live:
-        raise ApiError(409, "session_ended", "This set has ended; go live again to post tracks.")
     artist, title = blank_to_empty(payload.artist), blank_to_empty(payload.title)
     if not artist:
         raise ApiError(400, "missing_field", "artist is required.", "artist")
@@ -123,6 +121,13 @@ def post_track(request, session_id: int, payload: TrackIn):
         played_at = played_at.replace(tzinfo=dt_timezone.utc)
     if played_at is not None and played_at > timezone.now() + timedelta(minutes=5):
         raise ApiError(400, "invalid_field", "played_at is in the future.", "played_at")
+    if not dj_set.takes_track(played_at, blank_to_empty(payload.source_id)):
+        raise ApiError(
+            409,
+            "session_ended",
+            "This set has ended; go live again to post tracks "
+            "(tracks played during it are taken up to an hour after it ended).",
+        )
     track, _ = dj_set.add_track(
         artist=artist,
         title=title,
