@@ -19,8 +19,10 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Absolute base of the links printed in QR codes and returned by the API.
-PIKA_BASE_URL = env("PIKA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute base of the links printed in QR codes and returned by the API. Unset, the API
+# answers with the address each request reached (what the DJ's agent used), not 127.0.0.1.
+PIKA_BASE_URL_SET = bool(env("PIKA_BASE_URL", default=""))
+PIKA_BASE_URL = (env("PIKA_BASE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
 # A live set with no new track for this long ends by itself (a DJ who forgot "End set").
 PIKA_IDLE_SESSION_HOURS = env.float("PIKA_IDLE_SESSION_HOURS", default=6)
 # Where local state lives when no real services are configured (SQLite, VAPID keys).
