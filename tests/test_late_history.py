@@ -5,7 +5,7 @@ hour of its end; they show on the past set's page, and never reach the room as "
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
@@ -103,7 +103,7 @@ async def test_a_late_track_is_not_pushed_to_the_room_as_now_playing(dj):
         dj_set.end()
         return stage, dj_set
 
-    stage, dj_set = await sync_to_async(setup)()
+    stage, dj_set = await database_sync_to_async(setup)()
     headers = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
     room = WebsocketCommunicator(application, f"/ws/stages/{stage.code}/", headers=headers)
     past_set = WebsocketCommunicator(application, f"/ws/sessions/{dj_set.code}/", headers=headers)
@@ -113,7 +113,7 @@ async def test_a_late_track_is_not_pushed_to_the_room_as_now_playing(dj):
     while not await past_set.receive_nothing(0.3):
         await past_set.receive_from()
 
-    await sync_to_async(dj_set.add_track)(
+    await database_sync_to_async(dj_set.add_track)(
         artist="Rag'n'Bone Man", title="Human", played_at=dj_set.started_at + timedelta(seconds=1)
     )
 
