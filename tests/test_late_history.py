@@ -53,6 +53,15 @@ def test_the_past_set_page_shows_the_late_track(client, api, ended_set):
     assert set_list.index("Human") < set_list.index("Ghost")  # newest first, by when it was played
 
 
+def test_the_djs_past_set_page_lists_the_late_track_in_play_order(client, api, dj, ended_set):
+    post_track(api, ended_set, played_at=ended_set.started_at + timedelta(minutes=30))
+    client.force_login(dj)
+    html = client.get(f"/dj/sets/{ended_set.code}").content.decode()
+
+    tracks = html[html.index('class="tracks"'):]
+    assert tracks.index("Ghost") < tracks.index("Human")  # oldest first, as played
+
+
 def test_a_retry_of_a_stored_late_track_is_the_same_track_even_after_the_hour(api, ended_set):
     played_at = ended_set.started_at + timedelta(minutes=30)
     first = post_track(api, ended_set, played_at=played_at, source_id="traktor-late-1")
