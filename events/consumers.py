@@ -1,18 +1,32 @@
-"""The organizer's live dashboard socket: only the event's own (approved) organizer joins."""
+"""The event's live sockets: the dancers' event page and the organizer's live dashboard."""
 
-from stages import live
-from stages.consumers import LiveConsumer
+from events import live
+from events.models import Event
+from pika import live as groups
+from pika.consumers import LiveConsumer
+from stages.live import render_stage_card
+
+
+class EventConsumer(LiveConsumer):
+    def load(self, slug):
+        event = Event.objects.filter(slug=slug).first()
+        if event is None or not event.is_visible_publicly():
+            return None
+        self.groups = [groups.event_group(event.pk)]
+        self.counted_group = groups.event_page_group(event.pk)
+        cards = "".join(render_stage_card(stage) for stage in event.stages.select_related("event"))
+        return cards + groups.extra_first_state("event", event=event)
 
 
 class OrganizerConsumer(LiveConsumer):
-    def load(self, slug):
-        from events.models import Event
+    """Only the event's own (approved) organizer joins."""
 
+    def load(self, slug):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_organizer:
             return None
         event = Event.objects.filter(slug=slug, organizer=user).first()
         if event is None:
             return None
-        self.groups = [live.organizer_group(event.pk)]
+        self.groups = [groups.organizer_group(event.pk)]
         return "".join(live.render_organizer_row(stage) for stage in event.stages.select_related("event"))

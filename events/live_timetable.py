@@ -87,3 +87,11 @@ def broadcast_boundaries(moment=None):
     for event in Event.objects.filter(pk__in=event_ids):
         send(event_group(event.pk), render_now_next(event, moment=moment))
     return len(event_ids)
+
+
+def released(release_id):
+    """A release was committed: open pages update now, people are told from the task cluster."""
+    from django_q.tasks import async_task
+
+    broadcast_timetable(release_id)
+    async_task("events.tasks.notify_release", release_id)

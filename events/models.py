@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.text import slugify
 
-from events.hooks import released
+from events import live_timetable
 
 # Paths under /organize/ that an event slug must not shadow.
 RESERVED_SLUGS = {"new", "apply", "stage-row"}
@@ -233,7 +233,7 @@ class ReleaseQuerySet(models.QuerySet):
         except IntegrityError:
             # A double-clicked Publish: the other click made this release.
             raise NothingToPublish from None
-        transaction.on_commit(lambda: released(release.pk), robust=True)
+        transaction.on_commit(lambda: live_timetable.released(release.pk), robust=True)
         return release
 
 

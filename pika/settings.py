@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "stages",
     "crate",
     "announcements",
+    "dj",
     "pika",
 ]
 
