@@ -1,7 +1,7 @@
 """The event's live sockets: the dancers' event page and the organizer's live dashboard."""
 
 from events import live
-from events.models import Event
+from events.access import event_for_organizer, event_for_public
 from pika import live as groups
 from pika.consumers import LiveConsumer
 from stages.live import render_stage_card
@@ -9,8 +9,8 @@ from stages.live import render_stage_card
 
 class EventConsumer(LiveConsumer):
     def load(self, slug):
-        event = Event.objects.filter(slug=slug).first()
-        if event is None or not event.is_visible_publicly():
+        event = event_for_public(slug)
+        if event is None:
             return None
         self.groups = [groups.event_group(event.pk)]
         self.counted_group = groups.event_page_group(event.pk)
@@ -23,9 +23,7 @@ class OrganizerConsumer(LiveConsumer):
 
     def load(self, slug):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_organizer:
-            return None
-        event = Event.objects.filter(slug=slug, organizer=user).first()
+        event = event_for_organizer(user, slug) if user is not None else None
         if event is None:
             return None
         self.groups = [groups.organizer_group(event.pk)]

@@ -7,21 +7,15 @@ boundary and sends their fresh state, so a venue screen turns over without a rel
 
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events import timetable
+from pika.live import event_group, send
 
 TICK_KEY = "timetable:last-tick"
-
-
-def event_group(event_id):
-    # The event page's group: every page of the event listens here.
-    return f"event.{event_id}"
 
 
 def current_rows(event):
@@ -50,10 +44,6 @@ def render_now_next(event, rows=None, moment=None):
             "event": event, "stage": stage, "current": current, "upcoming": upcoming, "tz": event.tzinfo,
         })
     return html
-
-
-def send(group, html):
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
 
 
 def broadcast_timetable(release_id):
@@ -91,6 +81,7 @@ def broadcast_boundaries(moment=None):
 
 def released(release_id):
     """A release was committed: open pages update now, people are told from the task cluster."""
+    # Here: events.models imports this module, and django_q's tasks import its models.
     from django_q.tasks import async_task
 
     broadcast_timetable(release_id)

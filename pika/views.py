@@ -54,3 +54,20 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return error_response(500, "server_error", "Something went wrong on our side.")
     return render(request, "500.html", status=500)
+
+
+def admin_login(request, extra_context=None):
+    """The admin's sign-in, limited like allauth's own (ACCOUNT_RATE_LIMITS "login_failed":
+    per address and per account): the admin is the most valuable account to guess."""
+    from allauth.core import ratelimit
+    from django.contrib import admin
+
+    if request.method != "POST":
+        return admin.site.login(request, extra_context)
+    key = request.POST.get("username", "").strip().lower()
+    if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
+        return rate_limited(request)
+    response = admin.site.login(request, extra_context)
+    if not request.user.is_authenticated:
+        ratelimit.consume(request, action="login_failed", key=key)
+    return response

@@ -10,13 +10,15 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from accounts.api import DjToken
-from pika.api import ApiError, TokenRateThrottle
+from pika.api import ApiError, TokenRateThrottle, or_not_found
 from stages import live
+from stages.access import set_for_dj, stage_for_public
 from stages.models import TEXT_LIMIT, DJSet, Stage
 
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
 
 Text = Annotated[str, Field(max_length=TEXT_LIMIT)]
+EARLIEST_PLAYED_AT = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
 
 
 class SetIn(Schema):
@@ -89,12 +91,9 @@ def blank_to_empty(value):
 
 def own_set(request, dj_set_id):
     """The caller's own set, or a 404 that does not reveal another DJ's."""
-    dj_set = DJSet.objects.select_related("stage__event").filter(
-        pk=dj_set_id, dj=request.auth.user
-    ).first()
-    if dj_set is None:
+    if not 0 < dj_set_id < 2**63:
         raise ApiError(404, "not_found", "No such session.")
-    return dj_set
+    return or_not_found(set_for_dj(request.auth.user, pk=dj_set_id), "not_found", "No such session.")
 
 
 @router.post("/sessions", response={201: dict})
@@ -120,7 +119,12 @@ def create_set(request, payload: SetIn = None):
 # The published API keeps its first word for a set, "session", in its paths and parameters.
 @router.post("/sessions/{int:session_id}/tracks", response={201: dict})
 def post_track(request, session_id: int, payload: TrackIn):
-    dj_set = own_set(request, session_id)
+    return Status(201, track_json(store_track(own_set(request, session_id), payload)))
+
+
+def store_track(dj_set, payload: TrackIn):
+    """Check a posted track and store it once per source_id. The token API and the
+    dashboard's follower both come through here, so a play they both post is one track."""
     artist, title = blank_to_empty(payload.artist), blank_to_empty(payload.title)
     if not artist:
         raise ApiError(400, "missing_field", "artist is required.", "artist")
@@ -131,6 +135,9 @@ def post_track(request, session_id: int, payload: TrackIn):
         played_at = played_at.replace(tzinfo=dt_timezone.utc)
     if played_at is not None and played_at > timezone.now() + timedelta(minutes=5):
         raise ApiError(400, "invalid_field", "played_at is in the future.", "played_at")
+    if played_at is not None and played_at < EARLIEST_PLAYED_AT:
+        # A laptop whose clock reset to 1970, or a typo: nobody is posting a 1990s set live.
+        raise ApiError(400, "invalid_field", "played_at is before 2000.", "played_at")
     if not dj_set.takes_track(played_at, blank_to_empty(payload.source_id)):
         raise ApiError(
             409,
@@ -149,7 +156,7 @@ def post_track(request, session_id: int, payload: TrackIn):
         duration_ms=payload.duration_ms,
         file_hash=blank_to_empty(payload.file_hash),
     )
-    return Status(201, track_json(track))
+    return track
 
 
 @router.post("/sessions/{int:session_id}/end", response={200: dict})
@@ -170,9 +177,7 @@ def list_stages(request, event: Optional[str] = None):
 
 @router.get("/stages/{code}/now-playing", response={200: dict}, auth=None, throttle=[])
 def now_playing(request, code: str):
-    stage = Stage.objects.select_related("event").filter(code=code).first()
-    if stage is None or not stage.event.is_visible_publicly():
-        raise ApiError(404, "stage_not_found", "No stage has that code.")
+    stage = or_not_found(stage_for_public(code), "stage_not_found", "No stage has that code.")
     dj_set = stage.current_set()
     tracks = list(dj_set.tracks_newest_first()[:live.RECENT_LIMIT]) if dj_set else []
     return {

@@ -9,10 +9,9 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
-from events.models import Event
 from pika.asgi import application
 from stages.models import DJSet, PlayedTrack
-from tests.organizers import make_event, make_organizer
+from tests.personas import event_stage, make_organizer
 
 
 @pytest.fixture
@@ -104,9 +103,7 @@ def test_what_does_not_belong_to_the_ended_set_is_409(api, ended_set, case):
 @pytest.mark.django_db(transaction=True)
 async def test_a_late_track_is_not_pushed_to_the_room_as_now_playing(dj):
     def setup():
-        organizer = make_organizer("org@example.com")
-        event = make_event(organizer, status=Event.Status.PUBLISHED, stages=("Main Floor",))
-        stage = event.stages.get()
+        stage = event_stage(make_organizer("org@example.com"))
         dj_set = DJSet.objects.go_live(dj, "DJ Nova", stage)[0]
         dj_set.add_track(artist="Ella Henderson", title="Ghost")
         dj_set.end()
