@@ -2,11 +2,14 @@ import ipaddress
 import json
 import re
 import secrets
+import zoneinfo
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import HttpResponseBadRequest
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 CLIENT_COOKIE = "pika_client"
@@ -151,4 +154,38 @@ def bad_input_middleware(get_response):
         return None
 
     middleware.process_exception = process_exception
+    return middleware
+
+
+TZ_COOKIE = "pika_tz"
+
+
+@lru_cache(maxsize=512)
+def _zone(name):
+    if not name or len(name) > 64:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def viewer_timezone_middleware(get_response):
+    """Times not tied to an event (a Quick Start set, a DJ's past sets, a dancer's likes)
+    read in the viewer's time zone: the browser's, which pika.js sends once and keeps in a
+    cookie. A cookie rather than the session: an anonymous dancer has no session, and
+    reading one would cost a query on every page. Without it: UTC, and pika.js rewrites
+    those times in the browser (pushed fragments too, which are rendered once for all)."""
+
+    def middleware(request):
+        zone = _zone(request.COOKIES.get(TZ_COOKIE, ""))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return get_response(request)
+        finally:
+            timezone.deactivate()
+
     return middleware

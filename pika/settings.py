@@ -5,6 +5,7 @@ cache and django-q2 on the ORM broker. DATABASE_URL and REDIS_URL switch to the 
 services production runs on.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pika.middleware.client_id_middleware",
+    "pika.middleware.viewer_timezone_middleware",
 ]
 
 ROOT_URLCONF = "pika.urls"
@@ -214,6 +216,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # reading them through the finders means no collectstatic step for a newcomer.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
+# WhiteNoise hands Django a file iterator, which Django's ASGI handler reads in a thread
+# and warns about once per process; for small static files that is fine, not news.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every API body is small; anything larger is a mistake or an attack (answered 413).
@@ -292,6 +297,8 @@ PIKA_ANNOUNCEMENT_BANNER_HOURS = env.float("PIKA_ANNOUNCEMENT_BANNER_HOURS", def
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_sockets": {"()": "pika.logs.QuietSockets"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {"uvicorn.error": {"filters": ["quiet_sockets"]}},
 }

@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--every", type=float, default=30.0, metavar="SECONDS", help="seconds between tracks (default 30)"
     )
-    simulate.add_argument("--count", type=int, default=len(SET_LIST), help=f"how many tracks (default {len(SET_LIST)})")
+    simulate.add_argument("--count", type=int, default=len(SET_LIST), help=f"how many tracks (default {len(SET_LIST)}; 0: until stopped)")
     simulate.set_defaults(command=run_simulate)
 
     doctor = commands.add_parser("doctor", help="which DJ programs are here, which one live follows, and whether the server answers")
