@@ -19,6 +19,7 @@ TICK_KEY = "timetable:last-tick"
 
 
 def current_rows(event):
+    # Here, not at the top: events.models imports this module to broadcast on commit.
     from events.models import ReleasedSlot
 
     return list(
@@ -48,7 +49,7 @@ def render_now_next(event, rows=None, moment=None):
 
 def broadcast_timetable(release_id):
     """A new release: open pages get now/next and a "version N is out" notice."""
-    from events.models import Release
+    from events.models import Release  # see current_rows
 
     release = Release.objects.select_related("event").filter(pk=release_id).first()
     if release is None or not release.event.is_visible_publicly():
@@ -63,7 +64,7 @@ def broadcast_timetable(release_id):
 def broadcast_boundaries(moment=None):
     """Send now/next to each published event with a slot starting or ending since the
     last tick. Returns how many events were told."""
-    from events.models import Event, ReleasedSlot
+    from events.models import Event, ReleasedSlot  # see current_rows
 
     moment = moment or timezone.now()
     since = cache.get(TICK_KEY) or moment - timedelta(seconds=70)

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.text import slugify
 
-from events import live_timetable, timetable
+from events import live_timetable, signals, timetable
+from pika.codes import unique_code
 
 # Paths under /organize/ that an event slug must not shadow.
 RESERVED_SLUGS = {"new", "apply", "stage-row"}
@@ -179,8 +180,6 @@ class Slot(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.uid:
-            from pika.codes import unique_code
-
             self.uid = unique_code(Slot, "uid", 12)
         super().save(*args, **kwargs)
 
@@ -297,8 +296,6 @@ class Release(models.Model):
         """Tell each concerned DJ (email, and push when subscribed) and each dancer who
         starred a changed slot (push), one message each, once per release."""
         from django.core.mail import send_mail
-
-        from events import signals
 
         claimed = Release.objects.filter(pk=self.pk, notify=True, notified_at__isnull=True).update(notified_at=now())
         if not claimed:
@@ -469,8 +466,6 @@ class ReminderQuerySet(models.QuerySet):
         sends nothing. Returns how many were sent.
         """
         from django.db import IntegrityError, transaction
-
-        from events import signals
 
         moment = moment or now()
         rows = {

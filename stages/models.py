@@ -57,6 +57,15 @@ class DJSetQuerySet(models.QuerySet):
 
         Returns (dj_set, ended_sets).
         """
+        try:
+            return self.go_live_once(dj, dj_name, stage)
+        except IntegrityError:
+            # Two go-lives at once: the database let one through (one_live_set_per_dj).
+            # Going live again now ends that one, as a second tap should.
+            return self.go_live_once(dj, dj_name, stage)
+
+    def go_live_once(self, dj, dj_name, stage):
+        """One attempt at go_live, in one transaction (may lose a race: IntegrityError)."""
         with transaction.atomic():
             ended = list(self.live().filter(dj=dj).select_for_update())
             for previous in ended:
@@ -70,6 +79,11 @@ class DJSetQuerySet(models.QuerySet):
                     lambda: set_started.send(sender=DJSet, dj_set_id=dj_set.pk), robust=True
                 )
         return dj_set, ended
+
+
+# DJ software may write its history after the set ended (Traktor stores it when it
+# closes): such tracks still belong to the set for this long after its end.
+LATE_HISTORY = timedelta(hours=1)
 
 
 class DJSet(PublicCode):
@@ -91,6 +105,12 @@ class DJSet(PublicCode):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["stage", "ended_at", "-started_at"])]
+        constraints = [
+            # A DJ plays one set at a time; the database holds that even for two taps at once.
+            models.UniqueConstraint(
+                fields=["dj"], condition=models.Q(ended_at__isnull=True), name="one_live_set_per_dj"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.dj_name} ({self.code})"
@@ -124,6 +144,19 @@ class DJSet(PublicCode):
 
     def current_track(self):
         return self.tracks_newest_first().first() if self.is_live else None
+
+    def takes_track(self, played_at=None, source_id=""):
+        """Whether a track may be added now: any while the set is live; once it ended, one
+        played during it that arrives within LATE_HISTORY of the end (or a retry of one stored)."""
+        if self.is_live:
+            return True
+        if source_id and self.tracks.filter(source_id=source_id).exists():
+            return True
+        return (
+            played_at is not None
+            and self.started_at <= played_at <= self.ended_at
+            and timezone.now() <= self.ended_at + LATE_HISTORY
+        )
 
     def add_track(self, *, artist, title, played_at=None, source_id="", **details):
         """Store a played track and tell every open page. Returns (track, created).
