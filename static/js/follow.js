@@ -84,6 +84,16 @@ async function start(root) {
     }));
   }
 
+  // A DJ has one live set: plays still queued for an earlier one cannot be posted any more.
+  async function dropEarlierSets() {
+    const keys = await queuedKeys();
+    const items = await queued();
+    const stale = keys.filter((_, i) => items[i].set !== setCode);
+    if (!stale.length) return;
+    await tx(db, "queue", "readwrite", (s) => stale.forEach((key) => s.delete(key)));
+    log(`${count(stale.length, "track")} queued for an earlier set could not be sent (that set has ended).`);
+  }
+
   async function loadSeen() {
     const keys = await tx(db, "seen", "readonly", (s) => s.getAllKeys(IDBKeyRange.bound(`${setCode}\x1f`, `${setCode}\x1f\uffff`)));
     seen = new Set(keys.map((key) => key.slice(setCode.length + 1)));
@@ -96,6 +106,7 @@ async function start(root) {
     el("folder-name").textContent = remembered.name;
   }
   await loadSeen();
+  await dropEarlierSets();
   await showQueue();
   if ((await queued()).some((item) => item.set === setCode)) flushSoon();
 

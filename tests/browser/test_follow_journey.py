@@ -159,6 +159,20 @@ def test_offline_plays_wait_in_indexeddb_in_order_and_a_half_written_line_waits(
     assert tracks(dj_set)[-1].title == "Treasure"
     assert len({t.source_id for t in tracks(dj_set)}) == 4
 
+    # The DJ ends the set with a play still queued, and goes live again: that play is
+    # not posted to the new set.
+    page.route("**/follow", lambda route: route.abort("connectionrefused"))
+    with phone.server_down():
+        write(page, playlist, entry(NOW - 50, "Lizzo", "Good as Hell", r"C:\m\lizzo.mp3").encode(), append=True)
+        expect(page.locator("[data-follow-queue-list] li")).to_have_count(1)
+        page.get_by_role("button", name="End set").click()
+        page.get_by_role("button", name="Go Live").click()
+        expect(page.locator("[data-follow-log]")).to_have_text(
+            "1 track queued for an earlier set could not be sent (that set has ended).")
+        expect(page.locator("[data-follow-queue]")).to_be_hidden()
+        page.unroute("**/follow")
+    assert PlayedTrack.objects.filter(title="Good as Hell").count() == 0
+
 
 def clock(stamp):
     # The page shows times in the browser's zone (the phone fixture's Europe/Paris).
