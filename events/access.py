@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from events.models import Event
+from events.models import CalendarFeed, Event, ReleasedSlot, Slot
 
 
 def event_for_visitor(user, slug):
@@ -23,16 +23,12 @@ def event_for_organizer(user, slug):
 
 def slot_for_organizer(user, slug, uid):
     """A draft slot of the user's own event, or a 404."""
-    from events.models import Slot
-
     event = event_for_organizer(user, slug)
     return get_object_or_404(Slot.objects.in_draft().select_related("stage", "dj", "event"), event=event, uid=uid)
 
 
 def released_slot_for_visitor(user, slug, uid):
     """A slot of an event's latest release the visitor may see (to star it), or a 404."""
-    from events.models import ReleasedSlot
-
     event = event_for_visitor(user, slug)
     return get_object_or_404(
         ReleasedSlot.objects.current().showing().select_related("slot"), release__event=event, slot__uid=uid,
@@ -40,16 +36,15 @@ def released_slot_for_visitor(user, slug, uid):
 
 
 def stage_for_screen(code):
-    """A stage of a published event, for its venue screen, or a 404."""
-    # Through the event, not the stages app: events sits below stages in the import order.
+    """A stage of a published event, for its venue screen, or None (page 404, socket 4404)."""
     event = Event.objects.filter(stages__code=code).first()
     if event is None or not event.is_visible_publicly():
-        raise Http404
-    return event.stages.get(code=code)
+        return None
+    stage = event.stages.get(code=code)
+    stage.event = event
+    return stage
 
 
 def feed_by_token(token):
     """An active calendar feed, or a 404 (a revoked or wrong token looks like no feed)."""
-    from events.models import CalendarFeed
-
     return get_object_or_404(CalendarFeed.objects.select_related("event", "user"), token=token, revoked_at__isnull=True)

@@ -1,5 +1,5 @@
 """The timetable on open pages: "now" and "next" per stage, rendered once per change and
-sent to the event's group (the event page, the timetable, stage screens all listen there).
+sent to the timetable page's group and to each stage's venue screen.
 
 A release changes it, and so does the clock: the minute task finds the stages at a slot
 boundary and sends their fresh state, so a venue screen turns over without a reload.
@@ -19,9 +19,12 @@ from events import timetable
 TICK_KEY = "timetable:last-tick"
 
 
-def event_group(event_id):
-    # The event page's group: every page of the event listens here.
-    return f"event.{event_id}"
+def timetable_group(event_id):
+    return f"timetable.{event_id}"
+
+
+def screen_group(stage_id):
+    return f"screen.{stage_id}"
 
 
 def current_rows(event):
@@ -41,15 +44,29 @@ def now_next(event, rows=None, moment=None):
 
 
 def render_now_next(event, rows=None, moment=None):
-    """The event-wide now/next block and every stage's screen block, as one message."""
-    lines = now_next(event, rows, moment)
-    context = {"event": event, "now_next": lines, "tz": event.tzinfo}
-    html = render_to_string("events/timetable.html#now-next", context)
-    for stage, current, upcoming in lines:
-        html += render_to_string("events/screen.html#screen", {
-            "event": event, "stage": stage, "current": current, "upcoming": upcoming, "tz": event.tzinfo,
-        })
-    return html
+    """The event-wide now/next block (the timetable page's)."""
+    context = {"event": event, "now_next": now_next(event, rows, moment), "tz": event.tzinfo}
+    return render_to_string("events/timetable.html#now-next", context)
+
+
+def screen_context(stage, rows=None, moment=None):
+    event = stage.event
+    rows = [row for row in (current_rows(event) if rows is None else rows) if row.stage_id == stage.pk]
+    current, upcoming = timetable.now_and_next(rows, moment or timezone.now()).get(stage.pk, (None, None))
+    return {"event": event, "stage": stage, "current": current, "upcoming": upcoming, "tz": event.tzinfo}
+
+
+def render_screen(stage, rows=None, moment=None):
+    return render_to_string("events/screen.html#screen", screen_context(stage, rows, moment))
+
+
+def broadcast_now_next(event, moment=None, extra=""):
+    """Send now/next to the timetable page and each stage's screen (rows read once)."""
+    rows = current_rows(event)
+    send(timetable_group(event.pk), render_now_next(event, rows, moment) + extra)
+    for stage in event.stages.all():
+        stage.event = event
+        send(screen_group(stage.pk), render_screen(stage, rows, moment))
 
 
 def send(group, html):
@@ -64,10 +81,9 @@ def broadcast_timetable(release_id):
     if release is None or not release.event.is_visible_publicly():
         return
     event = release.event
-    html = render_now_next(event) + render_to_string("events/timetable.html#new-version", {
-        "event": event, "release": release, "pushed": True,
-    })
-    send(event_group(event.pk), html)
+    broadcast_now_next(event, extra=render_to_string("events/timetable.html#new-version", {
+        "event": event, "release": release,
+    }))
 
 
 def broadcast_boundaries(moment=None):
@@ -85,5 +101,5 @@ def broadcast_boundaries(moment=None):
         .values_list("release__event_id", flat=True)
     )
     for event in Event.objects.filter(pk__in=event_ids):
-        send(event_group(event.pk), render_now_next(event, moment=moment))
+        broadcast_now_next(event, moment)
     return len(event_ids)

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -103,8 +103,10 @@ def slot_edit(request, slug, uid):
     """Edit one slot: inline in the table with htmx, or as a page without JavaScript."""
     slot = slot_for_organizer(request.user, slug, uid)
     event = slot.event
+    # Field ids of its own: the edit row sits on the page beside the add form.
+    auto_id = f"slot-{slot.uid}-%s"
     if request.method == "POST":
-        form = SlotForm(event, request.POST, slot=slot)
+        form = SlotForm(event, request.POST, slot=slot, auto_id=auto_id)
         if form.is_valid():
             slot = form.save()
             if request.htmx:
@@ -113,7 +115,7 @@ def slot_edit(request, slug, uid):
             return redirect("events:timetable-edit", event.slug)
         status = 200 if request.htmx else 400
     else:
-        form, status = SlotForm(event, slot=slot), 200
+        form, status = SlotForm(event, slot=slot, auto_id=auto_id), 200
     context = {"slot": slot, "event": event, "tz": event.tzinfo, "form": form}
     if request.htmx:
         return render(request, "events/timetable_edit.html#slot-edit-row", context, status=status)
@@ -355,9 +357,6 @@ def calendars(request):
 def screen(request, code):
     """A venue screen for one stage: now, up next with a countdown; live over the socket."""
     stage = stage_for_screen(code)
-    event = stage.event
-    rows = [row for row in live_timetable.current_rows(event) if row.stage_id == stage.pk]
-    current, upcoming = timetable.now_and_next(rows, timezone.now()).get(stage.pk, (None, None))
-    return render(request, "events/screen.html", {
-        "event": event, "stage": stage, "current": current, "upcoming": upcoming, "tz": event.tzinfo,
-    })
+    if stage is None:
+        raise Http404
+    return render(request, "events/screen.html", live_timetable.screen_context(stage))

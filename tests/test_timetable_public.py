@@ -116,7 +116,7 @@ def test_the_venue_screen_shows_now_and_up_next_with_a_countdown(event, tonight)
     assert '<p class="screen-title">Social</p>' in panel and '<p class="screen-dj">DJ Now</p>' in panel
     assert '<p class="screen-title">DJ Next</p>' in panel
     assert f'data-countdown="{tonight["next"].starts_at.isoformat()}"' in panel
-    assert f'ws-connect="/ws/events/{event.slug}/"' in html
+    assert f'ws-connect="/ws/screens/{main.code}/"' in html
     assert Client().get("/screen/nosuchstage").status_code == 404
 
 

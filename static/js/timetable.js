@@ -1,7 +1,10 @@
-// Venue screen countdowns: "in 12:34" to the next slot, ticking each second. The server
-// pushes the new now/next at each slot boundary; this only keeps the minutes honest.
+// The timetable's pages: the service worker that keeps the timetable readable offline, and
+// the venue screen's countdowns ("in 12:34"), ticking each second. The server pushes the
+// new now/next at each slot boundary; this only keeps the seconds honest.
 "use strict";
 (function () {
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+
   function pad(n) { return n < 10 ? "0" + n : String(n); }
   function tick() {
     var nodes = document.querySelectorAll("[data-countdown]");

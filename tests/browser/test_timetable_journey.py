@@ -1,0 +1,118 @@
+"""Timetable journeys in Chromium: an organizer adds and edits slots inline, previews the
+change (diff, warnings, recipients) and publishes; a dancer on a phone stars a slot."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from events.models import Release, Slot, Star
+from tests.organizers import make_event, make_organizer
+from tests.timetable_helpers import add_slot, at
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FRIDAY = date(2026, 5, 1)
+
+
+def sign_in(page, base_url, email, password, lands_on):
+    page.goto(f"{base_url}/accounts/login/?next={lands_on}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(f"{base_url}{lands_on}")
+
+
+@pytest.fixture
+def weekend(transactional_db):
+    organizer = make_organizer("org@example.com", "Org")
+    return make_event(organizer, status="published", starts_on=FRIDAY, ends_on=FRIDAY + timedelta(days=2))
+
+
+@pytest.fixture
+def late_slot(weekend):
+    """Version 1: one starred slot in the Blues Room (published before the browser opens:
+    Playwright's loop in this thread leaves no room for the release's broadcast)."""
+    slot = add_slot(weekend, weekend.stages.last(), at(weekend, FRIDAY, "23:00"), dj_name="DJ Late", title="Late night blues")
+    Release.objects.publish(weekend)
+    Star.objects.create(slot=slot, client_id="a-dancer-1234567")
+    return slot
+
+
+@pytest.fixture
+def warmup(weekend):
+    slot = add_slot(weekend, weekend.stages.first(), at(weekend, FRIDAY, "21:00"), dj_name="DJ Opening", title="Warm-up")
+    Release.objects.publish(weekend)
+    return slot
+
+
+def test_an_organizer_edits_inline_previews_and_publishes(late_slot, server, phone, weekend):
+    starred = late_slot
+    editor_url = f"/organize/{weekend.slug}/timetable/"
+
+    page = phone.open(None, "organizer")
+    sign_in(page, server.url, "org@example.com", "organize-all-night", editor_url)
+
+    # Add a slot: the table updates in place (htmx), no page load.
+    form = page.locator("form.slot-form").first
+    form.get_by_label("Stage").select_option(label="Main Floor")
+    form.get_by_label("Starts").fill("2026-05-01T21:00")
+    form.get_by_label("Ends").fill("2026-05-01T22:30")
+    form.get_by_label("DJ").fill("DJ Opening")
+    form.get_by_label("Title (optional)").fill("Warm-up")
+    form.get_by_role("button", name="Add slot").click()
+    expect(page.locator("table.timetable-table")).to_contain_text("DJ Opening")
+    expect(page.locator("table.timetable-table caption")).to_contain_text("2 slots")
+
+    # A bad slot keeps what was typed and says why.
+    form = page.locator("form.slot-form").first
+    form.get_by_label("Starts").fill("2026-05-01T23:00")
+    form.get_by_label("Ends").fill("2026-05-01T22:00")
+    form.get_by_label("DJ").fill("DJ Backwards")
+    form.get_by_role("button", name="Add slot").click()
+    expect(page.locator(".errorlist").first).to_contain_text("The slot ends before it starts.")
+    expect(page.locator("form.slot-form").first.get_by_label("DJ")).to_have_value("DJ Backwards")
+
+    # Move the late slot half an hour, inline.
+    row = page.locator(f"#slot-{starred.uid}")
+    row.get_by_role("link", name="Edit").click()
+    editing = page.locator(f"#slot-{starred.uid} form")
+    editing.get_by_label("Starts").fill("2026-05-01T23:30")
+    editing.get_by_label("Ends").fill("2026-05-02T01:00")
+    editing.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#slot-{starred.uid}")).to_contain_text("Fri 23:30–01:00")
+
+    # Preview: the diff and who will be told; then publish.
+    page.get_by_role("link", name="Preview and publish").click()
+    expect(page.locator(".diff")).to_contain_text("New (1)")
+    expect(page.locator(".diff")).to_contain_text("Late night blues: Fri 23:00–00:30 Blues Room → Fri 23:30–01:00 Blues Room")
+    expect(page.locator("#recipients")).to_have_text("Notifies 0 DJs and 1 dancer who starred a changed slot.")
+    page.get_by_label("Note for dancers (optional)").fill("Blues starts later")
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.locator(".messages")).to_contain_text("Published version 2.")
+    assert list(Release.objects.values_list("number", "comment")) == [(2, "Blues starts later"), (1, "")]
+
+    # Nothing new: the preview says so, with no publish button.
+    page.get_by_role("link", name="Preview and publish").click()
+    expect(page.locator("main")).to_contain_text("Nothing to publish")
+    expect(page.get_by_role("button", name="Publish version 3")).to_have_count(0)
+
+
+def test_a_dancer_stars_a_slot_on_a_phone(warmup, server, phone, weekend):
+    slot = warmup
+
+    page = phone.open(f"{server.url}/e/{weekend.slug}/timetable", "dancer")
+    expect(page.locator("#timetable-version")).to_contain_text("As of version 1")
+    star = page.get_by_role("button", name="Star Warm-up")
+    box = star.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44  # a thumb-sized target
+    star.tap()
+    expect(page.get_by_role("button", name="Unstar Warm-up")).to_have_attribute("aria-pressed", "true")
+    assert Star.objects.filter(slot=slot, user__isnull=True).count() == 1
+
+    page.reload()
+    expect(page.get_by_role("button", name="Unstar Warm-up")).to_be_visible()
+    page.get_by_role("button", name="Unstar Warm-up").tap()
+    expect(page.get_by_role("button", name="Star Warm-up")).to_have_attribute("aria-pressed", "false")
+    assert Star.objects.count() == 0
+    assert Slot.objects.count() == 1
