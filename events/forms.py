@@ -1,10 +1,14 @@
 import zoneinfo
+from datetime import timezone as dt_timezone
 from functools import cache
 
 from django import forms
 from django.core.validators import validate_slug
+from django.utils import timezone
 
-from events.models import RESERVED_SLUGS, Event
+from accounts.models import User
+from events import timetable
+from events.models import RESERVED_SLUGS, Event, Slot
 from stages.models import Stage
 
 
@@ -146,8 +150,6 @@ def save_stages(formset, event):
 def local_datetime(value, tz):
     """A wall-clock time typed for the event's time zone, as an aware datetime; None when
     that time does not exist there (the hour skipped when clocks go forward)."""
-    from datetime import timezone as dt_timezone
-
     aware = value.replace(tzinfo=tz)
     if aware.astimezone(dt_timezone.utc).astimezone(tz).replace(tzinfo=None) != value:
         return None
@@ -203,8 +205,6 @@ class SlotForm(forms.Form):
         return aware
 
     def clean_dj(self):
-        from accounts.models import User
-
         typed = self.cleaned_data["dj"].strip()
         if "@" in typed:
             user = User.objects.filter(email__iexact=typed, is_active=True).first()
@@ -218,8 +218,6 @@ class SlotForm(forms.Form):
         return typed[:80]
 
     def clean(self):
-        from events import timetable
-
         cleaned = super().clean()
         starts_at, ends_at = self._aware("starts_at"), self._aware("ends_at")
         if starts_at and ends_at:
@@ -235,10 +233,6 @@ class SlotForm(forms.Form):
         return cleaned
 
     def save(self):
-        from django.utils import timezone
-
-        from events.models import Slot
-
         slot = self.slot or Slot(event=self.event)
         data = self.cleaned_data
         dj = data["dj"]

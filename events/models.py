@@ -1,15 +1,17 @@
 import zoneinfo
 from collections import defaultdict
-from datetime import timedelta
+from datetime import timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.text import slugify
 
-from events.hooks import released
+from events import live_timetable, signals, timetable
+from pika.codes import unique_code
 
 # Paths under /organize/ that an event slug must not shadow.
 RESERVED_SLUGS = {"new", "apply", "stage-row"}
@@ -129,16 +131,12 @@ class SlotQuerySet(models.QuerySet):
         return self.order_by("starts_at", "stage__position", "pk")
 
     def on_night(self, event, day):
-        from events import timetable
-
         start, end = timetable.night_bounds(day, event.tzinfo)
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
     def copy_night(self, event, source, target):
         """Copy the draft's slots of one night to another, at the same wall-clock times
         (so a DST change between the nights keeps 22:00 at 22:00). Returns how many."""
-        from datetime import timezone as dt_timezone
-
         tz, shift = event.tzinfo, target - source
         copies = []
         for slot in self.filter(event=event).in_draft().on_night(event, source):
@@ -181,8 +179,6 @@ class Slot(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.uid:
-            from pika.codes import unique_code
-
             self.uid = unique_code(Slot, "uid", 12)
         super().save(*args, **kwargs)
 
@@ -201,8 +197,6 @@ class ReleaseQuerySet(models.QuerySet):
 
     def preview(self, event):
         """What publishing the draft now would do: (changes, warnings, draft rows, previous)."""
-        from events import timetable
-
         previous = self.latest_for(event)
         old = list(previous.rows.showing().select_related("stage")) if previous else []
         draft = list(event.slots.in_draft().select_related("stage").in_order())
@@ -211,10 +205,6 @@ class ReleaseQuerySet(models.QuerySet):
     def publish(self, event, *, comment="", notify=True, by=None):
         """Freeze the draft as the next release; on commit the pages update and, when
         `notify`, the concerned DJs and dancers are told. Raises NothingToPublish."""
-        from django.db import IntegrityError, transaction
-
-        from events import timetable
-
         try:
             with transaction.atomic():
                 # One publish per event at a time (PostgreSQL); the unique number catches the rest.
@@ -233,7 +223,7 @@ class ReleaseQuerySet(models.QuerySet):
         except IntegrityError:
             # A double-clicked Publish: the other click made this release.
             raise NothingToPublish from None
-        transaction.on_commit(lambda: released(release.pk), robust=True)
+        transaction.on_commit(release.announce, robust=True)
         return release
 
 
@@ -270,8 +260,6 @@ class Release(models.Model):
 
     def freeze(self, draft, previous, moment):
         """This release's rows: the draft's slots, plus recently cancelled ones kept for calendars."""
-        from events import timetable
-
         before = {row.slot_id: row for row in previous.rows.all()} if previous else {}
         rows = []
         for slot in draft:
@@ -301,13 +289,16 @@ class Release(models.Model):
             ))
         return rows
 
+    def announce(self):
+        """Once committed: open pages update now, people are told from the task cluster."""
+        from django_q.tasks import async_task
+
+        live_timetable.broadcast_release(self, ReleasedSlot.objects.showing_now(self.event))
+        async_task("events.tasks.notify_release", self.pk)
+
     def notify_concerned(self):
         """Tell each concerned DJ (email, and push when subscribed) and each dancer who
         starred a changed slot (push), one message each, once per release."""
-        from django.core.mail import send_mail
-
-        from events import signals, timetable
-
         claimed = Release.objects.filter(pk=self.pk, notify=True, notified_at__isnull=True).update(notified_at=now())
         if not claimed:
             return 0, 0
@@ -355,6 +346,16 @@ class ReleasedSlotQuerySet(models.QuerySet):
     def showing(self):
         return self.filter(cancelled=False)
 
+    def showing_now(self, event):
+        """The event's published slots (not cancelled), in order: what now/next is read from."""
+        return list(self.current().showing().filter(release__event=event).select_related("slot").in_order())
+
+    def boundary_events(self, since, moment):
+        """Published events with a slot starting or ending in (since, moment]."""
+        boundary = models.Q(starts_at__gt=since, starts_at__lte=moment) | models.Q(ends_at__gt=since, ends_at__lte=moment)
+        ids = self.current().showing().filter(release__event__status=Event.Status.PUBLISHED).filter(boundary)
+        return Event.objects.filter(pk__in=ids.values("release__event_id"))
+
     def in_order(self):
         return self.order_by("starts_at", "stage__position", "pk")
 
@@ -401,8 +402,6 @@ class StarQuerySet(models.QuerySet):
         return self.filter(user__isnull=True, client_id=request.client_id)
 
     def set(self, request, slot, starred):
-        from django.db import IntegrityError, transaction
-
         owner = (
             {"user": request.user, "client_id": ""}
             if request.user.is_authenticated
@@ -420,8 +419,6 @@ class StarQuerySet(models.QuerySet):
 
     def claim(self, client_id, user):
         """Move a browser's anonymous stars to `user` (as likes are). Returns how many."""
-        from django.db import transaction
-
         if not client_id:
             return 0
         with transaction.atomic():
@@ -476,10 +473,6 @@ class ReminderQuerySet(models.QuerySet):
         Once per (star, start): a moved slot re-arms, a cancelled slot or a removed star
         sends nothing. Returns how many were sent.
         """
-        from django.db import IntegrityError, transaction
-
-        from events import signals
-
         moment = moment or now()
         rows = {
             row.slot_id: row for row in ReleasedSlot.objects.current().showing()

@@ -6,7 +6,7 @@ never the stage pages (which would have nowhere to put it).
 
 from events import live_timetable
 from events.access import stage_for_screen
-from events.models import Event
+from events.models import Event, ReleasedSlot
 from stages.consumers import LiveConsumer
 
 
@@ -16,7 +16,7 @@ class TimetableConsumer(LiveConsumer):
         if event is None or not event.is_visible_publicly():
             return None
         self.groups = [live_timetable.timetable_group(event.pk)]
-        return live_timetable.render_now_next(event)
+        return live_timetable.render_now_next(event, ReleasedSlot.objects.showing_now(event))
 
 
 class ScreenConsumer(LiveConsumer):
@@ -25,4 +25,4 @@ class ScreenConsumer(LiveConsumer):
         if stage is None:
             return None
         self.groups = [live_timetable.screen_group(stage.pk)]
-        return live_timetable.render_screen(stage)
+        return live_timetable.render_screen(stage, ReleasedSlot.objects.showing_now(stage.event))

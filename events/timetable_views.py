@@ -359,4 +359,5 @@ def screen(request, code):
     stage = stage_for_screen(code)
     if stage is None:
         raise Http404
-    return render(request, "events/screen.html", live_timetable.screen_context(stage))
+    return render(request, "events/screen.html",
+                  live_timetable.screen_context(stage, ReleasedSlot.objects.showing_now(stage.event)))

@@ -9,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.utils import timezone
 
-from events import live_timetable
+from events import tasks
 from events.models import Release, Slot
 from pika.asgi import application
 from tests.organizers import make_event, make_organizer
@@ -67,14 +67,14 @@ async def test_a_venue_screen_turns_over_at_the_slot_boundary():
 
     # The minute task just after DJ Next's start: the screen shows them as now.
     after = upcoming.starts_at + timedelta(seconds=20)
-    await database_sync_to_async(cache.set)(live_timetable.TICK_KEY, upcoming.starts_at - timedelta(seconds=40))
-    told = await database_sync_to_async(live_timetable.broadcast_boundaries)(after)
+    await database_sync_to_async(cache.set)(tasks.TICK_KEY, upcoming.starts_at - timedelta(seconds=40))
+    told = await database_sync_to_async(tasks.broadcast_boundaries)(after)
     assert told == 1
     pushed = await screen.receive_from()
     now_part = pushed[:pushed.index("Up next")]
     assert '<p class="screen-title">DJ Next</p>' in now_part
     # The next tick finds no boundary: nothing more is sent.
-    assert await database_sync_to_async(live_timetable.broadcast_boundaries)(after + timedelta(seconds=60)) == 0
+    assert await database_sync_to_async(tasks.broadcast_boundaries)(after + timedelta(seconds=5)) == 0
     assert await screen.receive_nothing(timeout=0.2)
     await screen.disconnect()
 
