@@ -116,3 +116,16 @@ def test_a_dancer_stars_a_slot_on_a_phone(warmup, server, phone, weekend):
     expect(page.get_by_role("button", name="Star Warm-up")).to_have_attribute("aria-pressed", "false")
     assert Star.objects.count() == 0
     assert Slot.objects.count() == 1
+
+    # The service worker keeps the last copy: with the network gone the timetable still opens.
+    page.evaluate("navigator.serviceWorker.ready.then(function () { return true; })")
+    page.reload()
+    expect(page.locator("#timetable-version")).to_contain_text("As of version 1")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    with phone.server_down():
+        page.context.set_offline(True)
+        assert page.evaluate("navigator.onLine") is False
+        page.reload()
+        expect(page.locator("#timetable-version")).to_contain_text("As of version 1")
+        expect(page.get_by_role("button", name="Star Warm-up")).to_be_visible()
+        page.context.set_offline(False)
