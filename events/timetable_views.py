@@ -333,8 +333,12 @@ def calendar_feed(request, token):
 
 
 @never_cache
+@ratelimit(group="calendars-client", key=_client, rate=_client_rate, method="POST", block=False)
+@ratelimit(group="calendars-ip", key="ip", rate=_ip_rate, method="POST", block=False)
 def calendars(request):
     """The dancer's (and DJ's) calendar addresses: make, see, revoke."""
+    if request.limited:
+        return rate_limited(request)
     owner = {"user": request.user} if request.user.is_authenticated else {"user": None, "client_id": request.client_id}
     active = CalendarFeed.objects.filter(revoked_at__isnull=True, **owner)
     if request.method == "POST":

@@ -132,3 +132,12 @@ def test_the_stage_filter_is_a_per_stage_view(event, tonight):
 def test_the_event_page_links_its_timetable(event, tonight):
     html = Client().get(f"/e/{event.slug}").content.decode()
     assert f'href="/e/{event.slug}/timetable"' in html
+
+
+def test_stars_and_calendar_addresses_are_rate_limited_per_browser(event, tonight, settings):
+    settings.PIKA_LIKE_RATE = "2/m"
+    phone = dancer()
+    path = f"/e/{event.slug}/timetable/{tonight['blues'].uid}/star"
+    assert [phone.post(path, {"starred": value}).status_code for value in "101"] == [302, 302, 429]
+    assert [phone.post("/calendars/", {"kind": "stars"}).status_code for _ in range(3)] == [302, 302, 429]
+    assert Star.objects.count() == 0
