@@ -270,4 +270,7 @@ class PublishForm(forms.Form):
         label="Note for dancers (optional)", max_length=280, required=False,
         widget=forms.TextInput(attrs={"placeholder": "Blues Room closes at 2 a.m.", "autocomplete": "off"}),
     )
-    notify = forms.BooleanField(label="Notify the DJs and dancers concerned", required=False, initial=True)
+    notify = forms.BooleanField(
+        label="Notify attendees of the schedule change (only the DJs and dancers concerned)",
+        required=False, initial=True,
+    )
