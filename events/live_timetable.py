@@ -30,8 +30,12 @@ def now_next(event, rows, moment=None):
 
 def render_now_next(event, rows, moment=None):
     """The event-wide now/next block (the timetable page's)."""
-    context = {"event": event, "now_next": now_next(event, rows, moment), "tz": event.tzinfo}
-    return render_to_string("events/timetable.html#now-next", context)
+    return render_to_string("events/timetable.html#now-next", now_next_context(event, rows, moment))
+
+
+def now_next_context(event, rows, moment=None):
+    lines = now_next(event, rows, moment)
+    return {"event": event, "now_next": lines, "on_or_ahead": any(now or up for _, now, up in lines), "tz": event.tzinfo}
 
 
 def screen_context(stage, rows, moment=None):

@@ -235,16 +235,16 @@ def _public_context(request, event):
     ) if latest else []
     showing = [row for row in rows if not row.cancelled]
     moment = timezone.now()
-    now_next = live_timetable.now_next(event, showing, moment)
+    now_next = live_timetable.now_next_context(event, showing, moment)
     shown = [row for row in rows if (stage is None or row.stage_id == stage.pk)
              and (night is None or timetable.night_of(row.starts_at, event.tzinfo) == night)]
     starred = set(Star.objects.of(request).filter(slot_id__in=[row.slot_id for row in rows]).values_list("slot_id", flat=True)) if rows else set()
     return {
         "event": event, "tz": event.tzinfo, "release": latest, "nights": _group_by_night(shown, event.tzinfo),
         "all_nights": _nights(event), "night": night, "stage_filter": stage, "stages": list(event.stages.all()),
-        "now_next": now_next, "starred": starred, "changed": latest.changed_slot_ids() if latest else set(),
+        **now_next, "starred": starred, "changed": latest.changed_slot_ids() if latest else set(),
         "releases": list(Release.objects.filter(event=event).order_by("-number")[:10]),
-        "on_now": {current.slot_id for _, current, _ in now_next if current},
+        "on_now": {current.slot_id for _, current, _ in now_next["now_next"] if current},
         "is_preview": not event.is_visible_publicly(),
     }
 

@@ -141,3 +141,14 @@ def test_stars_and_calendar_addresses_are_rate_limited_per_browser(event, tonigh
     assert [phone.post(path, {"starred": value}).status_code for value in "101"] == [302, 302, 429]
     assert [phone.post("/calendars/", {"kind": "stars"}).status_code for _ in range(3)] == [302, 302, 429]
     assert Star.objects.count() == 0
+
+
+def test_a_past_weekend_says_its_timetable_is_over(event, tonight):
+    Event = type(event)
+    Event.objects.filter(pk=event.pk).update(starts_on=event.starts_on - timedelta(days=30), ends_on=event.ends_on - timedelta(days=30))
+    Slot.objects.filter(pk__in=[slot.pk for slot in tonight.values()]).update(
+        starts_at=timezone.now() - timedelta(days=30), ends_at=timezone.now() - timedelta(days=30, hours=-1),
+    )
+    Release.objects.publish(event)
+    html = Client().get(f"/e/{event.slug}/timetable").content.decode()
+    assert "The timetable is over. Thanks for dancing!" in html and "Nothing on now" not in html
