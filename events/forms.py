@@ -105,10 +105,13 @@ class StageForm(forms.ModelForm):
 class BaseStageFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
+        booked = []
         for form in self.initial_forms:
             # An id that is not one of this event's stages: removed meanwhile, or tampered with.
             if form.instance.pk is None and not self._should_delete_form(form):
                 form.add_error(None, "This stage is no longer part of the event; reload the page.")
+            elif form.instance.pk and self._should_delete_form(form) and form.instance.slots.exists():
+                booked.append(form.instance.name)
         seen = set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or self._should_delete_form(form):
@@ -117,6 +120,11 @@ class BaseStageFormSet(forms.BaseInlineFormSet):
             if name in seen:
                 form.add_error("name", "Another stage already has this name.")
             seen.add(name)
+        if booked:
+            # Its slots (and their stars and calendar entries) would vanish with it.
+            raise forms.ValidationError(
+                f"{', '.join(booked)} has slots in the timetable: move or delete them there first."
+            )
 
 
 MAX_STAGES = 30

@@ -156,7 +156,8 @@ class Slot(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slots")
     uid = models.CharField(max_length=16, unique=True, editable=False)
-    stage = models.ForeignKey("stages.Stage", on_delete=models.CASCADE, related_name="slots")
+    # A stage with slots cannot be removed (the event form says so): its history would go.
+    stage = models.ForeignKey("stages.Stage", on_delete=models.PROTECT, related_name="slots")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     dj = models.ForeignKey(

@@ -173,3 +173,18 @@ def test_five_hundred_slots_stay_one_query_bounded_page(phone, event, django_ass
         assert "Nothing to publish" in phone.get(url(event, "preview")).content.decode()
     with django_assert_num_queries(3):
         assert public.get(f"/e/{event.slug}/timetable.ics").content.count(b"BEGIN:VEVENT") == 500
+
+
+def test_a_stage_with_slots_cannot_be_removed_from_the_event(phone, event):
+    from tests.organizers import event_form
+
+    main, blues = event.stages.all()
+    add_slot(event, blues, at(event, FRIDAY, "21:00"))
+    response = phone.post(f"/organize/{event.slug}/", event_form(
+        name=event.name, slug=event.slug, starts_on="2026-05-01", ends_on="2026-05-03", initial=2,
+        stages=[{"id": main.pk, "name": "Main Floor"}, {"id": blues.pk, "name": "Blues Room", "DELETE": True}],
+    ))
+    assert response.status_code == 400
+    assert "Blues Room has slots in the timetable: move or delete them there first." in response.content.decode()
+    assert list(event.stages.values_list("name", flat=True)) == ["Main Floor", "Blues Room"]
+    assert Slot.objects.count() == 1
