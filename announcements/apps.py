@@ -6,3 +6,9 @@ class AnnouncementsConfig(AppConfig):
 
     def ready(self):
         from announcements import receivers  # noqa: F401  (connects the timetable's notices)
+        from announcements import live
+        from pika.live import first_state
+        from stages.signals import set_started
+
+        first_state.connect(live.banners_on_connect, dispatch_uid="announcements.banners")
+        set_started.connect(live.music_started, dispatch_uid="announcements.music_started")

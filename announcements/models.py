@@ -11,7 +11,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from announcements import push
 from pika.codes import unique_code
+from pika.tasks import later
+from stages.models import DJSet
 
 MESSAGE_LIMIT = 280
 # Devices per delivery task: several workers share a big fan-out, and one task stays
@@ -140,8 +143,6 @@ class PushMessageQuerySet(models.QuerySet):
         None when it is not news: no stage, the set is over or no longer drives its
         stage, or the same DJ was live here a moment ago (a restart).
         """
-        from stages.models import DJSet
-
         stage = dj_set.stage
         if stage is None or not dj_set.is_live or not dj_set.drives_stage():
             return None
@@ -282,8 +283,6 @@ class PushMessage(models.Model):
 
     def deliver(self, device_ids, attempt=1):
         """Send to these devices; count what happened; retry what may pass later."""
-        from announcements import push, tasks
-
         devices = list(PushDevice.objects.filter(pk__in=device_ids))
         ttl = self.ttl_left()
         if ttl <= 0:
@@ -310,7 +309,7 @@ class PushMessage(models.Model):
             removed=F("removed") + len(by_kind[push.GONE]) + vanished,
         )
         if retry:
-            tasks.later(delay, "announcements.tasks.deliver_push", self.pk, retry, attempt + 1)
+            later(delay, "announcements.tasks.deliver_push", self.pk, retry, attempt + 1)
         return by_kind
 
 
@@ -328,7 +327,7 @@ class AnnouncementQuerySet(models.QuerySet):
     def send(self, *, author, message, priority=Priority.INFO, push=True, event=None, dj_set=None):
         """Save an announcement; on commit show it on every open page of its scope and
         queue its push. `event` for an organizer, `dj_set` for a DJ's Quick Start set."""
-        from announcements import live
+        from announcements import live  # live renders with these models: imported when needed
 
         if (event is None) == (dj_set is None):
             raise ValueError("An announcement goes to one event or one set.")

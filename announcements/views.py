@@ -137,7 +137,7 @@ def set_announce(request, code):
             Announcement.objects.send(author=request.user, dj_set=dj_set, **form.cleaned_data)
             reach = live.reach(dj_set=dj_set)
             messages.success(request, f"Announcement sent to {_pages(reach)}.")
-        return redirect("stages:dashboard")
+        return redirect("dj:dashboard")
     # The dashboard is someone else's page: errors get a small page of their own that
     # keeps what was typed.
     return render(request, "announcements/dj_announce.html", {

@@ -1,6 +1,4 @@
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +8,6 @@ from django_ratelimit.decorators import ratelimit
 
 from crate import journal as journal_lib
 from crate.access import track_to_like
-from crate.forms import ProfileForm
 from crate.models import Like
 from pika.views import rate_limited
 
@@ -80,18 +77,3 @@ def export(request, fmt):
     response = HttpResponse(body.encode(), content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pika-likes.{extension}"'
     return response
-
-
-@login_required
-def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Profile saved.")
-            return redirect("crate:profile")
-        status = 400
-    else:
-        status = 200
-    context = {"form": form, "like_count": Like.objects.of(request).count()}
-    return render(request, "crate/profile.html", context, status=status)

@@ -6,20 +6,11 @@ boundary and sends their fresh state, so a venue screen turns over without a rel
 Callers pass the released rows (read once); this module renders and sends, nothing else.
 """
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events import timetable
-
-
-def timetable_group(event_id):
-    return f"timetable.{event_id}"
-
-
-def screen_group(stage_id):
-    return f"screen.{stage_id}"
+from pika.live import screen_group, send, timetable_group
 
 
 def now_next(event, rows, moment=None):
@@ -47,10 +38,6 @@ def screen_context(stage, rows, moment=None):
 
 def render_screen(stage, rows, moment=None):
     return render_to_string("events/screen.html#screen", screen_context(stage, rows, moment))
-
-
-def send(group, html):
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
 
 
 def broadcast_now_next(event, rows, moment=None, extra=""):

@@ -1,17 +1,27 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organizer_required
+from events import live
 from events.access import event_for_organizer, event_for_visitor
 from events.forms import MAX_STAGES, EventForm, save_stages, stage_formset, timezone_names
 from events.models import Event
 from pika import submit_once
-from stages import live
+from stages.live import stage_cards
+
+
+def home(request):
+    # A day of slack: somewhere in the world it is still yesterday's last night.
+    today = timezone.localdate() - timedelta(days=1)
+    return render(request, "home.html", {"events": Event.objects.current_and_upcoming(today)[:12]})
 
 
 @never_cache
@@ -19,7 +29,7 @@ def event_page(request, slug):
     event = event_for_visitor(request.user, slug)
     return render(request, "events/event_page.html", {
         "event": event,
-        "cards": live.stage_cards(event),
+        "cards": stage_cards(event),
         "is_preview": not event.is_visible_publicly(),
     })
 

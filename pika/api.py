@@ -11,10 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
-
-from accounts.models import ApiToken
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +27,6 @@ def error_response(status, code, message, field=None):
     if field:
         body["field"] = field
     return JsonResponse({"error": body}, status=status)
-
-
-class DjToken(HttpBearer):
-    """`Authorization: Bearer <token>`: a DJ's API token, checked against its hash."""
-
-    def authenticate(self, request, token):
-        api_token = ApiToken.objects.authenticate(token)
-        if api_token is None:
-            return None
-        request.user = api_token.user
-        return api_token
 
 
 class TokenRateThrottle(SimpleRateThrottle):

@@ -2,14 +2,13 @@ from channels.auth import AuthMiddlewareStack
 from django.urls import path
 
 from crate.consumers import set_likes_app
-from events.consumers import OrganizerConsumer
-from events.timetable_consumers import ScreenConsumer, TimetableConsumer
-from stages import consumers
+from events.consumers import EventConsumer, OrganizerConsumer, ScreenConsumer, TimetableConsumer
+from stages.consumers import SetConsumer, StageConsumer
 
 websocket_urlpatterns = [
-    path("ws/sessions/<str:code>/", consumers.SetConsumer.as_asgi()),
-    path("ws/stages/<str:code>/", consumers.StageConsumer.as_asgi()),
-    path("ws/events/<slug:code>/", consumers.EventConsumer.as_asgi()),
+    path("ws/sessions/<str:code>/", SetConsumer.as_asgi()),
+    path("ws/stages/<str:code>/", StageConsumer.as_asgi()),
+    path("ws/events/<slug:code>/", EventConsumer.as_asgi()),
     path("ws/events/<slug:code>/timetable/", TimetableConsumer.as_asgi()),
     path("ws/screens/<str:code>/", ScreenConsumer.as_asgi()),
     path("ws/dj/sets/<str:code>/likes/", set_likes_app),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "stages",
     "crate",
     "announcements",
+    "dj",
     "pika",
 ]
 

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -7,16 +5,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from pika.api import error_response
-
-
-def home(request):
-    from django.utils import timezone
-
-    from events.models import Event
-
-    # A day of slack: somewhere in the world it is still yesterday's last night.
-    today = timezone.localdate() - timedelta(days=1)
-    return render(request, "home.html", {"events": Event.objects.current_and_upcoming(today)[:12]})
 
 
 def _redis_status():

@@ -5,12 +5,13 @@ from datetime import timezone as dt_timezone
 from typing import Annotated, Optional
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from pika.api import ApiError, DjToken, TokenRateThrottle
-from stages.models import TEXT_LIMIT, DJSet, PlayedTrack, Stage
+from accounts.api import DjToken
+from pika.api import ApiError, TokenRateThrottle
+from stages import live
+from stages.models import TEXT_LIMIT, DJSet, Stage
 
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
 
@@ -155,8 +156,6 @@ def list_stages(request, event: Optional[str] = None):
 
 @router.get("/stages/{code}/now-playing", response={200: dict}, auth=None, throttle=[])
 def now_playing(request, code: str):
-    from stages import live
-
     stage = Stage.objects.select_related("event").filter(code=code).first()
     if stage is None or not stage.event.is_visible_publicly():
         raise ApiError(404, "stage_not_found", "No stage has that code.")

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from announcements.hooks import music_started
 from pika.codes import unique_code
 from stages import live
+from stages.signals import set_started
 
 TEXT_LIMIT = 500
 
@@ -75,7 +75,9 @@ class DJSetQuerySet(models.QuerySet):
             )
             transaction.on_commit(lambda: live.broadcast_go_live(dj_set.pk), robust=True)
             if stage is not None:
-                transaction.on_commit(lambda: music_started(dj_set.pk), robust=True)
+                transaction.on_commit(
+                    lambda: set_started.send(sender=DJSet, dj_set_id=dj_set.pk), robust=True
+                )
         return dj_set, ended
 
 
