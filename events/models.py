@@ -336,7 +336,7 @@ class Release(models.Model):
         return len(emails), len(dancers)
 
     def changed_slot_ids(self):
-        return {entry["slot"] for kind in ("new", "moved", "dj_changed") for entry in self.changes.get(kind, [])}
+        return {entry["slot"] for kind in ("new", "moved", "dj_changed", "retitled") for entry in self.changes.get(kind, [])}
 
 
 class ReleasedSlotQuerySet(models.QuerySet):
