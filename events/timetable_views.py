@@ -198,6 +198,9 @@ def timetable_publish(request, slug):
     form = PublishForm(request.POST)
     if not form.is_valid():
         return render(request, "events/timetable_preview.html", _preview_context(event, form), status=400)
+    if not submit_once.first_submit(request):
+        # A double tap: the first one published (or is publishing); show where things are.
+        return redirect("events:timetable-edit", event.slug)
     try:
         release = Release.objects.publish(
             event, comment=form.cleaned_data["comment"], notify=form.cleaned_data["notify"], by=request.user,

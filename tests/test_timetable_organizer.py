@@ -151,6 +151,17 @@ def test_publishing_freezes_a_version_once_even_double_clicked(phone, event):
     assert "Nothing to publish" in phone.get(url(event, "preview")).content.decode()
 
 
+def test_a_double_tapped_publish_with_one_form_token_publishes_once(phone, event):
+    add_slot(event, event.stages.first(), at(event, FRIDAY, "21:00"))
+    body = {"comment": "", "notify": "on", "submit_token": "one-form-token"}
+    first = phone.post(url(event, "publish"), body)
+    add_slot(event, event.stages.last(), at(event, FRIDAY, "21:00"))  # an edit in between
+    second = phone.post(url(event, "publish"), body)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"] == url(event)
+    assert list(Release.objects.values_list("number", flat=True)) == [1]
+
+
 def test_five_hundred_slots_stay_one_query_bounded_page(phone, event, django_assert_num_queries):
     main, blues = event.stages.all()
     start = at(event, FRIDAY, "20:00")
