@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import ApiToken
 from dj.forms import GoLiveForm, TokenForm, TrackForm
-from events.models import Event
+from events.models import Event, ReleasedSlot
 from pika import submit_once
 from stages import live
 from stages.access import set_for_dj
@@ -37,6 +37,7 @@ def dashboard(request):
         "go_live_form": GoLiveForm(initial={"dj_name": request.user.public_name}),
         "track_form": TrackForm(),
         "tokens": request.user.api_tokens.all(),
+        "gigs": list(ReleasedSlot.objects.gigs_of(request.user, timezone.now())[:20]),
         "mode": "event" if request.GET.get("mode") == "event" else "quick",
     }
     if live_set:

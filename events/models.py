@@ -351,6 +351,13 @@ class ReleasedSlotQuerySet(models.QuerySet):
         """The event's published slots (not cancelled), in order: what now/next is read from."""
         return list(self.current().showing().filter(release__event=event).select_related("slot").in_order())
 
+    def gigs_of(self, user, moment):
+        """A DJ's published slots not over yet, across every event, soonest first."""
+        return (
+            self.current().showing().filter(dj=user, ends_at__gt=moment, release__event__status=Event.Status.PUBLISHED)
+            .select_related("release__event").order_by("starts_at", "pk")
+        )
+
     def boundary_events(self, since, moment):
         """Published events with a slot starting or ending in (since, moment]."""
         boundary = models.Q(starts_at__gt=since, starts_at__lte=moment) | models.Q(ends_at__gt=since, ends_at__lte=moment)
