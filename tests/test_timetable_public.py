@@ -152,3 +152,11 @@ def test_a_past_weekend_says_its_timetable_is_over(event, tonight):
     Release.objects.publish(event)
     html = Client().get(f"/e/{event.slug}/timetable").content.decode()
     assert "The timetable is over. Thanks for dancing!" in html and "Nothing on now" not in html
+
+
+def test_the_event_page_tells_of_a_changed_timetable(event, tonight):
+    assert "Timetable changed" not in Client().get(f"/e/{event.slug}").content.decode()
+    Slot.objects.filter(pk=tonight["blues"].pk).update(removed_at=timezone.now())
+    Release.objects.publish(event, comment="Blues Room closes early")
+    html = Client().get(f"/e/{event.slug}").content.decode()
+    assert f'Timetable changed: <a href="/e/{event.slug}/timetable">version 2</a> — “Blues Room closes early”.' in html
