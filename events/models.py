@@ -347,6 +347,12 @@ class ReleasedSlotQuerySet(models.QuerySet):
     def showing(self):
         return self.filter(cancelled=False)
 
+    def with_event(self):
+        """Each row with its slot and event, without its release's change log: that JSON
+        is the same for every row and decoding it once per row made a 500-slot calendar
+        take 2.3 s of its 2.9 s."""
+        return self.select_related("slot", "release__event").defer("release__changes")
+
     def showing_now(self, event):
         """The event's published slots (not cancelled), in order: what now/next is read from."""
         return list(self.current().showing().filter(release__event=event).select_related("slot").in_order())
@@ -355,7 +361,7 @@ class ReleasedSlotQuerySet(models.QuerySet):
         """A DJ's published slots not over yet, across every event, soonest first."""
         return (
             self.current().showing().filter(dj=user, ends_at__gt=moment, release__event__status=Event.Status.PUBLISHED)
-            .select_related("release__event").order_by("starts_at", "pk")
+            .with_event().order_by("starts_at", "pk")
         )
 
     def boundary_events(self, since, moment):
@@ -486,29 +492,40 @@ class ReminderQuerySet(models.QuerySet):
             row.slot_id: row for row in ReleasedSlot.objects.current().showing()
             .filter(release__event__status=Event.Status.PUBLISHED, starts_at__gt=moment,
                     starts_at__lte=moment + timedelta(minutes=REMINDER_MINUTES))
-            .select_related("release__event")
+            .with_event()
         }
-        sent = 0
-        for star in Star.objects.filter(slot_id__in=rows).order_by("pk"):
-            row = rows[star.slot_id]
-            try:
-                with transaction.atomic():
-                    self.create(star=star, starts_at=row.starts_at, sent_at=moment)
-            except IntegrityError:
-                continue  # reminded already for this start
+        if not rows:
+            return 0
+        stars = list(Star.objects.filter(slot_id__in=rows).order_by("pk"))
+        done = set(
+            self.filter(star__in=stars, starts_at__in={row.starts_at for row in rows.values()})
+            .values_list("star_id", "starts_at")
+        )
+        due = [star for star in stars if (star.pk, rows[star.slot_id].starts_at) not in done]
+        # One tick runs at a time (a one-minute schedule); should two ever overlap, the
+        # unique (star, start) constraint still keeps one record each.
+        self.bulk_create(
+            [Reminder(star=star, starts_at=rows[star.slot_id].starts_at, sent_at=moment) for star in due],
+            ignore_conflicts=True,
+        )
+        by_slot = defaultdict(list)
+        for star in due:
+            by_slot[star.slot_id].append(star)
+        for slot_id, slot_stars in by_slot.items():
+            # Everybody who starred the slot hears the same words: one push message for them all.
+            row = rows[slot_id]
             event = row.release.event
             minutes = max(1, round((row.starts_at - moment).total_seconds() / 60))
             signals.notice.send(
-                sender=Reminder, event=event, user_ids=[star.user_id] if star.user_id else [],
-                client_ids=[] if star.user_id else [star.client_id],
+                sender=Reminder, event=event, user_ids=[star.user_id for star in slot_stars if star.user_id],
+                client_ids=[star.client_id for star in slot_stars if not star.user_id],
                 title=f"In {minutes} min · {row.stage_name}",
                 body=f"{row.label} starts at {row.starts_at.astimezone(event.tzinfo):%H:%M} on {row.stage_name}"
                      + (f" with {row.dj_name}" if row.title else ""),
                 url=reverse("events:timetable", args=[event.slug]), tag=f"reminder-{row.slot.uid}",
                 ttl=REMINDER_MINUTES * 60,
             )
-            sent += 1
-        return sent
+        return len(due)
 
 
 class Reminder(models.Model):

@@ -315,7 +315,7 @@ def _event_ics(request, event):
     etag = f'"ics-{event.pk}-{latest.number if latest else 0}"'
     if request.headers.get("if-none-match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
-    rows = ReleasedSlot.objects.filter(release=latest).select_related("slot", "release__event").in_order() if latest else []
+    rows = ReleasedSlot.objects.filter(release=latest).with_event().in_order() if latest else []
     return calendar.response(event.name, rows, etag)
 
 
@@ -324,7 +324,7 @@ def calendar_feed(request, token):
     feed = feed_by_token(token)
     if feed.kind == CalendarFeed.Kind.EVENT:
         return _event_ics(request, feed.event)
-    current = ReleasedSlot.objects.current().select_related("slot", "release__event").in_order()
+    current = ReleasedSlot.objects.current().with_event().in_order()
     if feed.kind == CalendarFeed.Kind.STARS:
         stars = Star.objects.filter(user=feed.user) if feed.user_id else Star.objects.filter(user__isnull=True, client_id=feed.client_id)
         rows = current.filter(slot__in=stars.values("slot"))
