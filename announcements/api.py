@@ -14,8 +14,8 @@ from ninja.throttling import SimpleRateThrottle
 
 from announcements import push
 from announcements.models import PushDevice
-from pika.api import ApiError
-from stages.models import DJSet, Stage
+from pika.api import ApiError, or_not_found
+from stages.access import set_for_public, stage_for_visitor
 
 router = Router(tags=["push"])
 
@@ -63,13 +63,11 @@ def _scope(request, stage_code, set_code):
     """(stage, set) named by the codes; 404 for what does not exist or is not visible."""
     stage = dj_set = None
     if stage_code:
-        stage = Stage.objects.select_related("event").filter(code=stage_code.strip()).first()
-        if stage is None or not stage.event.is_visible_to(request.user):
-            raise ApiError(404, "stage_not_found", "No stage has that code.", "stage")
+        stage = or_not_found(
+            stage_for_visitor(request.user, stage_code.strip()), "stage_not_found", "No stage has that code.", "stage"
+        )
     if set_code:
-        dj_set = DJSet.objects.filter(code=set_code.strip()).first()
-        if dj_set is None:
-            raise ApiError(404, "session_not_found", "No set has that code.", "session")
+        dj_set = or_not_found(set_for_public(set_code.strip()), "session_not_found", "No set has that code.", "session")
     return stage, dj_set
 
 

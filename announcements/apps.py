@@ -5,8 +5,8 @@ class AnnouncementsConfig(AppConfig):
     name = "announcements"
 
     def ready(self):
-        from announcements import receivers  # noqa: F401  (connects the timetable's notices)
         from announcements import live
+        from announcements import receivers  # noqa: F401  (connects the timetable's notices)
         from pika.live import first_state
         from stages.signals import set_started
 

@@ -8,21 +8,17 @@ connects or reconnects gets the whole section with its current state.
 """
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django_q.tasks import async_task
 
 from announcements.models import Announcement, PushDevice
 from pika import listeners
 from pika.live import event_group, event_page_group, send, set_group, stage_group
+from stages.timezones import shown_tz
 
 TEMPLATE = "announcements/banners.html"
 # The event page keeps the history; stage and set pages show what is recent.
 EVENT_LIST_LIMIT = 50
 BANNER_LIMIT = 3
-
-
-def _tz(event):
-    return event.tzinfo if event is not None else timezone.get_current_timezone()
 
 
 def banners_context(*, event=None, dj_set=None, as_list=False):
@@ -38,7 +34,7 @@ def banners_context(*, event=None, dj_set=None, as_list=False):
     return {
         "announcements": list(queryset[:limit]),
         "as_list": as_list,
-        "tz": _tz(event if event is not None else (dj_set.stage.event if dj_set and dj_set.stage else None)),
+        "tz": shown_tz(event) if event is not None else dj_set.tz,
     }
 
 
@@ -50,7 +46,7 @@ def render_banners(*, event=None, dj_set=None, as_list=False):
 def render_arrival(announcement):
     """One new banner, to be put at the top of every open page's section."""
     event = announcement.event if announcement.event_id else None
-    return render_to_string(TEMPLATE + "#arrival", {"announcement": announcement, "tz": _tz(event)})
+    return render_to_string(TEMPLATE + "#arrival", {"announcement": announcement, "tz": shown_tz(event)})
 
 
 def broadcast(announcement_id):

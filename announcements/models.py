@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from announcements import push
-from pika.codes import unique_code
+from pika.codes import PublicCode, unique_code
 from pika.tasks import later
 from stages.models import DJSet
 
@@ -357,10 +357,9 @@ class AnnouncementQuerySet(models.QuerySet):
         return announcement
 
 
-class Announcement(models.Model):
+class Announcement(PublicCode):
     """A message from an organizer to an event, or from a DJ to their Quick Start set."""
 
-    code = models.CharField(max_length=16, unique=True, editable=False)
     event = models.ForeignKey(
         "events.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="announcements"
     )
@@ -387,11 +386,6 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.message[:60]
-
-    def save(self, *args, **kwargs):
-        if not self.code:
-            self.code = unique_code(Announcement)
-        super().save(*args, **kwargs)
 
     @property
     def is_urgent(self):

@@ -9,6 +9,7 @@ from django_ratelimit.decorators import ratelimit
 from crate import journal as journal_lib
 from crate.access import track_to_like
 from crate.models import Like
+from pika.access import or_404
 from pika.views import rate_limited
 
 
@@ -39,7 +40,7 @@ def like(request, code, pk):
     """Like (liked=1) or unlike (liked=0) a track; the dancer is whoever sends the request."""
     if request.limited:
         return rate_limited(request)
-    track = track_to_like(code, pk)
+    track = or_404(track_to_like(code, pk))
     wanted = request.POST.get("liked")
     if wanted not in ("0", "1"):
         return HttpResponse(

@@ -5,15 +5,17 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.access import token_for_owner
 from accounts.models import ApiToken
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event, ReleasedSlot
 from pika import submit_once
+from pika.access import or_404
 from stages import live
 from stages.access import set_for_dj
 from stages.models import DJSet
@@ -28,9 +30,6 @@ def dashboard(request):
         .annotate(track_count=Count("tracks"))
         .select_related("stage__event")[:50]
     )
-    for set_ in past:
-        # Times of a set played at an event read in the event's time zone.
-        set_.tz = set_.stage.event.tzinfo if set_.stage else timezone.get_current_timezone()
     context = {
         "live_set": live_set,
         "past_sets": past,
@@ -86,7 +85,7 @@ def go_live(request):
 @login_required
 @require_POST
 def post_track(request, code):
-    dj_set = set_for_dj(request.user, code)
+    dj_set = or_404(set_for_dj(request.user, code))
     form = TrackForm(request.POST)
     status = 200
     if not dj_set.is_live:
@@ -113,7 +112,7 @@ def post_track(request, code):
 @login_required
 @require_POST
 def end_set(request, code):
-    dj_set = set_for_dj(request.user, code)
+    dj_set = or_404(set_for_dj(request.user, code))
     if dj_set.end():
         messages.success(request, "Set ended. Thanks for the music!")
     return redirect("dj:dashboard")
@@ -121,17 +120,12 @@ def end_set(request, code):
 
 @login_required
 def past_set(request, code):
-    dj_set = set_for_dj(request.user, code)
+    dj_set = or_404(set_for_dj(request.user, code))
     tracks = dj_set.tracks.order_by("played_at", "pk")
-    tz = dj_set.stage.event.tzinfo if dj_set.stage else timezone.get_current_timezone()
-    return render(request, "dj/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": tz})
+    return render(request, "dj/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz})
 
 
 # API tokens: created and revoked on the dashboard.
-
-def token_for_owner(user, pk):
-    return get_object_or_404(ApiToken, pk=pk, user=user)
-
 
 def _tokens_response(request, form, new_secret=None, status=200):
     context = {"tokens": request.user.api_tokens.all(), "token_form": form, "new_secret": new_secret}
@@ -158,5 +152,5 @@ def create_token(request):
 @login_required
 @require_POST
 def revoke_token(request, pk):
-    token_for_owner(request.user, pk).revoke()
+    or_404(token_for_owner(request.user, pk)).revoke()
     return _tokens_response(request, TokenForm())

@@ -6,17 +6,18 @@ pages that show now/next, never the stage pages (which would have nowhere to put
 """
 
 from events import live, live_timetable
-from events.access import stage_for_screen
-from events.models import Event, ReleasedSlot
+from events.access import event_for_organizer, event_for_public
+from events.models import ReleasedSlot
 from pika import live as groups
 from pika.consumers import LiveConsumer
+from stages.access import stage_for_public
 from stages.live import render_stage_card
 
 
 class EventConsumer(LiveConsumer):
     def load(self, slug):
-        event = Event.objects.filter(slug=slug).first()
-        if event is None or not event.is_visible_publicly():
+        event = event_for_public(slug)
+        if event is None:
             return None
         self.groups = [groups.event_group(event.pk)]
         self.counted_group = groups.event_page_group(event.pk)
@@ -29,9 +30,7 @@ class OrganizerConsumer(LiveConsumer):
 
     def load(self, slug):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_organizer:
-            return None
-        event = Event.objects.filter(slug=slug, organizer=user).first()
+        event = event_for_organizer(user, slug) if user is not None else None
         if event is None:
             return None
         self.groups = [groups.organizer_group(event.pk)]
@@ -40,8 +39,8 @@ class OrganizerConsumer(LiveConsumer):
 
 class TimetableConsumer(LiveConsumer):
     def load(self, slug):
-        event = Event.objects.filter(slug=slug).first()
-        if event is None or not event.is_visible_publicly():
+        event = event_for_public(slug)
+        if event is None:
             return None
         self.groups = [groups.timetable_group(event.pk)]
         return live_timetable.render_now_next(event, ReleasedSlot.objects.showing_now(event))
@@ -49,7 +48,7 @@ class TimetableConsumer(LiveConsumer):
 
 class ScreenConsumer(LiveConsumer):
     def load(self, code):
-        stage = stage_for_screen(code)
+        stage = stage_for_public(code)
         if stage is None:
             return None
         self.groups = [groups.screen_group(stage.pk)]

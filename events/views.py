@@ -15,6 +15,7 @@ from events.access import event_for_organizer, event_for_visitor
 from events.forms import MAX_STAGES, EventForm, save_stages, stage_formset, timezone_names
 from events.models import Event, Release
 from pika import submit_once
+from pika.access import or_404
 from stages.live import stage_cards
 
 
@@ -26,7 +27,7 @@ def home(request):
 
 @never_cache
 def event_page(request, slug):
-    event = event_for_visitor(request.user, slug)
+    event = or_404(event_for_visitor(request.user, slug))
     return render(request, "events/event_page.html", {
         "event": event,
         "cards": stage_cards(event),
@@ -81,7 +82,7 @@ def event_create(request):
 
 @organizer_required
 def event_edit(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     if request.method != "POST":
         return _form_page(request, EventForm(instance=event), stage_formset(instance=event), event)
     form, formset = EventForm(request.POST, instance=event), stage_formset(request.POST, event)
@@ -111,7 +112,7 @@ def stage_row(request):
 
 
 def _status_change(request, slug, change, done):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     error = change(event)
     if error:
         messages.error(request, error)
@@ -140,14 +141,14 @@ def event_archive(request, slug):
 
 @organizer_required
 def qr_sheet(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     return render(request, "events/qr_sheet.html", {"event": event, "stages": event.stages.all()})
 
 
 @organizer_required
 @never_cache
 def live_dashboard(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     context = {"event": event, "rows": live.organizer_rows(event), "tz": event.tzinfo}
     if request.htmx:
         return render(request, "events/live_dashboard.html#live-panel", context)

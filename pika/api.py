@@ -22,6 +22,13 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.field = status, code, message, field
 
 
+def or_not_found(found, code, message, field=None):
+    """For the API: what an access helper found, or a JSON 404 (see pika/access.py)."""
+    if found is None:
+        raise ApiError(404, code, message, field)
+    return found
+
+
 def error_response(status, code, message, field=None):
     body = {"code": code, "message": message}
     if field:

@@ -9,8 +9,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from accounts.api import DjToken
-from pika.api import ApiError, TokenRateThrottle
+from pika.api import ApiError, TokenRateThrottle, or_not_found
 from stages import live
+from stages.access import set_for_dj, stage_for_public
 from stages.models import TEXT_LIMIT, DJSet, Stage
 
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
@@ -80,12 +81,7 @@ def blank_to_empty(value):
 
 def own_set(request, dj_set_id):
     """The caller's own set, or a 404 that does not reveal another DJ's."""
-    dj_set = DJSet.objects.select_related("stage__event").filter(
-        pk=dj_set_id, dj=request.auth.user
-    ).first()
-    if dj_set is None:
-        raise ApiError(404, "not_found", "No such session.")
-    return dj_set
+    return or_not_found(set_for_dj(request.auth.user, pk=dj_set_id), "not_found", "No such session.")
 
 
 @router.post("/sessions", response={201: dict})
@@ -156,9 +152,7 @@ def list_stages(request, event: Optional[str] = None):
 
 @router.get("/stages/{code}/now-playing", response={200: dict}, auth=None, throttle=[])
 def now_playing(request, code: str):
-    stage = Stage.objects.select_related("event").filter(code=code).first()
-    if stage is None or not stage.event.is_visible_publicly():
-        raise ApiError(404, "stage_not_found", "No stage has that code.")
+    stage = or_not_found(stage_for_public(code), "stage_not_found", "No stage has that code.")
     dj_set = stage.current_set()
     tracks = list(dj_set.tracks_newest_first()[:live.RECENT_LIMIT]) if dj_set else []
     return {

@@ -3,12 +3,12 @@
 from pika import live as groups
 from pika.consumers import LiveConsumer
 from stages import live
-from stages.models import DJSet, Stage
+from stages.access import set_for_public, stage_for_public
 
 
 class SetConsumer(LiveConsumer):
     def load(self, code):
-        dj_set = DJSet.objects.select_related("stage__event").filter(code=code).first()
+        dj_set = set_for_public(code)
         if dj_set is None:
             return None
         self.groups = [groups.set_group(dj_set.pk)]
@@ -18,8 +18,8 @@ class SetConsumer(LiveConsumer):
 
 class StageConsumer(LiveConsumer):
     def load(self, code):
-        stage = Stage.objects.select_related("event").filter(code=code).first()
-        if stage is None or not stage.event.is_visible_publicly():
+        stage = stage_for_public(code)
+        if stage is None:
             return None
         self.groups = [groups.stage_group(stage.pk), groups.event_group(stage.event_id)]
         self.counted_group = self.groups[0]

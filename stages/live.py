@@ -7,11 +7,11 @@ the same partials of `stages/live.html`.
 """
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from pika import listeners
 from pika.live import event_group, send, set_group, stage_group
 from stages.signals import stage_audience_changed, stage_changed
+from stages.timezones import shown_tz
 
 RECENT_LIMIT = 50
 
@@ -36,7 +36,7 @@ def live_context(dj_set, stage=None):
     """Everything the live partials need, for a set page (stage=None) or a stage page."""
     tracks = list(dj_set.tracks_newest_first()[:RECENT_LIMIT]) if dj_set else []
     current = tracks[0] if tracks and dj_set.is_live else None
-    event = stage.event if stage else (dj_set.stage.event if dj_set and dj_set.stage else None)
+    event = stage.event if stage else (dj_set.event if dj_set else None)
     count = audience(dj_set, stage) if (dj_set or stage) else 0
     return {
         "dj_set": dj_set,
@@ -45,7 +45,7 @@ def live_context(dj_set, stage=None):
         "current": current,
         "earlier": tracks[1:] if current else tracks,
         "listeners": count,
-        "tz": event.tzinfo if event else timezone.get_current_timezone(),
+        "tz": shown_tz(event),
     }
 
 
@@ -132,10 +132,10 @@ def render_new_track(dj_set, track, previous, stage=None):
     A few KB instead of the whole set list (up to 50 tracks) for every phone; pages get
     the full list on connect, on a late track and when the set starts or ends.
     """
-    event = stage.event if stage else (dj_set.stage.event if dj_set.stage_id else None)
+    event = stage.event if stage else dj_set.event
     context = {
         "dj_set": dj_set, "stage": stage, "event": event, "current": track,
-        "tz": event.tzinfo if event else timezone.get_current_timezone(),
+        "tz": shown_tz(event),
     }
     html = render_to_string("stages/live.html#now-playing", context)
     if previous is not None:

@@ -6,19 +6,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from pika.codes import unique_code
+from pika.codes import PublicCode
 from stages import live
 from stages.signals import set_started
+from stages.timezones import shown_tz
 
 TEXT_LIMIT = 500
 
 
-class Stage(models.Model):
+class Stage(PublicCode):
     """A room at an event. Its code (and QR) outlives every DJ set played there."""
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(max_length=80)
-    code = models.CharField(max_length=16, unique=True, editable=False)
     description = models.CharField(max_length=300, blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -29,17 +29,8 @@ class Stage(models.Model):
     def __str__(self):
         return f"{self.name} — {self.event}"
 
-    def save(self, *args, **kwargs):
-        if not self.code:
-            self.code = unique_code(Stage)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("stages:stage", args=[self.code])
-
-    @property
-    def public_url(self):
-        return settings.PIKA_BASE_URL + self.get_absolute_url()
 
     def current_set(self):
         """The set this stage shows: the most recent one to go live here, while it lasts.
@@ -81,14 +72,13 @@ class DJSetQuerySet(models.QuerySet):
         return dj_set, ended
 
 
-class DJSet(models.Model):
+class DJSet(PublicCode):
     """One DJ set, live from "Go Live" until "End set"."""
 
     dj = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dj_sets"
     )
     dj_name = models.CharField(max_length=80)
-    code = models.CharField(max_length=16, unique=True, editable=False)
     stage = models.ForeignKey(
         Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="dj_sets"
     )
@@ -105,21 +95,21 @@ class DJSet(models.Model):
     def __str__(self):
         return f"{self.dj_name} ({self.code})"
 
-    def save(self, *args, **kwargs):
-        if not self.code:
-            self.code = unique_code(DJSet)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("stages:set", args=[self.code])
 
     @property
-    def public_url(self):
-        return settings.PIKA_BASE_URL + self.get_absolute_url()
-
-    @property
     def is_live(self):
         return self.ended_at is None
+
+    @property
+    def event(self):
+        """The event this set is played at, or None for a Quick Start set."""
+        return self.stage.event if self.stage_id else None
+
+    @property
+    def tz(self):
+        return shown_tz(self.event)
 
     def drives_stage(self):
         """Whether this set is (or, once ended, was last) the one its stage shows."""

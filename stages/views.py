@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from pika.access import or_404
 from pika.qr import qr_png, qr_svg
 from stages import live
 from stages.access import set_for_public, stage_for_visitor
@@ -9,7 +10,7 @@ from stages.access import set_for_public, stage_for_visitor
 
 @never_cache
 def set_page(request, code):
-    dj_set = set_for_public(code)
+    dj_set = or_404(set_for_public(code))
     context = live.live_context(dj_set)
     if request.htmx:
         return render(request, "stages/live.html#live-panel", context)
@@ -18,7 +19,7 @@ def set_page(request, code):
 
 @never_cache
 def stage_page(request, code):
-    stage = stage_for_visitor(request.user, code)
+    stage = or_404(stage_for_visitor(request.user, code))
     context = live.live_context(stage.current_set(), stage)
     context["cards"] = live.stage_cards(stage.event)
     context["is_preview"] = not stage.event.is_visible_publicly()
@@ -39,10 +40,10 @@ def _qr_response(request, url, fmt, name):
 
 
 def set_qr(request, code, fmt):
-    dj_set = set_for_public(code)
+    dj_set = or_404(set_for_public(code))
     return _qr_response(request, dj_set.public_url, fmt, dj_set.code)
 
 
 def stage_qr(request, code, fmt):
-    stage = stage_for_visitor(request.user, code)
+    stage = or_404(stage_for_visitor(request.user, code))
     return _qr_response(request, stage.public_url, fmt, stage.code)

@@ -6,7 +6,7 @@ from accounts.models import User
 from announcements.models import Announcement, PushMessage
 from events.models import Event
 from pika import submit_once
-from tests.push_helpers import Subscriber, organizer, push_service, subscribe, weekend  # noqa: F401
+from tests.push_helpers import Subscriber, subscribe
 
 
 def url(event):

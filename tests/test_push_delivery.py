@@ -9,7 +9,7 @@ from django_q.models import Schedule
 
 from announcements import push
 from announcements.models import Announcement, PushDevice, PushMessage
-from tests.push_helpers import Subscriber, organizer, push_service, subscribe, verify_vapid, weekend  # noqa: F401
+from tests.push_helpers import Subscriber, subscribe, verify_vapid
 
 
 def announce(weekend, organizer, capture, message="Competitions start in 15 minutes!", priority="important"):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from announcements.models import PushMessage
 from stages.models import DJSet
-from tests.push_helpers import Subscriber, organizer, push_service, subscribe, weekend  # noqa: F401
+from tests.push_helpers import Subscriber, subscribe
 
 
 def go_live(dj, capture, stage=None, name="DJ Nova"):

@@ -10,7 +10,7 @@ import pytest
 
 from announcements.models import Announcement
 from stages.models import DJSet
-from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
+from tests.push_helpers import Subscriber
 
 
 @pytest.fixture

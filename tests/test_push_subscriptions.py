@@ -10,7 +10,7 @@ from announcements.models import PushDevice, PushSubscription
 from events.models import Event
 from pika.middleware import CLIENT_COOKIE
 from stages.models import DJSet
-from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
+from tests.push_helpers import Subscriber
 
 URL = "/api/v1/push/subscriptions"
 

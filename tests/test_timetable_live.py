@@ -12,7 +12,7 @@ from django.utils import timezone
 from events import tasks
 from events.models import Release, Slot
 from pika.asgi import application
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 from tests.timetable_helpers import add_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 
 
 @database_sync_to_async
-def weekend(status="published"):
+def tonight_event(status="published"):
     today = timezone.localdate()
     event = make_event(make_organizer("org@example.com"), status=status, timezone="UTC",
                        starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1))
@@ -40,7 +40,7 @@ async def connect(path):
 
 
 async def test_the_timetable_socket_sends_now_and_next_and_each_new_release():
-    event, main, upcoming = await weekend()
+    event, main, upcoming = await tonight_event()
     socket, connected, _ = await connect(f"/ws/events/{event.slug}/timetable/")
     assert connected
     state = await socket.receive_from()
@@ -59,7 +59,7 @@ async def test_the_timetable_socket_sends_now_and_next_and_each_new_release():
 
 
 async def test_a_venue_screen_turns_over_at_the_slot_boundary():
-    event, main, upcoming = await weekend()
+    event, main, upcoming = await tonight_event()
     screen, connected, _ = await connect(f"/ws/screens/{main.code}/")
     assert connected
     state = await screen.receive_from()
@@ -80,7 +80,7 @@ async def test_a_venue_screen_turns_over_at_the_slot_boundary():
 
 
 async def test_a_draft_events_timetable_and_an_unknown_screen_are_refused():
-    event, _, _ = await weekend(status="draft")
+    event, _, _ = await tonight_event(status="draft")
     _, connected, code = await connect(f"/ws/events/{event.slug}/timetable/")
     assert (connected, code) == (False, 4404)
     _, connected, code = await connect("/ws/screens/nosuchstage/")

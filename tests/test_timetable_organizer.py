@@ -7,17 +7,13 @@ import pytest
 from django.test import Client
 
 from events.models import Release, Slot
-from tests.organizers import make_event, make_organizer
+from tests.organizers import event_form
+from tests.personas import make_event
 from tests.timetable_helpers import add_slot, at, slot_form
 
 pytestmark = pytest.mark.django_db
 
 FRIDAY = date(2026, 5, 1)
-
-
-@pytest.fixture
-def organizer():
-    return make_organizer("org@example.com")
 
 
 @pytest.fixture
@@ -187,8 +183,6 @@ def test_five_hundred_slots_stay_one_query_bounded_page(phone, event, django_ass
 
 
 def test_a_stage_with_slots_cannot_be_removed_from_the_event(phone, event):
-    from tests.organizers import event_form
-
     main, blues = event.stages.all()
     add_slot(event, blues, at(event, FRIDAY, "21:00"))
     response = phone.post(f"/organize/{event.slug}/", event_form(

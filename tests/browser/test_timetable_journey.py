@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from events.models import Release, Slot, Star
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 from tests.timetable_helpers import add_slot, at
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,31 +24,31 @@ def sign_in(page, base_url, email, password, lands_on):
 
 
 @pytest.fixture
-def weekend(transactional_db):
+def timetable_event(transactional_db):
     organizer = make_organizer("org@example.com", "Org")
     return make_event(organizer, status="published", starts_on=FRIDAY, ends_on=FRIDAY + timedelta(days=2))
 
 
 @pytest.fixture
-def late_slot(weekend):
+def late_slot(timetable_event):
     """Version 1: one starred slot in the Blues Room (published before the browser opens:
     Playwright's loop in this thread leaves no room for the release's broadcast)."""
-    slot = add_slot(weekend, weekend.stages.last(), at(weekend, FRIDAY, "23:00"), dj_name="DJ Late", title="Late night blues")
-    Release.objects.publish(weekend)
+    slot = add_slot(timetable_event, timetable_event.stages.last(), at(timetable_event, FRIDAY, "23:00"), dj_name="DJ Late", title="Late night blues")
+    Release.objects.publish(timetable_event)
     Star.objects.create(slot=slot, client_id="a-dancer-1234567")
     return slot
 
 
 @pytest.fixture
-def warmup(weekend):
-    slot = add_slot(weekend, weekend.stages.first(), at(weekend, FRIDAY, "21:00"), dj_name="DJ Opening", title="Warm-up")
-    Release.objects.publish(weekend)
+def warmup(timetable_event):
+    slot = add_slot(timetable_event, timetable_event.stages.first(), at(timetable_event, FRIDAY, "21:00"), dj_name="DJ Opening", title="Warm-up")
+    Release.objects.publish(timetable_event)
     return slot
 
 
-def test_an_organizer_edits_inline_previews_and_publishes(late_slot, server, phone, weekend):
+def test_an_organizer_edits_inline_previews_and_publishes(late_slot, server, phone, timetable_event):
     starred = late_slot
-    editor_url = f"/organize/{weekend.slug}/timetable/"
+    editor_url = f"/organize/{timetable_event.slug}/timetable/"
 
     page = phone.open(None, "organizer")
     sign_in(page, server.url, "org@example.com", "organize-all-night", editor_url)
@@ -98,10 +98,10 @@ def test_an_organizer_edits_inline_previews_and_publishes(late_slot, server, pho
     expect(page.get_by_role("button", name="Publish version 3")).to_have_count(0)
 
 
-def test_a_dancer_stars_a_slot_on_a_phone(warmup, server, phone, weekend):
+def test_a_dancer_stars_a_slot_on_a_phone(warmup, server, phone, timetable_event):
     slot = warmup
 
-    page = phone.open(f"{server.url}/e/{weekend.slug}/timetable", "dancer")
+    page = phone.open(f"{server.url}/e/{timetable_event.slug}/timetable", "dancer")
     expect(page.locator("#timetable-version")).to_contain_text("As of version 1")
     star = page.get_by_role("button", name="Star Warm-up")
     box = star.bounding_box()
