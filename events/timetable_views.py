@@ -2,6 +2,7 @@
 timetable, stars, the venue screen and the calendar feeds."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -96,7 +97,7 @@ def timetable_edit(request, slug):
 
 def _query(request):
     keep = {key: request.GET[key] for key in ("night", "stage") if request.GET.get(key)}
-    return "?" + "&".join(f"{key}={value}" for key, value in keep.items()) if keep else ""
+    return "?" + urlencode(keep) if keep else ""
 
 
 @organizer_required
@@ -242,7 +243,7 @@ def _public_context(request, event):
     now_next = live_timetable.now_next_context(event, showing, moment)
     shown = [row for row in rows if (stage is None or row.stage_id == stage.pk)
              and (night is None or timetable.night_of(row.starts_at, event.tzinfo) == night)]
-    starred = set(Star.objects.of(request).filter(slot_id__in=[row.slot_id for row in rows]).values_list("slot_id", flat=True)) if rows else set()
+    starred = set(Star.objects.of(request).filter(slot__event=event).values_list("slot_id", flat=True)) if rows else set()
     return {
         "event": event, "tz": event.tzinfo, "release": latest, "nights": _group_by_night(shown, event.tzinfo),
         "all_nights": _nights(event), "night": night, "stage_filter": stage, "stages": list(event.stages.all()),
