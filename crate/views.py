@@ -10,11 +10,12 @@ from crate import journal as journal_lib
 from crate.access import track_to_like
 from crate.models import Like
 from pika.access import or_404
+from pika.middleware import rate_key
 from pika.views import rate_limited
 
 
 def _client(group, request):
-    return request.client_id
+    return rate_key(group, request)
 
 
 def _client_rate(group, request):

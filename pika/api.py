@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -36,7 +37,19 @@ def error_response(status, code, message, field=None):
     return JsonResponse({"error": body}, status=status)
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class FailOpenThrottle(SimpleRateThrottle):
+    """A throttle whose cache (Redis) is down lets the request through, logged: a DJ's
+    track is worth more than a rate limit."""
+
+    def allow_request(self, request):
+        try:
+            return super().allow_request(request)
+        except Exception:
+            log.warning("Rate limit skipped: its cache is unreachable", exc_info=True)
+            return True
+
+
+class TokenRateThrottle(FailOpenThrottle):
     """Per token: generous for a DJ, a wall for a runaway script."""
 
     def __init__(self):
@@ -114,6 +127,13 @@ def on_not_found(request, exc):
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request, exc):
     return error_response(413, "too_large", f"The body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} KB.")
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request, exc):
+    # An id past 64 bits, a number the column cannot hold: the client's value, not our bug.
+    return error_response(400, "out_of_range", "A value is out of range.")
 
 
 @api.exception_handler(Exception)

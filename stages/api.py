@@ -17,6 +17,7 @@ from stages.models import TEXT_LIMIT, DJSet, Stage
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
 
 Text = Annotated[str, Field(max_length=TEXT_LIMIT)]
+EARLIEST_PLAYED_AT = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
 
 
 class SetIn(Schema):
@@ -81,6 +82,8 @@ def blank_to_empty(value):
 
 def own_set(request, dj_set_id):
     """The caller's own set, or a 404 that does not reveal another DJ's."""
+    if not 0 < dj_set_id < 2**63:
+        raise ApiError(404, "not_found", "No such session.")
     return or_not_found(set_for_dj(request.auth.user, pk=dj_set_id), "not_found", "No such session.")
 
 
@@ -107,7 +110,12 @@ def create_set(request, payload: SetIn = None):
 # The published API keeps its first word for a set, "session", in its paths and parameters.
 @router.post("/sessions/{int:session_id}/tracks", response={201: dict})
 def post_track(request, session_id: int, payload: TrackIn):
-    dj_set = own_set(request, session_id)
+    return Status(201, track_json(store_track(own_set(request, session_id), payload)))
+
+
+def store_track(dj_set, payload: TrackIn):
+    """Check a posted track and store it once per source_id. The token API and the
+    dashboard's follower both come through here, so a play they both post is one track."""
     if not dj_set.is_live:
         raise ApiError(409, "session_ended", "This set has ended; go live again to post tracks.")
     artist, title = blank_to_empty(payload.artist), blank_to_empty(payload.title)
@@ -120,6 +128,9 @@ def post_track(request, session_id: int, payload: TrackIn):
         played_at = played_at.replace(tzinfo=dt_timezone.utc)
     if played_at is not None and played_at > timezone.now() + timedelta(minutes=5):
         raise ApiError(400, "invalid_field", "played_at is in the future.", "played_at")
+    if played_at is not None and played_at < EARLIEST_PLAYED_AT:
+        # A laptop whose clock reset to 1970, or a typo: nobody is posting a 1990s set live.
+        raise ApiError(400, "invalid_field", "played_at is before 2000.", "played_at")
     track, _ = dj_set.add_track(
         artist=artist,
         title=title,
@@ -131,7 +142,7 @@ def post_track(request, session_id: int, payload: TrackIn):
         duration_ms=payload.duration_ms,
         file_hash=blank_to_empty(payload.file_hash),
     )
-    return Status(201, track_json(track))
+    return track
 
 
 @router.post("/sessions/{int:session_id}/end", response={200: dict})

@@ -57,6 +57,15 @@ class DJSetQuerySet(models.QuerySet):
 
         Returns (dj_set, ended_sets).
         """
+        try:
+            return self.go_live_once(dj, dj_name, stage)
+        except IntegrityError:
+            # Two go-lives at once: the database let one through (one_live_set_per_dj).
+            # Going live again now ends that one, as a second tap should.
+            return self.go_live_once(dj, dj_name, stage)
+
+    def go_live_once(self, dj, dj_name, stage):
+        """One attempt at go_live, in one transaction (may lose a race: IntegrityError)."""
         with transaction.atomic():
             ended = list(self.live().filter(dj=dj).select_for_update())
             for previous in ended:
@@ -91,6 +100,12 @@ class DJSet(PublicCode):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["stage", "ended_at", "-started_at"])]
+        constraints = [
+            # A DJ plays one set at a time; the database holds that even for two taps at once.
+            models.UniqueConstraint(
+                fields=["dj"], condition=models.Q(ended_at__isnull=True), name="one_live_set_per_dj"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.dj_name} ({self.code})"

@@ -28,14 +28,16 @@ def stage_page(request, code):
     return render(request, "stages/stage_page.html", context)
 
 
-def _qr_response(request, url, fmt, name):
+def _qr_response(request, url, fmt, name, public=True):
     if fmt == "png":
         response = HttpResponse(qr_png(url), content_type="image/png")
     else:
         response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="pika-{name}.{fmt}"'
-    response["Cache-Control"] = "public, max-age=86400"
+    # A draft event's stage is the organizer's secret until it is published: no shared
+    # cache (a venue proxy, a CDN) may keep its code for anyone else.
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response
 
 
@@ -46,4 +48,4 @@ def set_qr(request, code, fmt):
 
 def stage_qr(request, code, fmt):
     stage = or_404(stage_for_visitor(request.user, code))
-    return _qr_response(request, stage.public_url, fmt, stage.code)
+    return _qr_response(request, stage.public_url, fmt, stage.code, public=stage.event.is_visible_publicly())
