@@ -24,16 +24,29 @@ def render_now_next(event, rows, moment=None):
     return render_to_string("events/timetable.html#now-next", now_next_context(event, rows, moment))
 
 
+def next_boundary(lines):
+    """When what these lines show changes next: the soonest end of a slot on now or start
+    of a slot up next (None when nothing is on or ahead)."""
+    moments = [row.ends_at for _, row, _ in lines if row] + [row.starts_at for _, _, row in lines if row]
+    return min(moments, default=None)
+
+
 def now_next_context(event, rows, moment=None):
     lines = now_next(event, rows, moment)
-    return {"event": event, "now_next": lines, "on_or_ahead": any(now or up for _, now, up in lines), "tz": event.tzinfo}
+    return {
+        "event": event, "now_next": lines, "on_or_ahead": any(now or up for _, now, up in lines),
+        "boundary": next_boundary(lines), "tz": event.tzinfo,
+    }
 
 
 def screen_context(stage, rows, moment=None):
     event = stage.event
     rows = [row for row in rows if row.stage_id == stage.pk]
     current, upcoming = timetable.now_and_next(rows, moment or timezone.now()).get(stage.pk, (None, None))
-    return {"event": event, "stage": stage, "current": current, "upcoming": upcoming, "tz": event.tzinfo}
+    return {
+        "event": event, "stage": stage, "current": current, "upcoming": upcoming,
+        "boundary": next_boundary([(stage, current, upcoming)]), "tz": event.tzinfo,
+    }
 
 
 def render_screen(stage, rows, moment=None):

@@ -265,6 +265,10 @@ def _etag(context):
 def timetable_page(request, slug):
     """The published timetable: now/next, the nights, stars, the change log."""
     event = or_404(event_for_visitor(request.user, slug))
+    if request.htmx:
+        # A page whose now/next went stale without a push (see static/js/timetable.js).
+        rows = ReleasedSlot.objects.showing_now(event)
+        return render(request, "events/timetable.html#now-next", live_timetable.now_next_context(event, rows))
     context = _public_context(request, event)
     etag = _etag(context)
     if request.headers.get("if-none-match") == etag:
@@ -366,5 +370,5 @@ def calendars(request):
 def screen(request, code):
     """A venue screen for one stage: now, up next with a countdown; live over the socket."""
     stage = or_404(stage_for_public(code))
-    return render(request, "events/screen.html",
-                  live_timetable.screen_context(stage, ReleasedSlot.objects.showing_now(stage.event)))
+    context = live_timetable.screen_context(stage, ReleasedSlot.objects.showing_now(stage.event))
+    return render(request, "events/screen.html#screen" if request.htmx else "events/screen.html", context)

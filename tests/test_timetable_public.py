@@ -154,3 +154,15 @@ def test_the_event_page_tells_of_a_changed_timetable(event, tonight):
     Release.objects.publish(event, comment="Blues Room closes early")
     html = Client().get(f"/e/{event.slug}").content.decode()
     assert f'Timetable changed: <a href="/e/{event.slug}/timetable">version 2</a> — “Blues Room closes early”.' in html
+
+
+def test_a_stale_now_next_can_be_fetched_again_as_a_fragment(event, tonight):
+    """What static/js/timetable.js asks for when no push came after a boundary."""
+    main = event.stages.first()
+    block = Client().get(f"/e/{event.slug}/timetable", HTTP_HX_REQUEST="true").content.decode()
+    assert block.startswith('\n<section id="now-next"') and "<html" not in block
+    # The soonest change: DJ Now's end (DJ Next starts then too).
+    assert f'data-boundary="{tonight["now"].ends_at.isoformat()}"' in block
+    screen = Client().get(f"/screen/{main.code}", HTTP_HX_REQUEST="true").content.decode()
+    assert screen.lstrip().startswith(f'<section id="screen-{main.code}"') and "<html" not in screen
+    assert f'data-refresh="/screen/{main.code}"' in screen

@@ -129,3 +129,38 @@ def test_a_dancer_stars_a_slot_on_a_phone(warmup, server, phone, timetable_event
         expect(page.locator("#timetable-version")).to_contain_text("As of version 1")
         expect(page.get_by_role("button", name="Star Warm-up")).to_be_visible()
         page.context.set_offline(False)
+
+
+@pytest.fixture
+def turning_over(timetable_event):
+    """A stage whose slot on now ends a few seconds from now, the next one starting then."""
+    from django.utils import timezone
+
+    from events.models import Event
+
+    today = timezone.localdate()
+    Event.objects.filter(pk=timetable_event.pk).update(
+        starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1), timezone="UTC")
+    timetable_event.refresh_from_db()
+    main = timetable_event.stages.first()
+    boundary = timezone.now().replace(microsecond=0) + timedelta(seconds=8)
+    add_slot(timetable_event, main, boundary - timedelta(hours=1), hours=1, dj_name="DJ Before")
+    add_slot(timetable_event, main, boundary, hours=1, dj_name="DJ After")
+    Release.objects.publish(timetable_event)
+    return main, boundary
+
+
+def test_a_venue_screen_turns_over_even_without_a_push(server, turning_over, phone):
+    """The test server has no task worker: no push comes at the boundary. The screen's
+    script fetches its block once the boundary is well past (the page's clock is run ahead)."""
+    import time
+
+    stage, boundary = turning_over
+    page = phone.open(None, "screen")
+    page.clock.install()
+    page.goto(f"{server.url}/screen/{stage.code}")
+    expect(page.locator(".screen-now .screen-title")).to_have_text("DJ Before")
+    # The boundary passes on the server's (real) clock.
+    page.wait_for_timeout(max(0, boundary.timestamp() - time.time() + 1) * 1000)
+    page.clock.fast_forward(45_000)  # past the script's grace on the page's clock
+    expect(page.locator(".screen-now .screen-title")).to_have_text("DJ After")
