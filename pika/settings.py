@@ -34,8 +34,10 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Absolute base of the links printed in QR codes and returned by the API.
-PIKA_BASE_URL = env("PIKA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute base of the links printed in QR codes and returned by the API. Unset, the API
+# answers with the address each request reached (what the DJ's agent used), not 127.0.0.1.
+PIKA_BASE_URL_SET = bool(env("PIKA_BASE_URL", default=""))
+PIKA_BASE_URL = (env("PIKA_BASE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
 if PIKA_PRODUCTION and not PIKA_BASE_URL.startswith("https://"):
     # Printed QR codes outlive any redirect: they must say https themselves.
     raise ImproperlyConfigured(f"PIKA_BASE_URL must start with https:// when PIKA_PRODUCTION is on (it is {PIKA_BASE_URL!r}).")
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pika.middleware.htmx_login_redirect_middleware",
     "allauth.account.middleware.AccountMiddleware",
     "pika.middleware.client_id_middleware",
     "pika.middleware.viewer_timezone_middleware",

@@ -13,6 +13,17 @@ from tests.live_server import ServerProcess
 from tests.push_helpers import PushService
 
 
+# Tests that start real server processes or browsers are slow: `make test ARGS="-m 'not
+# slow'"` leaves them out for a fast loop; CI runs everything.
+SLOW_FIXTURES = {"server_process", "redis_servers"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     # Throttles, listener counts and submit tokens live in the cache; tests start clean.

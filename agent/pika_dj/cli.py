@@ -211,8 +211,19 @@ def _show_session(session: dict, args, resumed: bool) -> None:
     say(f"{'Resumed' if resumed else 'Live'}{where}: {session['url']}")
     if session.get("stage_url"):
         say(f"The room's page (its QR poster): {session['stage_url']}")
+    if _on_this_computer_only(session["url"]) and not _on_this_computer_only(session.get("server", "")):
+        say(
+            "Pika! answered with an address on its own machine, which phones cannot open: "
+            "its operator should set PIKA_BASE_URL to the public address."
+        )
     if not args.no_qr:
         print_qr(session["url"])
+
+
+def _on_this_computer_only(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
 def print_qr(url: str, stream=None) -> None:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from pika_dj.sources.virtualdj import VirtualDJSource
 from stages.models import DJSet, PlayedTrack
-from tests.agent.conftest import FIXTURES, AgentProcess, agent_env  # noqa: F401  (fixture)
+from tests.agent.conftest import FIXTURES, AgentProcess, agent_environment
 from tests.agent.conftest import vdj_entry as entry
 from tests.browser.conftest import wait_until
 from tests.browser.follow_helpers import NO_PICKER, OPFS_PICKER, clear, write
@@ -167,13 +167,13 @@ def clock(stamp):
 
 
 def test_the_agent_and_the_page_following_together_post_each_play_once(
-        follow_server, dj, dj_token, phone, tmp_path, agent_env):  # noqa: F811
+        follow_server, dj, dj_token, phone, tmp_path):
     history = tmp_path / "VirtualDJ" / "History"
     history.mkdir(parents=True)
     agent = AgentProcess(
         ["live", "--server", follow_server.url, "--token", dj_token, "--virtualdj", str(history),
          "--state-dir", str(tmp_path / "state"), "--poll", "0.2", "--no-qr"],
-        agent_env, tmp_path / "agent.log")
+        agent_environment(tmp_path), tmp_path / "agent.log")
     try:
         agent.wait_for_output("Ctrl-C to stop.", timeout=30)
         dj_set = DJSet.objects.get(dj=dj, ended_at__isnull=True)
