@@ -48,3 +48,33 @@ self.addEventListener("notificationclick", function (event) {
     })
   );
 });
+
+// The timetable, readable offline: fetched from the network when there is one (its page
+// says "as of version N"), else the copy from the last visit. Only those pages are kept.
+var TIMETABLE_CACHE = "pika-timetable-v1";
+var TIMETABLE_PATH = /^\/e\/[^/]+\/timetable$/;
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin || !TIMETABLE_PATH.test(url.pathname)) return;
+  if (request.headers.get("HX-Request")) return;
+  event.respondWith(
+    fetch(request).then(function (response) {
+      if (response.ok) {
+        var copy = response.clone();
+        caches.open(TIMETABLE_CACHE).then(function (cache) { cache.put(request, copy); });
+      }
+      return response;
+    }).catch(function () {
+      return caches.open(TIMETABLE_CACHE).then(function (cache) {
+        return cache.match(request).then(function (hit) {
+          return hit || cache.match(request, { ignoreSearch: true }).then(function (any) {
+            return any || Response.error();
+          });
+        });
+      });
+    })
+  );
+});
