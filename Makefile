@@ -24,6 +24,7 @@ install-test: $(PY)
 run: install
 	@mkdir -p $(VAR)
 	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py collectstatic --no-input -v0
 	@$(PY) manage.py pika_demo > $(VAR)/demo.txt
 	@$(PY) manage.py pika_demo --json > $(VAR)/demo.json
 	@echo; echo "  Pika! is starting on http://$(HOST):$(PORT)"; echo

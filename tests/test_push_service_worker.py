@@ -2,6 +2,8 @@
 
 import json
 
+from django.templatetags.static import static
+
 from events.models import Event
 from stages.models import LiveSession
 from tests.push_helpers import organizer, weekend  # noqa: F401
@@ -17,7 +19,7 @@ def test_the_service_worker_is_served_from_the_root_as_javascript(client, db):
     body = response.content.decode()
     assert 'self.addEventListener("push"' in body
     assert 'self.addEventListener("notificationclick"' in body
-    assert 'var ICON = "/static/img/icon-192.png";' in body
+    assert f'var ICON = "{static("img/icon-192.png")}";' in body
 
 
 def test_a_stage_has_its_own_manifest_that_opens_the_stage(client, weekend):
@@ -36,10 +38,10 @@ def test_a_stage_has_its_own_manifest_that_opens_the_stage(client, weekend):
         "background_color": "#0d0d14",
         "theme_color": "#0d0d14",
         "icons": [
-            {"src": "/static/img/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
-            {"src": "/static/img/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": "/static/img/icon-maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
-            {"src": "/static/img/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": static("img/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
         ],
     }
     for icon in manifest["icons"]:
@@ -53,7 +55,7 @@ def test_the_icons_have_the_sizes_the_manifest_says(client, db):
 
     for path, size in [("icon-192.png", 192), ("icon-512.png", 512), ("icon-maskable-512.png", 512),
                        ("apple-touch-icon.png", 180)]:
-        response = client.get(f"/static/img/{path}")
+        response = client.get(static(f"img/{path}"))
         image = Image.open(BytesIO(b"".join(response.streaming_content)))
         assert image.size == (size, size)
 
@@ -98,13 +100,13 @@ def test_the_stage_page_is_installable_and_offers_notifications_without_asking(c
     html = client.get(weekend.main.get_absolute_url()).content.decode()
 
     assert f'<link rel="manifest" href="/s/{weekend.main.code}/manifest.webmanifest">' in html
-    assert '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">' in html
+    assert f'<link rel="apple-touch-icon" href="{static("img/apple-touch-icon.png")}">' in html
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in html
     assert f'data-push-optin data-kind="stage" data-code="{weekend.main.code}" data-label="Main Floor"' in html
     assert "when the music starts here, and for announcements" in html
-    assert '<script src="/static/js/push.js" defer></script>' in html
+    assert f'<script src="{static("js/push.js")}" defer></script>' in html
     # The permission prompt only ever follows a tap on the button.
-    script = client.get("/static/js/push.js")
+    script = client.get(static("js/push.js"))
     source = b"".join(script.streaming_content).decode()
     assert source.count("Notification.requestPermission()") == 1
     assert source.index("Notification.requestPermission()") > source.index("function turnOn()")

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.templatetags.static import static
 
 from tests.organizers import make_event, make_organizer
 
@@ -38,7 +39,7 @@ def test_one_page_per_stage_with_what_a_dancer_needs(client, event):
 
 def test_the_print_button_uses_a_script_file_not_inline_code(client, event):
     html = client.get(f"/organize/{event.slug}/qr").content.decode()
-    assert 'data-print' in html and '<script src="/static/js/organize.js" defer></script>' in html
+    assert 'data-print' in html and f'<script src="{static("js/organize.js")}" defer></script>' in html
     assert "onclick" not in html and 'style="' not in html
 
 
