@@ -46,7 +46,7 @@ def test_the_print_button_uses_a_script_file_not_inline_code(client, event):
 def test_the_stylesheet_prints_one_stage_per_page_without_the_chrome(client):
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("css/pika.css")).read()
+    css = open(finders.find("css/dj.css")).read()
     print_css = css[css.index("@media print"):]
     assert ".topbar, .no-print, .messages { display: none !important; }" in print_css
     assert "break-after: page" in print_css and ".qr-big { width: 13cm; height: 13cm; }" in print_css
