@@ -1,6 +1,7 @@
 """The installable app: the service worker from the root scope, the manifests, the opt-in button."""
 
 import json
+import re
 
 from django.templatetags.static import static
 
@@ -21,6 +22,20 @@ def test_the_service_worker_is_served_from_the_root_as_javascript(client, db):
     assert 'self.addEventListener("notificationclick"' in body
     assert f'var ICON = "{static("img/icon-192.png")}";' in body
 
+
+
+def test_the_service_worker_precaches_the_dancers_static_files_by_their_hashed_names(client, db):
+    body = client.get("/sw.js").content.decode()
+
+    names = ["css/pika.css", "django_htmx/htmx-2.min.js", "django_htmx/ext/hx-ws-2.min.js", "js/pika.js",
+             "js/likes.js", "js/push.js", "js/announcements.js", "img/icon.svg", "img/icon-192.png"]
+    listed = ", ".join(f'"{static(name)}"' for name in names)
+    assert f"var PRECACHE = [{listed}];" in body
+    assert static("css/pika.css").startswith("/static/css/pika.") and static("css/pika.css") != "/static/css/pika.css"
+    cache = re.search(r'var CACHE = "(pika-static-[0-9a-f]{12})";', body).group(1)
+    # The same files give the same cache: an unchanged deploy keeps the phones' copies.
+    assert cache in client.get("/sw.js").content.decode()
+    assert 'self.addEventListener("fetch"' in body
 
 def test_a_stage_has_its_own_manifest_that_opens_the_stage(client, weekend):
     response = client.get(f"/s/{weekend.main.code}/manifest.webmanifest")

@@ -42,6 +42,14 @@
     if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () {});
   });
 
+  // The service worker precaches the static files so the next scan paints from them. It is
+  // registered after the load event: it never competes with this page's first paint.
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    });
+  }
+
   // Connection state, and a slow poll while WebSockets are blocked or down, so a page
   // on bad venue wifi still moves on. The socket reconnects by itself (htmx ws).
   var POLL_MS = 20000, GRACE_MS = 8000;

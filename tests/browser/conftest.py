@@ -74,6 +74,10 @@ class Phone:
             locale="en-US", timezone_id="Europe/Paris",
         )
         context.set_default_timeout(10_000)
+        return self.open_in(context, url, label, status)
+
+    def open_in(self, context, url, label=None, status=200):
+        """Another page in the same browser context: the same cookies, cache and service worker."""
         page = context.new_page()
         page.pika_label = label or f"page{len(self.pages) + 1}"
         page.pika_log = []
