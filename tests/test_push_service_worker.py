@@ -27,7 +27,7 @@ def test_the_service_worker_is_served_from_the_root_as_javascript(client, db):
 def test_the_service_worker_precaches_the_dancers_static_files_by_their_hashed_names(client, db):
     body = client.get("/sw.js").content.decode()
 
-    names = ["css/pika.css", "django_htmx/htmx-2.min.js", "django_htmx/ext/hx-ws-2.min.js", "js/pika.js",
+    names = ["css/pika.css", "js/boot.js", "django_htmx/htmx-2.min.js", "django_htmx/ext/hx-ws-2.min.js", "js/pika.js",
              "js/likes.js", "js/push.js", "js/announcements.js", "img/icon.svg", "img/icon-192.png"]
     listed = ", ".join(f'"{static(name)}"' for name in names)
     assert f"var PRECACHE = [{listed}];" in body
@@ -119,7 +119,7 @@ def test_the_stage_page_is_installable_and_offers_notifications_without_asking(c
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in html
     assert f'data-push-optin data-kind="stage" data-code="{weekend.main.code}" data-label="Main Floor"' in html
     assert "when the music starts here, and for announcements" in html
-    assert f'<script src="{static("js/push.js")}" defer></script>' in html
+    assert f'<script type="text/plain" data-after-paint="{static("js/push.js")}"></script>' in html
     # The permission prompt only ever follows a tap on the button.
     script = client.get(static("js/push.js"))
     source = b"".join(script.streaming_content).decode()

@@ -22,7 +22,7 @@ def test_a_real_server_sends_static_files_compressed_and_cached_forever(server_p
     server = server_process()
     html = httpx.get(server.url + "/").text
     css_url = linked(html, r'<link rel="stylesheet" href="(/static/css/pika\.[0-9a-f]{12}\.css)">')
-    htmx_url = linked(html, r' data-htmx="(/static/django_htmx/htmx-2\.min\.[0-9a-f]{12}\.js)"')
+    htmx_url = linked(html, r'data-after-paint="(/static/django_htmx/htmx-2\.min\.[0-9a-f]{12}\.js)"')
     css_source = Path(finders.find("css/pika.css")).read_bytes()
 
     with httpx.Client(base_url=server.url) as client:

@@ -2,34 +2,6 @@
 (function () {
   "use strict";
 
-  // htmx and its WebSocket extension (18 KB of the ~25 KB a first visit loads) arrive after
-  // the page has painted: on a venue's thin wifi they would otherwise share the pipe with
-  // the stylesheet and hold back the first paint by half a second (docs/benchmarks.md).
-  // The page works without them meanwhile (plain links and forms). Loaded after the load
-  // event, htmx initialises the page at once, before its extension exists, so the
-  // extension is then told about the page's sockets with the event htmx would have sent.
-  var boot = document.currentScript;
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.src = src;
-      script.async = false;
-      script.onload = resolve;
-      script.onerror = reject;
-      document.head.appendChild(script);
-    });
-  }
-  function loadHtmx() {
-    if (!boot || !boot.getAttribute("data-htmx")) return;
-    var core = loadScript(boot.getAttribute("data-htmx"));
-    var ws = loadScript(boot.getAttribute("data-htmx-ws"));
-    Promise.all([core, ws]).then(function () {
-      document.querySelectorAll("[ws-connect]").forEach(function (el) {
-        htmx.trigger(el, "htmx:beforeProcessNode");
-      });
-    }, function () {});
-  }
-
   // "Started 3 min ago" stays true while the phone sits in a pocket.
   function relative(iso) {
     var seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
@@ -59,7 +31,9 @@
   document.addEventListener("htmx:wsAfterMessage", dropRepeatedTracks);
   document.addEventListener("htmx:wsAfterMessage", refreshTimes);
   document.addEventListener("htmx:afterSwap", refreshTimes);
-  document.addEventListener("DOMContentLoaded", refreshTimes);
+  // Loaded after the first paint (boot.js), so the page is usually ready already.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", refreshTimes);
+  else refreshTimes();
 
   // Copy buttons (share link, new API token).
   document.addEventListener("click", function (event) {
@@ -69,16 +43,6 @@
     var done = function () { button.textContent = "Copied!"; };
     if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () {});
   });
-
-  // After the load event (never competing with the first paint): htmx, and the service
-  // worker that precaches the static files so the next scan paints from them.
-  function afterLoad() {
-    loadHtmx();
-    if ("serviceWorker" in navigator) {
-      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
-    }
-  }
-  if (document.readyState === "complete") afterLoad(); else window.addEventListener("load", afterLoad);
 
   // Connection state, and a slow poll while WebSockets are blocked or down, so a page
   // on bad venue wifi still moves on. The socket reconnects by itself (htmx ws).

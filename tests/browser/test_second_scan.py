@@ -14,7 +14,7 @@ def test_a_second_scan_paints_from_the_service_workers_cache(server, stage, dj_a
     dj_api.track(live["id"], "Ella Henderson", "Ghost")
     first = phone.open(f"{server.url}/s/{stage.code}", "first-scan")
     stylesheet = first.locator('link[rel="stylesheet"]').get_attribute("href")
-    htmx = first.locator("script[data-htmx]").get_attribute("data-htmx")
+    htmx = first.locator('script[data-after-paint*="htmx-2.min"]').get_attribute("data-after-paint")
     first.wait_for_function("() => navigator.serviceWorker.controller !== null")
     for url in (stylesheet, htmx):
         first.wait_for_function(f"() => ({CACHED})({url!r})")
