@@ -21,18 +21,3 @@ def client_id_middleware(get_response):
 
     return middleware
 
-
-def preload_stylesheet_middleware(get_response):
-    """A page's response headers name its stylesheet, so a phone starts fetching it while
-    the page itself is still arriving: on a venue's 400 ms wifi the stylesheet is the one
-    thing the first paint waits for after the HTML (docs/benchmarks.md)."""
-    from django.templatetags.static import static
-
-    def middleware(request):
-        response = get_response(request)
-        is_page = response.get("Content-Type", "").startswith("text/html") and not request.headers.get("HX-Request")
-        if is_page and response.status_code == 200 and "Link" not in response:
-            response["Link"] = f'<{static("css/pika.css")}>; rel=preload; as=style'
-        return response
-
-    return middleware

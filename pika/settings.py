@@ -64,7 +64,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pika.middleware.client_id_middleware",
-    "pika.middleware.preload_stylesheet_middleware",
 ]
 
 ROOT_URLCONF = "pika.urls"

@@ -40,17 +40,6 @@ def test_dancer_pages_load_one_small_stylesheet(client, event, dj):
         assert stylesheets(html) == [static("css/pika.css")], url
 
 
-def test_a_page_names_its_stylesheet_in_its_headers_for_an_early_fetch(client, event):
-    stage = event.stages.get(name="Main Floor")
-
-    response = client.get(stage.get_absolute_url())
-
-    assert response["Link"] == f'<{static("css/pika.css")}>; rel=preload; as=style'
-    # Not on fragments (htmx swaps) nor on anything that is not a page.
-    assert "Link" not in client.get(stage.get_absolute_url(), HTTP_HX_REQUEST="true")
-    assert "Link" not in client.get(f"/api/v1/stages/{stage.code}/now-playing")
-
-
 def test_dj_and_organizer_pages_add_their_own(client, event, dj):
     client.force_login(dj)
     assert stylesheets(client.get("/dj/").content.decode()) == [static("css/pika.css"), static("css/dj.css")]
