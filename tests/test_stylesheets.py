@@ -11,7 +11,7 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
 from events.models import Event
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.organizers import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def event():
 
 def test_dancer_pages_load_one_small_stylesheet(client, event, dj):
     stage = event.stages.get(name="Main Floor")
-    session = LiveSession.objects.go_live(dj, "DJ Nova", stage)[0]
-    for url in ["/", stage.get_absolute_url(), event.get_absolute_url(), session.get_absolute_url(), "/likes/"]:
+    dj_set = DJSet.objects.go_live(dj, "DJ Nova", stage)[0]
+    for url in ["/", stage.get_absolute_url(), event.get_absolute_url(), dj_set.get_absolute_url(), "/likes/"]:
         html = client.get(url).content.decode()
         assert stylesheets(html) == [static("css/pika.css")], url
 
