@@ -47,17 +47,25 @@ def test_dj_and_organizer_pages_add_their_own(client, event, dj):
     for url in ["/organize/", f"/organize/{event.slug}/qr", f"/organize/{event.slug}/announce"]:
         html = client.get(url).content.decode()
         assert stylesheets(html) == [static("css/pika.css"), static("css/dj.css")], url
+    html = client.get(f"/organize/{event.slug}/timetable/").content.decode()
+    assert stylesheets(html) == [static("css/pika.css"), static("css/dj.css"), static("css/timetable.css")]
+
+
+def test_the_timetable_adds_its_own_for_dancers(client, event):
+    html = client.get(f"/e/{event.slug}/timetable").content.decode()
+    assert stylesheets(html) == [static("css/pika.css"), static("css/timetable.css")]
 
 
 def test_colours_are_custom_properties_defined_once():
-    pika, dj = css("pika.css"), css("dj.css")
+    pika, dj, timetable = css("pika.css"), css("dj.css"), css("timetable.css")
     root = pika[pika.index(":root {"):pika.index("}", pika.index(":root {"))]
     defined = set(re.findall(r"(--[\w-]+):", root))
     assert {"--bg", "--panel", "--text", "--muted", "--accent", "--space-4", "--tap"} <= defined
-    for name, text in [("pika.css", pika.replace(root, "")), ("dj.css", dj)]:
+    for name, text in [("pika.css", pika.replace(root, "")), ("dj.css", dj), ("timetable.css", timetable)]:
         assert HEX_COLOUR.findall(text) == [], f"{name}: a colour outside the palette"
         assert set(re.findall(r"var\((--[\w-]+)\)", text)) <= defined, name
-    assert re.findall(r"^\s*--[\w-]+:", dj, re.M) == [], "dj.css uses pika.css's palette"
+    for text in (dj, timetable):
+        assert re.findall(r"^\s*--[\w-]+:", text, re.M) == [], "only pika.css defines the palette"
 
 
 def test_htmx_indicator_styles_come_from_the_stylesheet_not_an_inline_style(client):
