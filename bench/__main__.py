@@ -124,7 +124,7 @@ def main(argv=None):
             results["firstpaint"] = firstpaint.run(servers[0].url, [
                 ("stage page", f"/s/{world.stage_codes[0]}"),
                 ("event page", f"/e/{world.event_slug}"),
-                ("set page", f"/live/{world.page_session_code}"),
+                ("set page", f"/live/{world.page_set_code}"),
             ], runs=args.paint_runs)
         finally:
             stop_all(servers)

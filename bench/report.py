@@ -139,7 +139,7 @@ def targets_table(results):
     if results.get("firstpaint"):
         from bench import firstpaint
 
-        parts += ["", "#### First paint (e)", "", firstpaint.table(results["firstpaint"])]
+        rows += firstpaint.target_rows(results["firstpaint"])
     push = results.get("push")
     if push is not None:
         rows.append(("1000 pushes delivered < 20 s",
