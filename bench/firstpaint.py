@@ -97,13 +97,14 @@ def measure_once(browser, url, profile, warm):
         if warm:
             page.goto(url, wait_until="networkidle")
             # The service worker installs and precaches after the first visit's load.
-            page.evaluate("""() => navigator.serviceWorker
+            # (At most 5 s: a page without a service worker never becomes "ready".)
+            page.evaluate("""() => Promise.race([new Promise(done => setTimeout(done, 5000)), navigator.serviceWorker
                 ? navigator.serviceWorker.ready.then(r => new Promise(done => {
                     const worker = r.active; if (!worker || worker.state === 'activated') return done();
                     worker.addEventListener('statechange', () => worker.state === 'activated' && done());
                   })).then(() => caches.keys()).then(keys => Promise.all(keys.map(k => caches.open(k)
                     .then(c => c.keys()))))
-                : null""")
+                : null])""")
             page.wait_for_timeout(300)
             # A fresh page, as a second scan of the QR code opens (no back-forward cache).
             page.close()
