@@ -4,7 +4,9 @@ from functools import cache
 from django import forms
 from django.core.validators import validate_slug
 
-from events.models import RESERVED_SLUGS, Event
+from accounts.models import User
+from events import timetable
+from events.models import RESERVED_SLUGS, Event, Slot
 from stages.models import Stage
 
 
@@ -93,8 +95,8 @@ class StageForm(forms.ModelForm):
         fields = ["name", "description", "capacity"]
         labels = {"name": "Stage name", "description": "Description (optional)"}
         widgets = {
-            "name": forms.TextInput(attrs={"placeholder": "Main Floor", "autocomplete": "off"}),
-            "description": forms.TextInput(attrs={"placeholder": "Ground floor, left of the bar", "autocomplete": "off"}),
+            "name": forms.TextInput(attrs={"placeholder": "e.g. Main Floor", "autocomplete": "off"}),
+            "description": forms.TextInput(attrs={"placeholder": "e.g. Ground floor, left of the bar", "autocomplete": "off"}),
         }
 
 
@@ -124,7 +126,22 @@ StageFormSet = forms.inlineformset_factory(
 
 
 def stage_formset(data=None, instance=None):
-    return StageFormSet(data, instance=instance or Event(), prefix="stages")
+    formset = StageFormSet(data, instance=instance or Event(), prefix="stages")
+    if formset.get_queryset().exists():
+        # An event with stages gets no blank row: adding one is an explicit "Add a stage".
+        formset.extra = 0
+    return formset
+
+
+def with_one_more_stage_row(data):
+    """The posted form with one more (empty) stage row: "Add a stage" without JavaScript."""
+    data = data.copy()
+    try:
+        total = int(data.get("stages-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    data["stages-TOTAL_FORMS"] = str(max(0, min(total + 1, MAX_STAGES)))
+    return data
 
 
 def save_stages(formset, event):
@@ -203,8 +220,6 @@ class SlotForm(forms.Form):
         return aware
 
     def clean_dj(self):
-        from accounts.models import User
-
         typed = self.cleaned_data["dj"].strip()
         if "@" in typed:
             user = User.objects.filter(email__iexact=typed, is_active=True).first()
@@ -218,8 +233,6 @@ class SlotForm(forms.Form):
         return typed[:80]
 
     def clean(self):
-        from events import timetable
-
         cleaned = super().clean()
         starts_at, ends_at = self._aware("starts_at"), self._aware("ends_at")
         if starts_at and ends_at:
@@ -237,7 +250,6 @@ class SlotForm(forms.Form):
     def save(self):
         from django.utils import timezone
 
-        from events.models import Slot
 
         slot = self.slot or Slot(event=self.event)
         data = self.cleaned_data

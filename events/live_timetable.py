@@ -7,24 +7,19 @@ boundary and sends their fresh state, so a venue screen turns over without a rel
 
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events import timetable
+from pika.live import event_group, send
 
 TICK_KEY = "timetable:last-tick"
 
 
-def event_group(event_id):
-    # The event page's group: every page of the event listens here.
-    return f"event.{event_id}"
-
-
 def current_rows(event):
+    # Here, not at the top: events.models imports this module to broadcast on commit.
     from events.models import ReleasedSlot
 
     return list(
@@ -52,13 +47,9 @@ def render_now_next(event, rows=None, moment=None):
     return html
 
 
-def send(group, html):
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
-
-
 def broadcast_timetable(release_id):
     """A new release: open pages get now/next and a "version N is out" notice."""
-    from events.models import Release
+    from events.models import Release  # see current_rows
 
     release = Release.objects.select_related("event").filter(pk=release_id).first()
     if release is None or not release.event.is_visible_publicly():
@@ -73,7 +64,7 @@ def broadcast_timetable(release_id):
 def broadcast_boundaries(moment=None):
     """Send now/next to each published event with a slot starting or ending since the
     last tick. Returns how many events were told."""
-    from events.models import Event, ReleasedSlot
+    from events.models import Event, ReleasedSlot  # see current_rows
 
     moment = moment or timezone.now()
     since = cache.get(TICK_KEY) or moment - timedelta(seconds=70)
@@ -87,3 +78,12 @@ def broadcast_boundaries(moment=None):
     for event in Event.objects.filter(pk__in=event_ids):
         send(event_group(event.pk), render_now_next(event, moment=moment))
     return len(event_ids)
+
+
+def released(release_id):
+    """A release was committed: open pages update now, people are told from the task cluster."""
+    # Here: events.models imports this module, and django_q's tasks import its models.
+    from django_q.tasks import async_task
+
+    broadcast_timetable(release_id)
+    async_task("events.tasks.notify_release", release_id)

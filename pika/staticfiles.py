@@ -28,6 +28,10 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     """WhiteNoise's compressed manifest storage, compressing each hashed file only once:
     a hashed name is its content, so an existing .br/.gz copy is already the right one."""
 
+    # JavaScript modules import each other by name (the DJ dashboard's follower): those
+    # names are rewritten to the hashed ones too, or the browser asks for a missing file.
+    support_js_module_import_aggregation = True
+
     def create_compressor(self, **kwargs):
         return TieredCompressor(**kwargs)
 

@@ -58,7 +58,7 @@ class ServerProcess:
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "pika.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log", "--lifespan", "off"],
+             "--port", str(self.port), "--no-access-log", "--no-proxy-headers", "--lifespan", "off"],
             cwd=ROOT, env=self.env(), stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30

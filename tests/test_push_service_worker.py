@@ -7,7 +7,16 @@ from django.templatetags.static import static
 
 from events.models import Event
 from stages.models import DJSet
-from tests.push_helpers import organizer, weekend  # noqa: F401
+
+
+
+def static_file(client, path):
+    """(status, body) of a static file; the response is closed (its file with it)."""
+    response = client.get(path)
+    try:
+        return response.status_code, b"".join(response.streaming_content)
+    finally:
+        response.close()
 
 
 def test_the_service_worker_is_served_from_the_root_as_javascript(client, db):
@@ -60,7 +69,7 @@ def test_a_stage_has_its_own_manifest_that_opens_the_stage(client, weekend):
         ],
     }
     for icon in manifest["icons"]:
-        assert client.get(icon["src"]).status_code == 200
+        assert static_file(client, icon["src"])[0] == 200
 
 
 def test_the_icons_have_the_sizes_the_manifest_says(client, db):
@@ -70,8 +79,7 @@ def test_the_icons_have_the_sizes_the_manifest_says(client, db):
 
     for path, size in [("icon-192.png", 192), ("icon-512.png", 512), ("icon-maskable-512.png", 512),
                        ("apple-touch-icon.png", 180)]:
-        response = client.get(static(f"img/{path}"))
-        image = Image.open(BytesIO(b"".join(response.streaming_content)))
+        image = Image.open(BytesIO(static_file(client, static(f"img/{path}"))[1]))
         assert image.size == (size, size)
 
 
@@ -121,8 +129,7 @@ def test_the_stage_page_is_installable_and_offers_notifications_without_asking(c
     assert "when the music starts here, and for announcements" in html
     assert f'<script type="text/plain" data-after-paint="{static("js/push.js")}"></script>' in html
     # The permission prompt only ever follows a tap on the button.
-    script = client.get(static("js/push.js"))
-    source = b"".join(script.streaming_content).decode()
+    source = static_file(client, static("js/push.js"))[1].decode()
     assert source.count("Notification.requestPermission()") == 1
     assert source.index("Notification.requestPermission()") > source.index("function turnOn()")
 

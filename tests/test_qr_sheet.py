@@ -1,11 +1,12 @@
 """The printable QR sheet: one page per stage, the stage's short URL in a large QR code."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.templatetags.static import static
 
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_the_print_button_uses_a_script_file_not_inline_code(client, event):
 def test_the_stylesheet_prints_one_stage_per_page_without_the_chrome(client):
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("css/dj.css")).read()
+    css = Path(finders.find("css/dj.css")).read_text()
     print_css = css[css.index("@media print"):]
     assert ".topbar, .no-print, .messages { display: none !important; }" in print_css
     assert "break-after: page" in print_css and ".qr-big { width: 13cm; height: 13cm; }" in print_css

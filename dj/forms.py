@@ -1,0 +1,48 @@
+from django import forms
+
+from stages.models import TEXT_LIMIT, Stage
+
+
+class GoLiveForm(forms.Form):
+    dj_name = forms.CharField(
+        label="Your DJ name", max_length=80, required=False,
+        help_text="What dancers see. Leave empty to use your profile name.",
+    )
+    # Event Mode: the code of the stage to play on; empty for Quick Start.
+    stage = forms.CharField(required=False, max_length=16)
+
+    def clean_stage(self):
+        code = self.cleaned_data["stage"].strip()
+        if not code:
+            return None
+        stage = Stage.objects.select_related("event").filter(code=code).first()
+        if stage is None:
+            raise forms.ValidationError("No stage has that code.")
+        if not stage.event.is_visible_publicly():
+            raise forms.ValidationError("That stage's event is not published, so sets can't be linked to it.")
+        return stage
+
+
+class TrackForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=TEXT_LIMIT)
+    artist = forms.CharField(label="Artist", max_length=TEXT_LIMIT)
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("title", "artist"):
+            if field in cleaned and not cleaned[field].strip():
+                self.add_error(field, "This field is required.")
+        return cleaned
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=80,
+        help_text="Where you'll use it, e.g. “Laptop — VirtualDJ”.",
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the token a name.")
+        return name
