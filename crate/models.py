@@ -122,13 +122,17 @@ class Like(models.Model):
         return f"{self.track.artist} {self.track.title}"
 
     def search_links(self):
-        """Where to find the song again: plain search pages, no account or API needed."""
-        q = self.search_query
-        return [
-            ("Spotify", "https://open.spotify.com/search/" + quote(q, safe="")),
-            ("Apple Music", "https://music.apple.com/search?term=" + quote_plus(q)),
-            ("YouTube", "https://www.youtube.com/results?search_query=" + quote_plus(q)),
-        ]
+        return search_links(self.track.artist, self.track.title)
+
+
+def search_links(artist, title):
+    """Where to find a song again: plain search pages, no account or API needed."""
+    q = f"{artist} {title}"
+    return [
+        ("Spotify", "https://open.spotify.com/search/" + quote(q, safe="")),
+        ("Apple Music", "https://music.apple.com/search?term=" + quote_plus(q)),
+        ("YouTube", "https://www.youtube.com/results?search_query=" + quote_plus(q)),
+    ]
 
 
 

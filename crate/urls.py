@@ -7,5 +7,7 @@ app_name = "crate"
 urlpatterns = [
     path("live/<str:code>/tracks/<int:pk>/like", views.like, name="like"),
     path("likes/", views.journal, name="journal"),
+    re_path(r"^setlist/(?P<code>[^/.]+)\.(?P<fmt>m3u|csv|txt)$", views.setlist_export, name="setlist-export"),
+    path("setlist/<str:code>", views.setlist_page, name="setlist"),
     re_path(r"^likes/export\.(?P<fmt>m3u|csv|txt)$", views.export, name="export"),
 ]

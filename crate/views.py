@@ -7,11 +7,13 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from crate import journal as journal_lib
+from crate import setlist
 from crate.access import track_to_like
 from crate.models import Like
 from pika.access import or_404
 from pika.middleware import rate_key
 from pika.views import rate_limited
+from stages.access import set_for_public
 
 
 def _client(group, request):
@@ -78,4 +80,31 @@ def export(request, fmt):
         body = "\ufeff" + body
     response = HttpResponse(body.encode(), content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pika-likes.{extension}"'
+    return response
+
+
+SETLIST_EXPORTS = {
+    "m3u": (setlist.m3u, "audio/x-mpegurl", "m3u8"),
+    "csv": (setlist.csv_text, "text/csv", "csv"),
+    "txt": (setlist.text, "text/plain", "txt"),
+}
+
+
+def setlist_page(request, code):
+    """A set's tracklist for anyone with its link: shareable, previews on social media."""
+    dj_set = or_404(set_for_public(code))
+    return render(request, "crate/setlist.html", {
+        "dj_set": dj_set, "entries": setlist.rows(dj_set), "title": setlist.title(dj_set),
+        "page_url": request.build_absolute_uri(),
+    })
+
+
+def setlist_export(request, code, fmt):
+    dj_set = or_404(set_for_public(code))
+    build, content_type, extension = SETLIST_EXPORTS[fmt]
+    body = build(dj_set, setlist.rows(dj_set))
+    if fmt == "csv":
+        body = "\ufeff" + body
+    response = HttpResponse(body.encode(), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pika-setlist-{dj_set.code}.{extension}"'
     return response
