@@ -278,9 +278,15 @@ class SpotifyAccount(models.Model):
 
 
 class SpotifyPlaylist(models.Model):
-    """A set's playlist under the curator account: re-exporting updates this one."""
+    """A set's playlist, or a dancer's liked songs, under the curator account: exporting
+    again updates this one."""
 
-    dj_set = models.OneToOneField("stages.DJSet", on_delete=models.CASCADE, related_name="spotify_playlist")
+    dj_set = models.OneToOneField(
+        "stages.DJSet", on_delete=models.CASCADE, null=True, blank=True, related_name="spotify_playlist"
+    )
+    likes_of = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="likes_playlist"
+    )
     playlist_id = models.CharField(max_length=64, blank=True)
     url = models.URLField(blank=True)
     added = models.PositiveIntegerField(default=0)
@@ -289,5 +295,13 @@ class SpotifyPlaylist(models.Model):
     message = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dj_set__isnull=False, likes_of__isnull=True) | Q(dj_set__isnull=True, likes_of__isnull=False),
+                name="playlist_of_a_set_or_of_likes",
+            )
+        ]
+
     def __str__(self):
-        return self.url or f"playlist of set {self.dj_set_id}"
+        return self.url or f"playlist {self.pk}"

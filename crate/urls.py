@@ -12,5 +12,6 @@ urlpatterns = [
     path("spotify/connect", views.spotify_connect, name="spotify-connect"),
     path("spotify/callback", views.spotify_callback, name="spotify-callback"),
     path("dj/sets/<str:code>/spotify", views.spotify_export, name="spotify-export"),
+    path("likes/spotify", views.spotify_export_likes, name="spotify-export-likes"),
     re_path(r"^likes/export\.(?P<fmt>m3u|csv|txt)$", views.export, name="export"),
 ]

@@ -66,7 +66,9 @@ def journal(request):
     likes = list(Like.objects.journal(request))
     # Every track on this page is liked: the hearts need no query of their own.
     request._pika_liked_ids = {like.track_id for like in likes}
-    return render(request, "crate/journal.html", {"groups": journal_lib.group(likes), "like_count": len(likes)})
+    return render(request, "crate/journal.html", {
+        "groups": journal_lib.group(likes), "like_count": len(likes), "spotify_configured": spotify.configured(),
+    })
 
 
 EXPORTS = {
@@ -161,3 +163,11 @@ def spotify_export(request, code):
     messages.info(request, playlist.message)
     # The DJ's set page lives in the dj app, above this one: its address, not its name.
     return redirect(f"/dj/sets/{dj_set.code}")
+
+
+@login_required
+@require_POST
+def spotify_export_likes(request):
+    playlist = exports.export_likes(request.user)
+    messages.info(request, playlist.message)
+    return redirect("crate:journal")

@@ -91,7 +91,7 @@ def test_zero_matched_tracks_is_a_message_not_an_empty_playlist(client, dj, cura
     dj_set = matched_set(dj, titles=("Unmatched",))
     client.force_login(dj)
     page = client.post(f"/dj/sets/{dj_set.code}/spotify", follow=True).content.decode()
-    assert "None of this set&#x27;s tracks is matched to Spotify yet" in page
+    assert "None of these tracks is matched to Spotify yet: verify your tracks first." in page
     assert fake_spotify.playlists == {}
 
 
@@ -129,3 +129,43 @@ def test_without_spotify_configured_every_page_works_and_says_so(client, dj, set
     client.force_login(make_owner())
     response = client.get("/spotify/connect")
     assert response.status_code == 503 and "PIKA_SPOTIFY_CLIENT_ID" in response.content.decode()
+
+
+def liked(dancer, dj, titles=("Ghost", "Leave the Door Open", "Unmatched")):
+    from crate.models import Like
+
+    dj_set = matched_set(dj, titles)
+    for track in dj_set.tracks.order_by("played_at", "pk"):
+        Like.objects.create(track=track, user=dancer)
+    return dj_set
+
+
+def test_export_my_likes_makes_a_playlist_of_the_matched_ones(client, dj, curator, fake_spotify):
+    dancer = make_dj("dancer@example.com", "Dana")
+    liked(dancer, dj)
+    client.force_login(dancer)
+    page = client.get("/likes/").content.decode()
+    assert "Export my likes to Spotify" in page
+    page = client.post("/likes/spotify", follow=True).content.decode()
+    assert "Exported 2 tracks to Spotify; 1 not matched yet, so not in it." in page
+    # The unmatched one keeps its search links on the same page.
+    assert "https://www.youtube.com/results?search_query=Artist+Unmatched" in page
+    assert sorted(fake_spotify.playlists["pl1"]["items"]) == [f"spotify:track:{0:022d}", f"spotify:track:{1:022d}"]
+    client.post("/likes/spotify")
+    assert list(fake_spotify.playlists) == ["pl1"]
+    assert SpotifyPlaylist.objects.get().likes_of == dancer
+
+
+def test_likes_with_nothing_matched_are_a_message(client, dj, curator, fake_spotify):
+    dancer = make_dj("dancer@example.com", "Dana")
+    liked(dancer, dj, titles=("Unmatched",))
+    client.force_login(dancer)
+    page = client.post("/likes/spotify", follow=True).content.decode()
+    assert "None of your liked songs is matched to Spotify yet: use the search links instead." in page
+    assert fake_spotify.playlists == {}
+
+
+def test_an_anonymous_dancer_is_sent_to_sign_in(client, db, fake_spotify):
+    response = client.post("/likes/spotify")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert fake_spotify.playlists == {} and not SpotifyPlaylist.objects.exists()
