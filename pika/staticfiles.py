@@ -16,6 +16,8 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 # on the megabyte API-docs bundles it took most of a minute for a percent or two.
 BEST_QUALITY_UP_TO = 256 * 1024
 LARGE_FILE_QUALITY = 5
+# Third-party static folders whose references we do not own.
+VENDORED = ("django_htmx/",)
 
 
 class TieredCompressor(Compressor):
@@ -31,6 +33,21 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     # JavaScript modules import each other by name (the DJ dashboard's follower): those
     # names are rewritten to the hashed ones too, or the browser asks for a missing file.
     support_js_module_import_aggregation = True
+
+    def url_converter(self, name, hashed_files, template=None):
+        convert = super().url_converter(name, hashed_files, template)
+        if not name.startswith(VENDORED):
+            return convert
+
+        def leave_unresolved(matchobj):
+            # django-htmx ships files we never load whose JSDoc comments say
+            # `import("../htmx")`: not a module import, so nothing to rewrite.
+            try:
+                return convert(matchobj)
+            except ValueError:
+                return matchobj.group(0)
+
+        return leave_unresolved
 
     def create_compressor(self, **kwargs):
         return TieredCompressor(**kwargs)
