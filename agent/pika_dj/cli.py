@@ -28,6 +28,7 @@ from pika_dj.queue import PlayQueue, StateLocked
 from pika_dj.sources import Source, SourceError
 from pika_dj.sources.engine import EngineSource
 from pika_dj.sources.mixxx import MixxxSource
+from pika_dj.sources.nowplaying import NowPlayingSource
 from pika_dj.sources.rekordbox import RekordboxSource
 from pika_dj.sources.serato import SeratoSource
 from pika_dj.sources.simulated import SET_LIST, SimulatedSource
@@ -44,6 +45,7 @@ PROGRAMS = {
     "traktor": ("Traktor", "Traktor's History folder", TraktorSource, True),
     "rekordbox": ("rekordbox", "rekordbox's master.db (its folder works too)", RekordboxSource, False),
     "engine": ("Engine DJ", "the Engine Library folder (or its Database2/m.db)", EngineSource, False),
+    "nowplaying": ("a now-playing file", "a now-playing text file (or its folder)", NowPlayingSource, False),
 }
 
 

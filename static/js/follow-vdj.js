@@ -251,3 +251,19 @@ export function stillPlaying(play, now = Date.now()) {
   if (!play || !play.played_at) return false;
   return play.played_at.getTime() + (play.duration_ms || TEN_MINUTES_MS) > now;
 }
+
+// A now-playing text file (agent/pika_dj/sources/nowplaying.py): one line, rewritten at
+// each track; a play is named by its text and the second the file was written.
+export const NOW_PLAYING_RE = /^now[ _-]?playing.*\.txt$/i;
+
+export async function parseNowPlaying(bytes, lastModified) {
+  const [lines, tail] = splitLines(bytes);
+  const text = [...lines, tail].map(strip).find(Boolean) || "";
+  if (!text) return [];
+  const second = Math.floor(lastModified / 1000);
+  const [artist, title] = splitArtistTitle(text);
+  return [{
+    source_id: `np-${await shortDigest(text)}-${second}`, artist, title, album: "",
+    played_at: new Date(second * 1000), bpm: null, key: "", duration_ms: null,
+  }];
+}

@@ -159,6 +159,20 @@ def test_offline_plays_wait_in_indexeddb_in_order_and_a_half_written_line_waits(
     assert tracks(dj_set)[-1].title == "Treasure"
     assert len({t.source_id for t in tracks(dj_set)}) == 4
 
+    # The DJ ends the set with a play still queued, and goes live again: that play is
+    # not posted to the new set.
+    page.route("**/follow", lambda route: route.abort("connectionrefused"))
+    with phone.server_down():
+        write(page, playlist, entry(NOW - 50, "Lizzo", "Good as Hell", r"C:\m\lizzo.mp3").encode(), append=True)
+        expect(page.locator("[data-follow-queue-list] li")).to_have_count(1)
+        page.get_by_role("button", name="End set").click()
+        page.get_by_role("button", name="Go Live").click()
+        expect(page.locator("[data-follow-log]")).to_have_text(
+            "1 track queued for an earlier set could not be sent (that set has ended).")
+        expect(page.locator("[data-follow-queue]")).to_be_hidden()
+        page.unroute("**/follow")
+    assert PlayedTrack.objects.filter(title="Good as Hell").count() == 0
+
 
 def clock(stamp):
     # The page shows times in the browser's zone (the phone fixture's Europe/Paris).
@@ -196,6 +210,19 @@ def test_the_agent_and_the_page_following_together_post_each_play_once(
             ("Ghost", NOW - 300), ("Stay With Me", NOW - 200), ("Ghost", NOW - 100)]
     finally:
         agent.stop()
+
+
+def test_a_now_playing_file_posts_each_new_track(follow_server, dj_set, phone):
+    page = dashboard(phone, follow_server)
+    follow(page)
+    write(page, "NowPlaying.txt", "\ufeffElla Henderson - Ghost (WCS Edit)\r\n".encode())
+    wait_until(lambda: len(tracks(dj_set)) == 1)
+    time.sleep(1.1)  # the next track starts a second or more later: a new play
+    write(page, "NowPlaying.txt", b"Sam Smith - Stay With Me\r\n")
+    wait_until(lambda: len(tracks(dj_set)) == 2)
+    assert [(t.artist, t.title) for t in tracks(dj_set)] == [
+        ("Ella Henderson", "Ghost (WCS Edit)"), ("Sam Smith", "Stay With Me")]
+    assert all(t.source_id.startswith("np-") for t in tracks(dj_set))
 
 
 def test_a_second_tab_says_another_one_follows(follow_server, dj_set, phone):
