@@ -19,7 +19,7 @@ from accounts.access import token_for_owner
 from accounts.models import ApiToken
 from dj import agent_wheel
 from dj.forms import GoLiveForm, TokenForm, TrackForm
-from events.models import Event
+from events.models import Event, ReleasedSlot
 from pika import submit_once
 from pika.access import or_404
 from pika.api import ApiError, error_response
@@ -44,6 +44,7 @@ def dashboard(request):
         "go_live_form": GoLiveForm(initial={"dj_name": request.user.public_name}),
         "track_form": TrackForm(),
         "tokens": request.user.api_tokens.all(),
+        "gigs": list(ReleasedSlot.objects.gigs_of(request.user, timezone.now())[:20]),
         "mode": "event" if request.GET.get("mode") == "event" else "quick",
         "follow_poll_ms": settings.PIKA_FOLLOW_POLL_SECONDS * 1000,
         "follow_settle_ms": settings.PIKA_FOLLOW_SETTLE_SECONDS * 1000,

@@ -13,7 +13,7 @@ from accounts.decorators import organizer_required
 from events import live
 from events.access import event_for_organizer, event_for_visitor
 from events.forms import MAX_STAGES, EventForm, save_stages, stage_formset, timezone_names, with_one_more_stage_row
-from events.models import Event
+from events.models import Event, Release
 from pika import submit_once
 from pika.access import or_404
 from stages.live import stage_cards
@@ -32,6 +32,7 @@ def event_page(request, slug):
         "event": event,
         "cards": stage_cards(event),
         "is_preview": not event.is_visible_publicly(),
+        "release": Release.objects.latest_for(event),
     })
 
 

@@ -24,6 +24,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files():
+    """Pages link content-hashed static files: build them (once, if a source changed)."""
+    from pika.staticfiles import collect_if_stale
+
+    collect_if_stale()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     # Throttles, listener counts and submit tokens live in the cache; tests start clean.

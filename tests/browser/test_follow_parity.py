@@ -8,6 +8,7 @@ import time
 from datetime import date, datetime
 
 import pytest
+from django.templatetags.static import static
 
 from pika_dj.sources._text import split_lines
 from pika_dj.sources.virtualdj import parse_history, parse_tracklist
@@ -53,7 +54,7 @@ RAW_FILES = {
 @pytest.fixture
 def reader(server, phone):
     page = phone.open(f"{server.url}/healthz", "parity", status=200)
-    page.evaluate("async () => { window.vdj = await import('/static/js/follow-vdj.js'); }")
+    page.evaluate("async url => { window.vdj = await import(url); }", static("js/follow-vdj.js"))
     return page
 
 
