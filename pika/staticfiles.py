@@ -31,6 +31,13 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     # JavaScript modules import each other by name (the DJ dashboard's follower): those
     # names are rewritten to the hashed ones too, or the browser asks for a missing file.
     support_js_module_import_aggregation = True
+    # Static `import … from "./x.js"` only: Django's dynamic `import("…")` pattern also
+    # matches JSDoc types in django-htmx's extensions (`import("../htmx")` in a comment)
+    # and collectstatic then fails on a file that does not exist.
+    _js_module_import_aggregation_patterns = (
+        "*.js",
+        CompressedManifestStaticFilesStorage._js_module_import_aggregation_patterns[1][:3],
+    )
 
     def create_compressor(self, **kwargs):
         return TieredCompressor(**kwargs)
