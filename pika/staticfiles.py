@@ -16,6 +16,8 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 # on the megabyte API-docs bundles it took most of a minute for a percent or two.
 BEST_QUALITY_UP_TO = 256 * 1024
 LARGE_FILE_QUALITY = 5
+# Third-party static folders whose references we do not own.
+VENDORED = ("django_htmx/",)
 
 
 class TieredCompressor(Compressor):
@@ -30,14 +32,26 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
 
     # JavaScript modules import each other by name (the DJ dashboard's follower): those
     # names are rewritten to the hashed ones too, or the browser asks for a missing file.
-    support_js_module_import_aggregation = True
-    # Static `import … from "./x.js"` only: Django's dynamic `import("…")` pattern also
-    # matches JSDoc types in django-htmx's extensions (`import("../htmx")` in a comment)
-    # and collectstatic then fails on a file that does not exist.
-    _js_module_import_aggregation_patterns = (
-        "*.js",
-        CompressedManifestStaticFilesStorage._js_module_import_aggregation_patterns[1][:3],
+    # Only in our own scripts (js/): django-htmx's unminified sources say import("../htmx")
+    # in doc comments, which a fresh collectstatic took for a missing file and stopped.
+    patterns = CompressedManifestStaticFilesStorage.patterns + (
+        ("js/*.js", CompressedManifestStaticFilesStorage._js_module_import_aggregation_patterns[1]),
     )
+
+    def url_converter(self, name, hashed_files, template=None):
+        convert = super().url_converter(name, hashed_files, template)
+        if not name.startswith(VENDORED):
+            return convert
+
+        def leave_unresolved(matchobj):
+            # django-htmx ships files we never load whose JSDoc comments say
+            # `import("../htmx")`: not a module import, so nothing to rewrite.
+            try:
+                return convert(matchobj)
+            except ValueError:
+                return matchobj.group(0)
+
+        return leave_unresolved
 
     def create_compressor(self, **kwargs):
         return TieredCompressor(**kwargs)

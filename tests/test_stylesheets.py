@@ -12,7 +12,7 @@ from django.templatetags.static import static
 
 from events.models import Event
 from stages.models import DJSet
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
