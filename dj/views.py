@@ -235,7 +235,9 @@ def _verify_page(request, dj_set, errors=None, status=200):
 
 @login_required
 def verify_set(request, code):
-    return _verify_page(request, or_404(set_for_dj(request.user, code)))
+    dj_set = or_404(set_for_dj(request.user, code))
+    verification.queue_spotify_search(dj_set)
+    return _verify_page(request, dj_set)
 
 
 @login_required
