@@ -170,8 +170,9 @@ def past_set(request, code):
     tracks = dj_set.tracks.order_by("played_at", "pk")
     return render(request, "dj/past_set.html", {
         "dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz,
+        # Without Spotify set up, the page costs no Spotify query.
         "spotify_ready": spotify.configured() and SpotifyAccount.objects.exists(),
-        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first(),
+        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first() if spotify.configured() else None,
     })
 
 
