@@ -66,4 +66,5 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        user.mark_email_verified()  # demo accounts may go live on the demo stages
         return user
