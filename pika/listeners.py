@@ -38,7 +38,9 @@ def _cache():
     thread hop) built its own client, so every phone held its own Redis connection
     (measured: 1000 sockets, 1000 Redis clients). Counts need no per-request client.
     """
-    return caches.create_connection("default")
+    cache = caches.create_connection("default")
+    cache.strict = True  # counts must know when they are unknown (pika/cache.py)
+    return cache
 
 
 # Each process writes its own count per group under its own key, with an expiry it keeps

@@ -128,8 +128,11 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, requests go on without it (pika/cache.py).
+            "BACKEND": "pika.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that hangs costs a request a second at most, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env("PIKA_CACHE_PREFIX", default="pika"),
         }
     }
