@@ -14,6 +14,7 @@ import uuid
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import caches
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,8 @@ def _cache():
 # Each process writes its own count per group under its own key, with an expiry it keeps
 # renewing: a killed process's listeners vanish within HEARTBEAT_TTL, and a Redis restart
 # (keys gone) can only under-count until the next heartbeat, never go negative.
-HEARTBEAT_SECONDS = 20
-HEARTBEAT_TTL = 60
+HEARTBEAT_TTL = settings.PIKA_LISTENER_TTL_SECONDS
+HEARTBEAT_SECONDS = HEARTBEAT_TTL / 3
 _PROCESS = uuid.uuid4().hex[:12]
 _PROCESSES_KEY = "listeners:processes"
 _local = {}  # group -> sockets counted in this process

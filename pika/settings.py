@@ -274,6 +274,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = 0
 PIKA_NEW_CLIENT_IP_RATE = env("PIKA_NEW_CLIENT_IP_RATE", default="300/m")
 # A rate limit that cannot reach its cache lets the request through (Redis is a helper).
 RATELIMIT_FAIL_OPEN = True
+# A server process's listener counts expire this long after it stops renewing them (a
+# killed process's phones stop counting within it); renewed every third of it.
+PIKA_LISTENER_TTL_SECONDS = env.int("PIKA_LISTENER_TTL_SECONDS", default=60)
 
 # Web Push (announcements/). VAPID key: the base64url private key from
 # `manage.py vapid_keys`; without one, a key is made on first use and kept in PIKA_VAR_DIR
