@@ -176,8 +176,12 @@ class PrivatePostgres:
     def stop(self, sig=signal.SIGINT):
         """SIGINT is PostgreSQL's "fast" shutdown: in-flight queries are cut off."""
         if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
+            # The postmaster itself (runuser, when we are root, does not pass signals on).
+            pid_file = Path(self.data) / "postmaster.pid"
+            pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else self.process.pid
+            os.kill(pid, sig)
             self.process.wait(30)
+            self.log.close()
 
     def cleanup(self):
         self.stop()
