@@ -1,23 +1,31 @@
 """The DJ's side in the browser: going live, typing tracks, ending the set, past sets, tokens."""
 
+import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticValidationError
 
 from accounts.access import token_for_owner
 from accounts.models import ApiToken
+from dj import agent_wheel
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event
 from pika import submit_once
 from pika.access import or_404
+from pika.api import ApiError, error_response
 from stages import live
 from stages.access import set_for_dj, stage_to_drive
+from stages.api import TrackIn, store_track, track_json
 from stages.models import DJSet
 
 
@@ -37,6 +45,8 @@ def dashboard(request):
         "track_form": TrackForm(),
         "tokens": request.user.api_tokens.all(),
         "mode": "event" if request.GET.get("mode") == "event" else "quick",
+        "follow_poll_ms": settings.PIKA_FOLLOW_POLL_SECONDS * 1000,
+        "follow_settle_ms": settings.PIKA_FOLLOW_SETTLE_SECONDS * 1000,
     }
     if live_set:
         context.update(live.live_context(live_set))
@@ -112,6 +122,35 @@ def post_track(request, code):
     return redirect("dj:dashboard")
 
 
+@require_POST
+def follow_track(request, code):
+    """A play the dashboard's follower read from the DJ software: the token API's JSON,
+    checks and source_id deduplication, signed in by the session and CSRF-checked."""
+    if not request.user.is_authenticated:
+        return error_response(401, "signed_out", "You are signed out; sign in again to keep following.")
+    dj_set = set_for_dj(request.user, code)
+    if dj_set is None:
+        return error_response(404, "not_found", "No such set.")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return error_response(413, "too_large", "The body is too large for one track.")
+    try:
+        payload = TrackIn.model_validate(json.loads(body))
+    except (ValueError, UnicodeDecodeError) as error:
+        field = None
+        if isinstance(error, PydanticValidationError) and error.errors():
+            loc = error.errors()[0].get("loc") or ()
+            field = str(loc[0]) if loc else None
+        message = f"{field} is missing or invalid." if field else "The body must be a JSON object of a track."
+        return error_response(400, "invalid_field" if field else "invalid_body", message, field)
+    try:
+        track = store_track(dj_set, payload)
+    except ApiError as error:
+        return error_response(error.status, error.code, error.message, error.field)
+    return JsonResponse(track_json(track), status=201)
+
+
 @login_required
 @require_POST
 def end_set(request, code):
@@ -132,6 +171,8 @@ def past_set(request, code):
 
 def _tokens_response(request, form, new_secret=None, status=200):
     context = {"tokens": request.user.api_tokens.all(), "token_form": form, "new_secret": new_secret}
+    if new_secret:
+        context["install_line"] = agent_wheel.install_line(settings.PIKA_BASE_URL, new_secret)
     if request.htmx:
         return render(request, "dj/dashboard.html#tokens", context, status=status)
     if new_secret:
@@ -157,3 +198,12 @@ def create_token(request):
 def revoke_token(request, pk):
     or_404(token_for_owner(request.user, pk)).revoke()
     return _tokens_response(request, TokenForm())
+
+
+def agent_download(request, filename):
+    """The pika-dj agent's wheel, at a stable address for its version (public: it holds
+    no secret, and a DJ installs it from a terminal without signing in)."""
+    if filename != agent_wheel.wheel_name():
+        raise Http404
+    return FileResponse(open(agent_wheel.wheel_path(), "rb"), as_attachment=True, filename=filename,
+                        content_type="application/octet-stream")

@@ -93,8 +93,8 @@ class StageForm(forms.ModelForm):
         fields = ["name", "description", "capacity"]
         labels = {"name": "Stage name", "description": "Description (optional)"}
         widgets = {
-            "name": forms.TextInput(attrs={"placeholder": "Main Floor", "autocomplete": "off"}),
-            "description": forms.TextInput(attrs={"placeholder": "Ground floor, left of the bar", "autocomplete": "off"}),
+            "name": forms.TextInput(attrs={"placeholder": "e.g. Main Floor", "autocomplete": "off"}),
+            "description": forms.TextInput(attrs={"placeholder": "e.g. Ground floor, left of the bar", "autocomplete": "off"}),
         }
 
 
@@ -124,7 +124,22 @@ StageFormSet = forms.inlineformset_factory(
 
 
 def stage_formset(data=None, instance=None):
-    return StageFormSet(data, instance=instance or Event(), prefix="stages")
+    formset = StageFormSet(data, instance=instance or Event(), prefix="stages")
+    if formset.get_queryset().exists():
+        # An event with stages gets no blank row: adding one is an explicit "Add a stage".
+        formset.extra = 0
+    return formset
+
+
+def with_one_more_stage_row(data):
+    """The posted form with one more (empty) stage row: "Add a stage" without JavaScript."""
+    data = data.copy()
+    try:
+        total = int(data.get("stages-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    data["stages-TOTAL_FORMS"] = str(max(0, min(total + 1, MAX_STAGES)))
+    return data
 
 
 def save_stages(formset, event):

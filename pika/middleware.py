@@ -2,11 +2,14 @@ import ipaddress
 import json
 import re
 import secrets
+import zoneinfo
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 CLIENT_COOKIE = "pika_client"
@@ -126,8 +129,11 @@ def _database_unavailable(request):
     if request.path.startswith("/api/"):
         response = error_response(503, "database_unavailable", "The database is restarting; retry in a moment.")
     else:
-        response = HttpResponse("The database is restarting; go back and send again in a moment.",
-                                status=503, content_type="text/plain; charset=utf-8")
+        # An HTMX form stays on the page (pika.js adds "your entry is kept"); a plain one
+        # is one tap of the browser's back button away, typed text included.
+        text = ("The database is restarting; nothing was stored yet." if request.headers.get("HX-Request")
+                else "The database is restarting; go back and send again in a moment.")
+        response = HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = "2"
     return response
 
@@ -167,4 +173,38 @@ def bad_input_middleware(get_response):
         return None
 
     middleware.process_exception = process_exception
+    return middleware
+
+
+TZ_COOKIE = "pika_tz"
+
+
+@lru_cache(maxsize=512)
+def _zone(name):
+    if not name or len(name) > 64:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def viewer_timezone_middleware(get_response):
+    """Times not tied to an event (a Quick Start set, a DJ's past sets, a dancer's likes)
+    read in the viewer's time zone: the browser's, which pika.js sends once and keeps in a
+    cookie. A cookie rather than the session: an anonymous dancer has no session, and
+    reading one would cost a query on every page. Without it: UTC, and pika.js rewrites
+    those times in the browser (pushed fragments too, which are rendered once for all)."""
+
+    def middleware(request):
+        zone = _zone(request.COOKIES.get(TZ_COOKIE, ""))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return get_response(request)
+        finally:
+            timezone.deactivate()
+
     return middleware

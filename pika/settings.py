@@ -5,6 +5,7 @@ cache and django-q2 on the ORM broker. DATABASE_URL and REDIS_URL switch to the 
 services production runs on.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -41,6 +42,10 @@ if PIKA_PRODUCTION and not PIKA_BASE_URL.startswith("https://"):
 # A live set with no new track for this long ends by itself (a DJ who forgot "End set").
 PIKA_IDLE_SESSION_HOURS = env.float("PIKA_IDLE_SESSION_HOURS", default=6)
 # Where local state lives when no real services are configured (SQLite, VAPID keys).
+# The dashboard's follower reads the DJ software's history this often, and trusts a
+# last line without its newline once the file has been still this long (as the agent does).
+PIKA_FOLLOW_POLL_SECONDS = env.float("PIKA_FOLLOW_POLL_SECONDS", default=2.0)
+PIKA_FOLLOW_SETTLE_SECONDS = env.float("PIKA_FOLLOW_SETTLE_SECONDS", default=2.0)
 PIKA_VAR_DIR = Path(env("PIKA_VAR_DIR", default=str(BASE_DIR / "var")))
 PIKA_VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -84,6 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pika.middleware.client_id_middleware",
+    "pika.middleware.viewer_timezone_middleware",
 ]
 
 ROOT_URLCONF = "pika.urls"
@@ -213,6 +219,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # reading them through the finders means no collectstatic step for a newcomer.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
+# WhiteNoise hands Django a file iterator, which Django's ASGI handler reads in a thread
+# and warns about once per process; for small static files that is fine, not news.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every API body is small; anything larger is a mistake or an attack (answered 413).
@@ -294,6 +303,8 @@ PIKA_ANNOUNCEMENT_BANNER_HOURS = env.float("PIKA_ANNOUNCEMENT_BANNER_HOURS", def
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_sockets": {"()": "pika.logs.QuietSockets"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {"uvicorn.error": {"filters": ["quiet_sockets"]}},
 }

@@ -113,7 +113,12 @@ def create_set(request, payload: SetIn = None):
 # The published API keeps its first word for a set, "session", in its paths and parameters.
 @router.post("/sessions/{int:session_id}/tracks", response={201: dict})
 def post_track(request, session_id: int, payload: TrackIn):
-    dj_set = own_set(request, session_id)
+    return Status(201, track_json(store_track(own_set(request, session_id), payload)))
+
+
+def store_track(dj_set, payload: TrackIn):
+    """Check a posted track and store it once per source_id. The token API and the
+    dashboard's follower both come through here, so a play they both post is one track."""
     if not dj_set.is_live:
         raise ApiError(409, "session_ended", "This set has ended; go live again to post tracks.")
     artist, title = blank_to_empty(payload.artist), blank_to_empty(payload.title)
@@ -140,7 +145,7 @@ def post_track(request, session_id: int, payload: TrackIn):
         duration_ms=payload.duration_ms,
         file_hash=blank_to_empty(payload.file_hash),
     )
-    return Status(201, track_json(track))
+    return track
 
 
 @router.post("/sessions/{int:session_id}/end", response={200: dict})

@@ -11,10 +11,35 @@
     var hours = Math.floor(minutes / 60);
     return hours + " h " + (minutes % 60) + " min ago";
   }
+  // Times not tied to an event read in this phone's time zone. The server renders them so
+  // once it knows the zone (the pika_tz cookie); pushed fragments are rendered once for
+  // every phone, so the browser writes them again. Same shapes as the server's "H:i", "D H:i".
+  var LOCAL_FORMATS = {
+    "time": { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    "day-time": { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+  };
+  function localTimes() {
+    document.querySelectorAll("time[data-local]").forEach(function (el) {
+      var format = LOCAL_FORMATS[el.getAttribute("data-local")];
+      var when = new Date(el.getAttribute("datetime"));
+      if (format && !isNaN(when)) el.textContent = new Intl.DateTimeFormat("en-GB", format).format(when).replace(",", "");
+    });
+  }
+  function rememberTimeZone() {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    var known = document.cookie.match(/(?:^|; )pika_tz=([^;]*)/);
+    if (zone && (!known || known[1] !== zone)) {
+      document.cookie = "pika_tz=" + zone + "; path=/; max-age=34560000; samesite=lax";
+    }
+  }
+  rememberTimeZone();
+
   function refreshTimes() {
     document.querySelectorAll("time[data-relative]").forEach(function (el) {
       el.textContent = relative(el.getAttribute("datetime"));
     });
+    localTimes();
   }
   setInterval(refreshTimes, 30000);
 
@@ -47,6 +72,14 @@
   var POLL_MS = 20000, GRACE_MS = 8000;
   var live = document.querySelector("[data-poll-url]");
   if (!live) return;
+
+  // The tab (and an installed app's window) names what plays now, also after a push.
+  function syncTitle() {
+    var card = document.getElementById("now-playing");
+    if (card && card.hasAttribute("data-title")) document.title = card.getAttribute("data-title");
+  }
+  document.addEventListener("htmx:wsAfterMessage", syncTitle);
+  document.addEventListener("htmx:afterSwap", syncTitle);
   var open = false, pollTimer = null, graceTimer = null;
   function status(text, offline) {
     var el = document.querySelector("[data-conn]");
@@ -79,4 +112,24 @@
     graceTimer = setTimeout(startPolling, GRACE_MS);
   });
   graceTimer = setTimeout(startPolling, GRACE_MS);
+})();
+
+// A form sent while the server could not store it (the database restarting: a 503) keeps
+// what was typed — htmx swaps nothing on an error — and says why, so one more tap sends it.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form") : null;
+    if (!form || !xhr || xhr.status !== 503) return;
+    var note = form.querySelector("[data-retry-note]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-error";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-retry-note", "");
+      form.insertBefore(note, form.firstChild);
+    }
+    note.textContent = (xhr.responseText || "The server is busy.").slice(0, 200) + " Your entry is kept: send it again.";
+  });
 })();
