@@ -43,6 +43,7 @@ lock: $(PY)
 # Migrates, seeds the demo and runs server, task worker and simulated DJ (the pika-dj
 # agent, as its own demo DJ) until Ctrl-C, which stops them all and exits 0.
 run: install
+	@$(PY) manage.py collectstatic --no-input -v0
 	@$(PY) manage.py pika_demo --serve --host $(HOST) --port $(PORT)
 
 test: install-test

@@ -7,10 +7,10 @@ import sys
 import time
 
 import bench
-from bench import env, fanout, pages, push, report, tracks
+from bench import env, fanout, firstpaint, pages, push, report, tracks
 
 FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
-SUITES = ["fanout", "pages", "posts", "push"]
+SUITES = ["fanout", "pages", "posts", "push", "firstpaint"]
 
 
 def parse_args(argv):
@@ -26,6 +26,8 @@ def parse_args(argv):
                              "(the machine is shared: single runs are noisy)")
     parser.add_argument("--clients", type=int, default=0,
                         help="load-generator processes (default: 1 up to 1000 listeners, else 2)")
+    parser.add_argument("--paint-runs", type=int, default=5,
+                        help="first-paint runs per page, network profile and cache state (default: %(default)s)")
     parser.add_argument("--server", choices=sorted(env.SERVERS), default="uvicorn")
     parser.add_argument("--settings", default="pika.settings",
                         help="DJANGO_SETTINGS_MODULE for the servers (e.g. bench.settings_core)")
@@ -115,6 +117,17 @@ def main(argv=None):
             median = sorted(runs, key=lambda r: r["latency_ms"]["p99"])[len(runs) // 2]
             median["p99_of_runs"] = [r["latency_ms"]["p99"] for r in runs]
             results["fanout"].append(median)
+
+    if "firstpaint" in suites:
+        servers = start_servers(args, 1)
+        try:
+            results["firstpaint"] = firstpaint.run(servers[0].url, [
+                ("stage page", f"/s/{world.stage_codes[0]}"),
+                ("event page", f"/e/{world.event_slug}"),
+                ("set page", f"/live/{world.page_set_code}"),
+            ], runs=args.paint_runs)
+        finally:
+            stop_all(servers)
 
     if "push" in suites:
         results["push"] = push.run(world)

@@ -15,7 +15,7 @@ from events.access import event_for_organizer, event_for_visitor, set_for_organi
 from events.forms import (
     MAX_STAGES, EventForm, LineupForm, save_stages, stage_formset, timezone_names, with_one_more_stage_row,
 )
-from events.models import BlockedDJ, Event, LineupEntry
+from events.models import BlockedDJ, Event, LineupEntry, Release
 from pika import submit_once
 from pika.access import or_404
 from stages.live import stage_cards
@@ -35,6 +35,7 @@ def event_page(request, slug):
         "event": event,
         "cards": stage_cards(event),
         "is_preview": not event.is_visible_publicly(),
+        "release": Release.objects.latest_for(event),
     })
 
 

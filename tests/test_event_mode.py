@@ -21,7 +21,7 @@ def test_going_live_on_a_stage_links_the_set_to_it(api, dj, main_floor):
     assert response.status_code == 201
     body = response.json()
     assert body["stage"] == {
-        "code": main_floor.code, "name": "Main Floor", "url": f"http://127.0.0.1:8000/s/{main_floor.code}",
+        "code": main_floor.code, "name": "Main Floor", "url": f"http://testserver/s/{main_floor.code}",
         "event": {"slug": "swing-fling", "name": "Swing Fling"},
     }
     dj_set = DJSet.objects.get()

@@ -28,6 +28,7 @@ from pika_dj.queue import PlayQueue, StateLocked
 from pika_dj.sources import Source, SourceError
 from pika_dj.sources.engine import EngineSource
 from pika_dj.sources.mixxx import MixxxSource
+from pika_dj.sources.nowplaying import NowPlayingSource
 from pika_dj.sources.rekordbox import RekordboxSource
 from pika_dj.sources.serato import SeratoSource
 from pika_dj.sources.simulated import SET_LIST, SimulatedSource
@@ -44,6 +45,7 @@ PROGRAMS = {
     "traktor": ("Traktor", "Traktor's History folder", TraktorSource, True),
     "rekordbox": ("rekordbox", "rekordbox's master.db (its folder works too)", RekordboxSource, False),
     "engine": ("Engine DJ", "the Engine Library folder (or its Database2/m.db)", EngineSource, False),
+    "nowplaying": ("a now-playing file", "a now-playing text file (or its folder)", NowPlayingSource, False),
 }
 
 
@@ -211,8 +213,19 @@ def _show_session(session: dict, args, resumed: bool) -> None:
     say(f"{'Resumed' if resumed else 'Live'}{where}: {session['url']}")
     if session.get("stage_url"):
         say(f"The room's page (its QR poster): {session['stage_url']}")
+    if _on_this_computer_only(session["url"]) and not _on_this_computer_only(session.get("server", "")):
+        say(
+            "Pika! answered with an address on its own machine, which phones cannot open: "
+            "its operator should set PIKA_BASE_URL to the public address."
+        )
     if not args.no_qr:
         print_qr(session["url"])
+
+
+def _on_this_computer_only(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
 def print_qr(url: str, stream=None) -> None:

@@ -91,6 +91,8 @@ def default_locations(program: str) -> list[Path]:
 
         configured = default_database()
         return ([configured] if configured and configured not in places else []) + places
+    if program == "nowplaying":
+        return []  # each program that writes one lets the DJ choose where
     if program == "engine":
         return [home / "Music" / "Engine Library" / "Database2" / "m.db"]
     if program == "traktor":

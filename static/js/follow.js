@@ -1,11 +1,16 @@
 // "Follow my DJ software" on the DJ dashboard: reads the folder the DJ picked (File System
 // Access API, Chrome and Edge) as the pika-dj agent reads it, and posts each new play to
 // the live set. Plays wait in IndexedDB while the network is away and go out in order.
-import { fileDay, fileLines, looksBinary, parseHistory, parseTracklist, payload, stillPlaying } from "./follow-vdj.js";
+import {
+  NOW_PLAYING_RE, enrich, fileDay, fileLines, looksBinary, parseDatabase, parseHistory, parseNowPlaying, parseTracklist,
+  payload, stillPlaying,
+} from "./follow-vdj.js";
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 const MAX_RETRY_MS = 5000;
 const DB_NAME = "pika-follow";
+// VirtualDJ's paths compare case-insensitively on Windows, as the agent compares them there.
+const WINDOWS = /Windows/.test(navigator.userAgent);
 
 const root = document.getElementById("follower");
 if (root) start(root);
@@ -63,6 +68,7 @@ async function start(root) {
   let failures = 0, retryAt = 0, offline = false, blocked = "";
   const skipped = new Set();  // files already reported as too large or binary
   const cache = new Map();    // file name -> [size, lastModified, settled, plays]
+  let database = { stamp: "", songs: null };  // database.xml, parsed when it changes
   let seen = null;
   let flushTimer = null, flushing = false;
 
@@ -82,6 +88,16 @@ async function start(root) {
     }));
   }
 
+  // A DJ has one live set: plays still queued for an earlier one cannot be posted any more.
+  async function dropEarlierSets() {
+    const keys = await queuedKeys();
+    const items = await queued();
+    const stale = keys.filter((_, i) => items[i].set !== setCode);
+    if (!stale.length) return;
+    await tx(db, "queue", "readwrite", (s) => stale.forEach((key) => s.delete(key)));
+    log(`${count(stale.length, "track")} queued for an earlier set could not be sent (that set has ended).`);
+  }
+
   async function loadSeen() {
     const keys = await tx(db, "seen", "readonly", (s) => s.getAllKeys(IDBKeyRange.bound(`${setCode}\x1f`, `${setCode}\x1f\uffff`)));
     seen = new Set(keys.map((key) => key.slice(setCode.length + 1)));
@@ -94,6 +110,7 @@ async function start(root) {
     el("folder-name").textContent = remembered.name;
   }
   await loadSeen();
+  await dropEarlierSets();
   await showQueue();
   if ((await queued()).some((item) => item.set === setCode)) flushSoon();
 
@@ -183,16 +200,25 @@ async function start(root) {
     // The two most recently written playlists, oldest first: after midnight VirtualDJ may
     // start a new day's file or keep writing the old one.
     playlists.sort((a, b) => a[1].lastModified - b[1].lastModified || (a[1].name < b[1].name ? -1 : 1));
-    if (playlists.length) return { kind: "history", files: playlists.slice(-2) };
+    // database.xml sits beside History: reachable when the DJ picked VirtualDJ's own folder.
+    const databaseFile = history !== folder ? files.get("database.xml") : undefined;
+    if (playlists.length) return { kind: "history", files: playlists.slice(-2), database: databaseFile };
     const tracklist = here.get("tracklist.txt") || files.get("tracklist.txt");
     if (tracklist) return { kind: "tracklist", files: [[tracklist, await tracklist.getFile()]] };
+    // A now-playing file (DJUCED, djay, …): the most recently written one.
+    const nowPlaying = [];
+    for (const entry of files.values()) {
+      if (NOW_PLAYING_RE.test(entry.name)) nowPlaying.push([entry, await entry.getFile()]);
+    }
+    nowPlaying.sort((a, b) => a[1].lastModified - b[1].lastModified || (a[1].name < b[1].name ? -1 : 1));
+    if (nowPlaying.length) return { kind: "now-playing", files: nowPlaying.slice(-1) };
     return { kind: "none", files: [] };
   }
 
   async function readPlays() {
     const found = await readFolder();
     if (found.kind === "none") {
-      say(`No history in ${folder.name} yet. Expected VirtualDJ's History folder (dated playlists such as 2026-03-14.m3u) or a tracklist.txt; still watching.`);
+      say(`No history in ${folder.name} yet. Expected VirtualDJ's History folder (dated playlists such as 2026-03-14.m3u), a tracklist.txt or a now-playing file (nowplaying.txt); still watching.`);
       return { plays: [], none: true };
     }
     const plays = [];
@@ -211,12 +237,29 @@ async function start(root) {
         continue;
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const lines = fileLines(bytes, file.lastModified, settleMs);
-      const parsed = found.kind === "history" ? await parseHistory(lines, fileDay(file.name)) : await parseTracklist(lines);
+      let parsed;
+      if (found.kind === "now-playing") parsed = await parseNowPlaying(bytes, file.lastModified);
+      else {
+        const lines = fileLines(bytes, file.lastModified, settleMs);
+        parsed = found.kind === "history" ? await parseHistory(lines, fileDay(file.name)) : await parseTracklist(lines);
+      }
       cache.set(file.name, [file.size, file.lastModified, settled, parsed]);
       plays.push(...parsed);
     }
-    return { plays, none: false };
+    if (found.database) await refreshDatabase(await found.database.getFile());
+    return { plays: found.database ? plays.map((play) => enrich(play, database.songs, WINDOWS)) : plays, none: false };
+  }
+
+  async function refreshDatabase(file) {
+    const stamp = `${file.size}:${file.lastModified}`;
+    if (stamp === database.stamp) return;
+    if (file.size > MAX_FILE_BYTES) {
+      if (!skipped.has(file.name)) log(`BPM and key not read: ${file.name} is over 50 MB (the agent reads it).`);
+      skipped.add(file.name);
+      return;
+    }
+    const songs = parseDatabase(await file.text(), WINDOWS);
+    if (songs) database = { stamp, songs };  // unparsable: VirtualDJ is saving it, read it next time
   }
 
   async function isBinary(file) {

@@ -56,7 +56,9 @@
   document.addEventListener("htmx:wsAfterMessage", dropRepeatedTracks);
   document.addEventListener("htmx:wsAfterMessage", refreshTimes);
   document.addEventListener("htmx:afterSwap", refreshTimes);
-  document.addEventListener("DOMContentLoaded", refreshTimes);
+  // Loaded after the first paint (boot.js), so the page is usually ready already.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", refreshTimes);
+  else refreshTimes();
 
   // Copy buttons (share link, new API token).
   document.addEventListener("click", function (event) {
@@ -75,8 +77,9 @@
 
   // The tab (and an installed app's window) names what plays now, also after a push.
   function syncTitle() {
-    var card = document.getElementById("now-playing");
-    if (card && card.hasAttribute("data-title")) document.title = card.getAttribute("data-title");
+    // The #now-playing region stays; a push replaces the card inside it.
+    var card = document.querySelector("#now-playing [data-title]");
+    if (card) document.title = card.getAttribute("data-title");
   }
   document.addEventListener("htmx:wsAfterMessage", syncTitle);
   document.addEventListener("htmx:afterSwap", syncTitle);
@@ -88,7 +91,7 @@
     el.classList.toggle("is-offline", !!offline);
   }
   function poll() {
-    if (open || document.hidden) return;
+    if (open || document.hidden || !window.htmx) return;
     // While offline the request fails; the next poll or the socket catches up, so the
     // rejection is expected (unhandled it would be an uncaught error on every poll).
     htmx.ajax("GET", live.getAttribute("data-poll-url"), { target: "#live-panel", swap: "outerHTML" })

@@ -12,10 +12,10 @@ from playwright.sync_api import expect
 
 from pika_dj.sources.virtualdj import VirtualDJSource
 from stages.models import DJSet, PlayedTrack
-from tests.agent.conftest import FIXTURES, AgentProcess, agent_env  # noqa: F401  (fixture)
+from tests.agent.conftest import FIXTURES, AgentProcess, agent_environment
 from tests.agent.conftest import vdj_entry as entry
 from tests.browser.conftest import wait_until
-from tests.browser.follow_helpers import NO_PICKER, OPFS_PICKER, clear, write
+from tests.browser.follow_helpers import NO_PICKER, OPFS_PICKER, clear, opfs_picker, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,11 +67,11 @@ def dashboard(phone, server, init=OPFS_PICKER, context=None):
     return page
 
 
-def follow(page):
-    clear(page)
+def follow(page, folder="History"):
+    clear(page, folder)
     expect(page.get_by_role("button", name="Stop following")).to_be_hidden()
     page.get_by_role("button", name="Follow my DJ software").click()
-    expect(page.locator("[data-follow-status]")).to_contain_text("No history in History yet")
+    expect(page.locator("[data-follow-status]")).to_contain_text(f"No history in {folder} yet")
     expect(page.get_by_role("button", name="Stop following")).to_be_visible()
 
 
@@ -93,28 +93,33 @@ def as_payload(track):
 
 def test_the_page_posts_the_agents_real_world_fixtures_exactly_as_the_agent_reads_them(
         follow_server, dj_set, phone, tmp_path, paris):
-    page = dashboard(phone, follow_server)
-    follow(page)  # a folder without any history file: the page names what it expects
+    # The DJ picks VirtualDJ's own folder: History inside, database.xml (BPM, key) beside it.
+    page = dashboard(phone, follow_server, init=opfs_picker("VirtualDJ"))
+    follow(page, "VirtualDJ")  # a folder without any history file: the page names what it expects
 
     # cp1252 from an old build, then today's file: UTF-8 BOM, CRLF, &amp; and raw &,
     # tags in another order, tags missing (artist and title from the file name), a repeat.
+    write(page, "database.xml", (FIXTURES / "virtualdj" / "database.xml").read_bytes(), folder="VirtualDJ")
     for name in ("2009-06-01.m3u", "2026-03-14.m3u"):
-        write(page, name, (FIXTURES / "virtualdj" / "History" / name).read_bytes())
+        write(page, name, (FIXTURES / "virtualdj" / "History" / name).read_bytes(), folder="VirtualDJ/History")
         time.sleep(0.05)
     wait_until(lambda: len(tracks(dj_set)) == 7, message="7 plays posted")
 
-    # What the agent itself reads from the same files (no database.xml beside them).
-    history = tmp_path / "History"
-    shutil.copytree(FIXTURES / "virtualdj" / "History", history)
-    os.utime(history / "2009-06-01.m3u", (1, 1))
+    # What the agent itself reads from the same files, database.xml included.
+    home = tmp_path / "VirtualDJ"
+    shutil.copytree(FIXTURES / "virtualdj", home)
+    os.remove(home / "tracklist.txt")
+    os.utime(home / "History" / "2009-06-01.m3u", (1, 1))
     expected = []
-    for play in VirtualDJSource(history).read():
+    for play in VirtualDJSource(home).read():
         body = play.payload()
         body["played_at"] = datetime.fromisoformat(body["played_at"])
         expected.append(body)
     assert [as_payload(track) for track in tracks(dj_set)] == sorted(expected, key=lambda b: b["played_at"])
     assert [t.artist for t in tracks(dj_set)][:4] == ["Beyoncé", "Destiny’s Child", "Ella Henderson",
                                                       "Shawn Mendes & Camila Cabello"]
+    ghost = tracks(dj_set)[2]
+    assert (round(ghost.bpm, 1), ghost.key) == (98.0, "Dm")  # from database.xml
     expect(page.locator("[data-follow-log]")).to_contain_text("Ella Henderson — Ghost (WCS Edit)")
     expect(page.locator("#set-list")).to_contain_text("Treasure")
 
@@ -159,6 +164,20 @@ def test_offline_plays_wait_in_indexeddb_in_order_and_a_half_written_line_waits(
     assert tracks(dj_set)[-1].title == "Treasure"
     assert len({t.source_id for t in tracks(dj_set)}) == 4
 
+    # The DJ ends the set with a play still queued, and goes live again: that play is
+    # not posted to the new set.
+    page.route("**/follow", lambda route: route.abort("connectionrefused"))
+    with phone.server_down():
+        write(page, playlist, entry(NOW - 50, "Lizzo", "Good as Hell", r"C:\m\lizzo.mp3").encode(), append=True)
+        expect(page.locator("[data-follow-queue-list] li")).to_have_count(1)
+        page.get_by_role("button", name="End set").click()
+        page.get_by_role("button", name="Go Live").click()
+        expect(page.locator("[data-follow-log]")).to_have_text(
+            "1 track queued for an earlier set could not be sent (that set has ended).")
+        expect(page.locator("[data-follow-queue]")).to_be_hidden()
+        page.unroute("**/follow")
+    assert PlayedTrack.objects.filter(title="Good as Hell").count() == 0
+
 
 def clock(stamp):
     # The page shows times in the browser's zone (the phone fixture's Europe/Paris).
@@ -167,13 +186,13 @@ def clock(stamp):
 
 
 def test_the_agent_and_the_page_following_together_post_each_play_once(
-        follow_server, dj, dj_token, phone, tmp_path, agent_env):  # noqa: F811
+        follow_server, dj, dj_token, phone, tmp_path):
     history = tmp_path / "VirtualDJ" / "History"
     history.mkdir(parents=True)
     agent = AgentProcess(
         ["live", "--server", follow_server.url, "--token", dj_token, "--virtualdj", str(history),
          "--state-dir", str(tmp_path / "state"), "--poll", "0.2", "--no-qr"],
-        agent_env, tmp_path / "agent.log")
+        agent_environment(tmp_path), tmp_path / "agent.log")
     try:
         agent.wait_for_output("Ctrl-C to stop.", timeout=30)
         dj_set = DJSet.objects.get(dj=dj, ended_at__isnull=True)
@@ -196,6 +215,19 @@ def test_the_agent_and_the_page_following_together_post_each_play_once(
             ("Ghost", NOW - 300), ("Stay With Me", NOW - 200), ("Ghost", NOW - 100)]
     finally:
         agent.stop()
+
+
+def test_a_now_playing_file_posts_each_new_track(follow_server, dj_set, phone):
+    page = dashboard(phone, follow_server)
+    follow(page)
+    write(page, "NowPlaying.txt", "\ufeffElla Henderson - Ghost (WCS Edit)\r\n".encode())
+    wait_until(lambda: len(tracks(dj_set)) == 1)
+    time.sleep(1.1)  # the next track starts a second or more later: a new play
+    write(page, "NowPlaying.txt", b"Sam Smith - Stay With Me\r\n")
+    wait_until(lambda: len(tracks(dj_set)) == 2)
+    assert [(t.artist, t.title) for t in tracks(dj_set)] == [
+        ("Ella Henderson", "Ghost (WCS Edit)"), ("Sam Smith", "Stay With Me")]
+    assert all(t.source_id.startswith("np-") for t in tracks(dj_set))
 
 
 def test_a_second_tab_says_another_one_follows(follow_server, dj_set, phone):

@@ -8,6 +8,7 @@ import time
 from datetime import date, datetime
 
 import pytest
+from django.templatetags.static import static
 
 from pika_dj.sources._text import split_lines
 from pika_dj.sources.virtualdj import parse_history, parse_tracklist
@@ -53,7 +54,7 @@ RAW_FILES = {
 @pytest.fixture
 def reader(server, phone):
     page = phone.open(f"{server.url}/healthz", "parity", status=200)
-    page.evaluate("async () => { window.vdj = await import('/static/js/follow-vdj.js'); }")
+    page.evaluate("async url => { window.vdj = await import(url); }", static("js/follow-vdj.js"))
     return page
 
 
@@ -110,3 +111,46 @@ def test_a_half_written_last_line_counts_only_once_the_file_settles(reader):
     lines = "(b64, age) => vdj.fileLines(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)), 0, 2000, age)"
     assert reader.evaluate(f"([b64, age]) => ({lines})(b64, age)", [data, 1999]) == ["one"]
     assert reader.evaluate(f"([b64, age]) => ({lines})(b64, age)", [data, 2000]) == ["one", "two"]
+
+
+NOW_PLAYING_FILES = {
+    "BOM and CRLF": ("\ufeffElla Henderson - Ghost (WCS Edit)\r\n".encode(), 1773528420700),
+    "cp1252, no artist": ("Café Olé".encode("cp1252"), 1773528421000),
+    "blank lines first": (b"\r\n  \r\nSam Smith - Stay With Me", 1773528999999),
+    "empty": (b"\r\n", 1773528420000),
+}
+
+
+def test_a_now_playing_file_gives_the_same_play(reader):
+    from pika_dj.sources.nowplaying import parse_now_playing
+
+    for case, (data, modified_ms) in NOW_PLAYING_FILES.items():
+        expected = normalized([p.payload() for p in parse_now_playing(data, modified_ms / 1000)])
+        got = normalized(reader.evaluate(
+            "async ([b64, modified]) => (await vdj.parseNowPlaying("
+            "Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)), modified)).map(vdj.payload)",
+            [base64.b64encode(data).decode(), modified_ms]))
+        assert got == expected, case
+
+
+def test_database_xml_gives_the_same_bpm_key_and_length(reader):
+    from pika_dj.sources.virtualdj import VirtualDJDatabase
+
+    from tests.agent.conftest import FIXTURES
+
+    database = FIXTURES / "virtualdj" / "database.xml"
+    lines = (FIXTURES / "virtualdj" / "History" / "2026-03-14.m3u").read_text(encoding="utf-8-sig").splitlines()
+    expected = normalized([VirtualDJDatabase(database).enrich(p).payload() for p in parse_history(lines)])
+    got = normalized(reader.evaluate(
+        """async ([text, lines]) => {
+          const songs = vdj.parseDatabase(text, false);
+          return (await vdj.parseHistory(lines)).map((play) => vdj.payload(vdj.enrich(play, songs, false)));
+        }""", [database.read_text(encoding="utf-8"), lines]))
+    assert got == expected
+    assert (got[2]["bpm"], got[2]["key"], got[2]["duration_ms"]) == (102.0, "C", 174900)
+
+    # On Windows the agent compares paths case-insensitively and with either slash.
+    found = reader.evaluate(
+        """([text]) => vdj.enrich({ path: "c:/USERS/dj/Music/WCS/Cecilia.mp3", bpm: null, key: "", duration_ms: null },
+                                  vdj.parseDatabase(text, true), true)""", [database.read_text(encoding="utf-8")])
+    assert (round(found["bpm"], 2), found["key"], found["duration_ms"]) == (102.0, "C", 174900)

@@ -78,7 +78,7 @@ def seed(dj_token=True, simulated_dj_token=False):
     )
     for position, name in enumerate(["Main Floor", "Blues Room"]):
         Stage.objects.get_or_create(event=event, name=name, defaults={"position": position})
-    # The timetable's set on now is the one the simulated DJ plays on the Main Floor.
+    # A set the timetable adds to be on now is the simulated DJ's (who plays on the Main Floor).
     seed_timetable(event, nova)
     demo = Demo(event=event, stages=list(event.stages.all()))
     if dj_token:

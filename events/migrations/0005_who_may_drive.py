@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_timetable_schedule'),
+        ('events', '0004_slot_stage_protect'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
