@@ -4,6 +4,7 @@ on the API, where the agent retries), never a 500. tests/faults/ does it for rea
 import pytest
 from django.db import OperationalError
 
+from pika import urls  # noqa: F401 - the API's routers load in their own order before we patch one
 from stages.models import DJSet, PlayedTrack
 
 
