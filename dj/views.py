@@ -17,6 +17,9 @@ from pydantic import ValidationError as PydanticValidationError
 
 from accounts.access import token_for_owner
 from accounts.models import ApiToken
+from crate import api as crate_api
+from crate import verification
+from crate.access import track_for_dj
 from dj import agent_wheel
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event, ReleasedSlot
@@ -154,6 +157,9 @@ def end_set(request, code):
     dj_set = or_404(set_for_dj(request.user, code))
     if dj_set.end():
         messages.success(request, "Set ended. Thanks for the music!")
+        if dj_set.tracks.exists():
+            # The moment the set is fresh in mind is the moment to verify it.
+            return redirect("dj:verify-set", dj_set.code)
     return redirect("dj:dashboard")
 
 
@@ -204,3 +210,45 @@ def agent_download(request, filename):
         raise Http404
     return FileResponse(open(agent_wheel.wheel_path(), "rb"), as_attachment=True, filename=filename,
                         content_type="application/octet-stream")
+
+
+# Verify your tracks: each played track tied to a recording, with the crowd's suggestions.
+
+def _verify_page(request, dj_set, errors=None, status=200):
+    entries = verification.entries(dj_set.tracks.order_by("played_at", "pk"))
+    errors = errors or {}
+    for entry in entries:
+        entry["error"], entry["spotify_input"] = errors.get(entry["id"], ("", ""))
+    context = {
+        "dj_set": dj_set,
+        "entries": entries,
+        "matched": sum(1 for entry in entries if entry["identity"] is not None),
+        "total": len(entries),
+    }
+    return render(request, "dj/verify.html", context, status=status)
+
+
+@login_required
+def verify_set(request, code):
+    return _verify_page(request, or_404(set_for_dj(request.user, code)))
+
+
+@login_required
+@require_POST
+def verify_track(request, code, track_id):
+    dj_set = or_404(set_for_dj(request.user, code))
+    played = or_404(track_for_dj(request.user, track_id))
+    if played.dj_set_id != dj_set.pk:
+        raise Http404
+    action = request.POST.get("action", "")
+    spotify = request.POST.get("spotify", "")
+    fields = {"confirm": True} if action == "confirm" else {"skip": True} if action == "skip" else {}
+    if action == "identity":
+        fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdigit() else 0}
+    elif action == "spotify":
+        fields = {"spotify": spotify}
+    try:
+        crate_api.answer(request.user, played, crate_api.VerificationIn(**fields))
+    except ApiError as error:
+        return _verify_page(request, dj_set, {played.pk: (error.message, spotify)}, status=400)
+    return redirect(reverse("dj:verify-set", args=[dj_set.code]) + f"#track-{played.pk}")

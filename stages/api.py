@@ -1,5 +1,6 @@
 """The DJ token API and the public now-playing JSON (contracts in DESIGN.md)."""
 
+import logging
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Annotated, Optional
@@ -11,10 +12,13 @@ from ninja import Field, Router, Schema, Status
 
 from accounts.api import DjToken
 from pika.api import ApiError, TokenRateThrottle, or_not_found
+from pika.codes import clean_isrc
 from stages import live
 from stages.access import set_for_dj, stage_for_public
-from stages.models import TEXT_LIMIT, DJSet, Stage
+from stages.models import TEXT_LIMIT, DJSet, PlayedTrack, Stage
+from stages.signals import track_stored
 
+log = logging.getLogger(__name__)
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
 
 Text = Annotated[str, Field(max_length=TEXT_LIMIT)]
@@ -36,6 +40,7 @@ class TrackIn(Schema):
     duration_ms: Optional[Annotated[int, Field(ge=0, le=24 * 3600 * 1000)]] = None
     file_hash: Optional[Annotated[str, Field(max_length=128)]] = None
     source_id: Optional[Annotated[str, Field(max_length=200)]] = None
+    isrc: Optional[Annotated[str, Field(max_length=20)]] = None
 
 
 def public_url(request, obj):
@@ -119,7 +124,8 @@ def create_set(request, payload: SetIn = None):
 # The published API keeps its first word for a set, "session", in its paths and parameters.
 @router.post("/sessions/{int:session_id}/tracks", response={201: dict})
 def post_track(request, session_id: int, payload: TrackIn):
-    return Status(201, track_json(store_track(own_set(request, session_id), payload)))
+    track = store_track(own_set(request, session_id), payload)
+    return Status(201, {**track_json(track), "identity": track.identity})
 
 
 def store_track(dj_set, payload: TrackIn):
@@ -138,6 +144,9 @@ def store_track(dj_set, payload: TrackIn):
     if played_at is not None and played_at < EARLIEST_PLAYED_AT:
         # A laptop whose clock reset to 1970, or a typo: nobody is posting a 1990s set live.
         raise ApiError(400, "invalid_field", "played_at is before 2000.", "played_at")
+    isrc = clean_isrc(payload.isrc)
+    if payload.isrc and payload.isrc.strip() and not isrc:
+        raise ApiError(400, "invalid_field", "isrc must be 12 characters such as US-RC1-17-00001.", "isrc")
     if not dj_set.takes_track(played_at, blank_to_empty(payload.source_id)):
         raise ApiError(
             409,
@@ -156,7 +165,19 @@ def store_track(dj_set, payload: TrackIn):
         duration_ms=payload.duration_ms,
         file_hash=blank_to_empty(payload.file_hash),
     )
+    track.identity = identity_of(track, isrc)
     return track
+
+
+def identity_of(track, isrc):
+    """The track's recording as the apps above know it: a matching failure is logged and
+    answered as "none yet", never as a lost track."""
+    for receiver, answer in track_stored.send_robust(PlayedTrack, track=track, isrc=isrc):
+        if isinstance(answer, Exception):
+            log.warning("Matching a stored track failed", exc_info=answer)
+        elif answer is not None:
+            return answer
+    return None
 
 
 @router.post("/sessions/{int:session_id}/end", response={200: dict})

@@ -154,7 +154,7 @@ async function historyPlay(tags, path, day, clock, repeats) {
   const length = number(tags.songlength);
   return {
     source_id: sourceId, artist, title, album: tags.album || "", played_at: playedAt,
-    bpm: bpmOf(tags.bpm), key: tags.key || "", duration_ms: length ? Math.round(length * 1000) : null,
+    bpm: bpmOf(tags.bpm), key: tags.key || "", duration_ms: length ? Math.round(length * 1000) : null, path,
   };
 }
 
@@ -266,4 +266,34 @@ export async function parseNowPlaying(bytes, lastModified) {
     source_id: `np-${await shortDigest(text)}-${second}`, artist, title, album: "",
     played_at: new Date(second * 1000), bpm: null, key: "", duration_ms: null,
   }];
+}
+
+// BPM, key and length from VirtualDJ's database.xml beside History, which the history
+// lacks (VirtualDJDatabase in the agent). Paths compare as the agent's os.path.normcase
+// does on the DJ's system: case-insensitive and either slash on Windows.
+const normcase = (path, windows) => (windows ? path.replaceAll("/", "\\").toLowerCase() : path);
+
+export function parseDatabase(text, windows) {
+  const doc = new DOMParser().parseFromString(text, "application/xml");
+  if (doc.getElementsByTagName("parsererror").length) return null;  // VirtualDJ is saving it
+  const songs = new Map();
+  for (const song of doc.getElementsByTagName("Song")) {
+    const child = (name) => Array.from(song.children).find((element) => element.tagName === name);
+    const scan = child("Scan"), infos = child("Infos");
+    const length = infos ? number(infos.getAttribute("SongLength")) : null;
+    songs.set(normcase(song.getAttribute("FilePath") || "", windows), [
+      scan ? bpmOf(scan.getAttribute("Bpm")) : null,
+      scan ? scan.getAttribute("Key") || "" : "",
+      length ? Math.round(length * 1000) : null,
+    ]);
+  }
+  return songs;
+}
+
+export function enrich(play, songs, windows) {
+  if ((play.bpm && play.key && play.duration_ms) || !play.path || !songs) return play;
+  const found = songs.get(normcase(play.path, windows));
+  if (!found) return play;
+  const [bpm, key, durationMs] = found;
+  return { ...play, bpm: play.bpm || bpm, key: play.key || key, duration_ms: play.duration_ms || durationMs };
 }

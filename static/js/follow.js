@@ -2,12 +2,15 @@
 // Access API, Chrome and Edge) as the pika-dj agent reads it, and posts each new play to
 // the live set. Plays wait in IndexedDB while the network is away and go out in order.
 import {
-  NOW_PLAYING_RE, fileDay, fileLines, looksBinary, parseHistory, parseNowPlaying, parseTracklist, payload, stillPlaying,
+  NOW_PLAYING_RE, enrich, fileDay, fileLines, looksBinary, parseDatabase, parseHistory, parseNowPlaying, parseTracklist,
+  payload, stillPlaying,
 } from "./follow-vdj.js";
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 const MAX_RETRY_MS = 5000;
 const DB_NAME = "pika-follow";
+// VirtualDJ's paths compare case-insensitively on Windows, as the agent compares them there.
+const WINDOWS = /Windows/.test(navigator.userAgent);
 
 const root = document.getElementById("follower");
 if (root) start(root);
@@ -65,6 +68,7 @@ async function start(root) {
   let failures = 0, retryAt = 0, offline = false, blocked = "";
   const skipped = new Set();  // files already reported as too large or binary
   const cache = new Map();    // file name -> [size, lastModified, settled, plays]
+  let database = { stamp: "", songs: null };  // database.xml, parsed when it changes
   let seen = null;
   let flushTimer = null, flushing = false;
 
@@ -196,7 +200,9 @@ async function start(root) {
     // The two most recently written playlists, oldest first: after midnight VirtualDJ may
     // start a new day's file or keep writing the old one.
     playlists.sort((a, b) => a[1].lastModified - b[1].lastModified || (a[1].name < b[1].name ? -1 : 1));
-    if (playlists.length) return { kind: "history", files: playlists.slice(-2) };
+    // database.xml sits beside History: reachable when the DJ picked VirtualDJ's own folder.
+    const databaseFile = history !== folder ? files.get("database.xml") : undefined;
+    if (playlists.length) return { kind: "history", files: playlists.slice(-2), database: databaseFile };
     const tracklist = here.get("tracklist.txt") || files.get("tracklist.txt");
     if (tracklist) return { kind: "tracklist", files: [[tracklist, await tracklist.getFile()]] };
     // A now-playing file (DJUCED, djay, …): the most recently written one.
@@ -240,7 +246,20 @@ async function start(root) {
       cache.set(file.name, [file.size, file.lastModified, settled, parsed]);
       plays.push(...parsed);
     }
-    return { plays, none: false };
+    if (found.database) await refreshDatabase(await found.database.getFile());
+    return { plays: found.database ? plays.map((play) => enrich(play, database.songs, WINDOWS)) : plays, none: false };
+  }
+
+  async function refreshDatabase(file) {
+    const stamp = `${file.size}:${file.lastModified}`;
+    if (stamp === database.stamp) return;
+    if (file.size > MAX_FILE_BYTES) {
+      if (!skipped.has(file.name)) log(`BPM and key not read: ${file.name} is over 50 MB (the agent reads it).`);
+      skipped.add(file.name);
+      return;
+    }
+    const songs = parseDatabase(await file.text(), WINDOWS);
+    if (songs) database = { stamp, songs };  // unparsable: VirtualDJ is saving it, read it next time
   }
 
   async function isBinary(file) {

@@ -15,7 +15,7 @@ from stages.models import DJSet, PlayedTrack
 from tests.agent.conftest import FIXTURES, AgentProcess, agent_environment
 from tests.agent.conftest import vdj_entry as entry
 from tests.browser.conftest import wait_until
-from tests.browser.follow_helpers import NO_PICKER, OPFS_PICKER, clear, write
+from tests.browser.follow_helpers import NO_PICKER, OPFS_PICKER, clear, opfs_picker, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,11 +67,11 @@ def dashboard(phone, server, init=OPFS_PICKER, context=None):
     return page
 
 
-def follow(page):
-    clear(page)
+def follow(page, folder="History"):
+    clear(page, folder)
     expect(page.get_by_role("button", name="Stop following")).to_be_hidden()
     page.get_by_role("button", name="Follow my DJ software").click()
-    expect(page.locator("[data-follow-status]")).to_contain_text("No history in History yet")
+    expect(page.locator("[data-follow-status]")).to_contain_text(f"No history in {folder} yet")
     expect(page.get_by_role("button", name="Stop following")).to_be_visible()
 
 
@@ -93,28 +93,33 @@ def as_payload(track):
 
 def test_the_page_posts_the_agents_real_world_fixtures_exactly_as_the_agent_reads_them(
         follow_server, dj_set, phone, tmp_path, paris):
-    page = dashboard(phone, follow_server)
-    follow(page)  # a folder without any history file: the page names what it expects
+    # The DJ picks VirtualDJ's own folder: History inside, database.xml (BPM, key) beside it.
+    page = dashboard(phone, follow_server, init=opfs_picker("VirtualDJ"))
+    follow(page, "VirtualDJ")  # a folder without any history file: the page names what it expects
 
     # cp1252 from an old build, then today's file: UTF-8 BOM, CRLF, &amp; and raw &,
     # tags in another order, tags missing (artist and title from the file name), a repeat.
+    write(page, "database.xml", (FIXTURES / "virtualdj" / "database.xml").read_bytes(), folder="VirtualDJ")
     for name in ("2009-06-01.m3u", "2026-03-14.m3u"):
-        write(page, name, (FIXTURES / "virtualdj" / "History" / name).read_bytes())
+        write(page, name, (FIXTURES / "virtualdj" / "History" / name).read_bytes(), folder="VirtualDJ/History")
         time.sleep(0.05)
     wait_until(lambda: len(tracks(dj_set)) == 7, message="7 plays posted")
 
-    # What the agent itself reads from the same files (no database.xml beside them).
-    history = tmp_path / "History"
-    shutil.copytree(FIXTURES / "virtualdj" / "History", history)
-    os.utime(history / "2009-06-01.m3u", (1, 1))
+    # What the agent itself reads from the same files, database.xml included.
+    home = tmp_path / "VirtualDJ"
+    shutil.copytree(FIXTURES / "virtualdj", home)
+    os.remove(home / "tracklist.txt")
+    os.utime(home / "History" / "2009-06-01.m3u", (1, 1))
     expected = []
-    for play in VirtualDJSource(history).read():
+    for play in VirtualDJSource(home).read():
         body = play.payload()
         body["played_at"] = datetime.fromisoformat(body["played_at"])
         expected.append(body)
     assert [as_payload(track) for track in tracks(dj_set)] == sorted(expected, key=lambda b: b["played_at"])
     assert [t.artist for t in tracks(dj_set)][:4] == ["Beyoncé", "Destiny’s Child", "Ella Henderson",
                                                       "Shawn Mendes & Camila Cabello"]
+    ghost = tracks(dj_set)[2]
+    assert (round(ghost.bpm, 1), ghost.key) == (98.0, "Dm")  # from database.xml
     expect(page.locator("[data-follow-log]")).to_contain_text("Ella Henderson — Ghost (WCS Edit)")
     expect(page.locator("#set-list")).to_contain_text("Treasure")
 

@@ -131,3 +131,26 @@ def test_a_now_playing_file_gives_the_same_play(reader):
             "Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)), modified)).map(vdj.payload)",
             [base64.b64encode(data).decode(), modified_ms]))
         assert got == expected, case
+
+
+def test_database_xml_gives_the_same_bpm_key_and_length(reader):
+    from pika_dj.sources.virtualdj import VirtualDJDatabase
+
+    from tests.agent.conftest import FIXTURES
+
+    database = FIXTURES / "virtualdj" / "database.xml"
+    lines = (FIXTURES / "virtualdj" / "History" / "2026-03-14.m3u").read_text(encoding="utf-8-sig").splitlines()
+    expected = normalized([VirtualDJDatabase(database).enrich(p).payload() for p in parse_history(lines)])
+    got = normalized(reader.evaluate(
+        """async ([text, lines]) => {
+          const songs = vdj.parseDatabase(text, false);
+          return (await vdj.parseHistory(lines)).map((play) => vdj.payload(vdj.enrich(play, songs, false)));
+        }""", [database.read_text(encoding="utf-8"), lines]))
+    assert got == expected
+    assert (got[2]["bpm"], got[2]["key"], got[2]["duration_ms"]) == (102.0, "C", 174900)
+
+    # On Windows the agent compares paths case-insensitively and with either slash.
+    found = reader.evaluate(
+        """([text]) => vdj.enrich({ path: "c:/USERS/dj/Music/WCS/Cecilia.mp3", bpm: null, key: "", duration_ms: null },
+                                  vdj.parseDatabase(text, true), true)""", [database.read_text(encoding="utf-8")])
+    assert (round(found["bpm"], 2), found["key"], found["duration_ms"]) == (102.0, "C", 174900)
