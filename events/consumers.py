@@ -38,18 +38,47 @@ class OrganizerConsumer(LiveConsumer):
 
 
 class TimetableConsumer(LiveConsumer):
-    def load(self, slug):
+    # Now/next depends on the clock as well as on the release: rendered per connect.
+    shared_state = False
+
+    def find(self, slug):
+        event = event_for_public(slug)
+        return None if event is None else ([groups.timetable_group(event.pk)], None)
+
+    def render(self, slug):
         event = event_for_public(slug)
         if event is None:
             return None
-        self.groups = [groups.timetable_group(event.pk)]
-        return live_timetable.render_now_next(event, ReleasedSlot.objects.showing_now(event))
+        return [groups.timetable_group(event.pk)], live_timetable.render_now_next(
+            event, ReleasedSlot.objects.showing_now(event))
+
+    def load(self, slug):
+        # The base class's entry point until it asks for find/render (the live versions work).
+        found = self.render(slug)
+        if found is None:
+            return None
+        self.groups, html = found
+        return html
 
 
 class ScreenConsumer(LiveConsumer):
-    def load(self, code):
+    shared_state = False
+
+    def find(self, code):
+        stage = stage_for_public(code)
+        return None if stage is None else ([groups.screen_group(stage.pk)], None)
+
+    def render(self, code):
         stage = stage_for_public(code)
         if stage is None:
             return None
-        self.groups = [groups.screen_group(stage.pk)]
-        return live_timetable.render_screen(stage, ReleasedSlot.objects.showing_now(stage.event))
+        return [groups.screen_group(stage.pk)], live_timetable.render_screen(
+            stage, ReleasedSlot.objects.showing_now(stage.event))
+
+    def load(self, code):
+        # As TimetableConsumer.load.
+        found = self.render(code)
+        if found is None:
+            return None
+        self.groups, html = found
+        return html

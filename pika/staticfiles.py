@@ -16,8 +16,6 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 # on the megabyte API-docs bundles it took most of a minute for a percent or two.
 BEST_QUALITY_UP_TO = 256 * 1024
 LARGE_FILE_QUALITY = 5
-# Third-party static folders whose references we do not own.
-VENDORED = ("django_htmx/",)
 
 
 class TieredCompressor(Compressor):
@@ -30,7 +28,7 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     """WhiteNoise's compressed manifest storage, compressing each hashed file only once:
     a hashed name is its content, so an existing .br/.gz copy is already the right one."""
 
-    # JavaScript modules import each other by name (the DJ dashboard's follower): those
+    # Our JavaScript modules import each other by name (the DJ dashboard's follower): those
     # names are rewritten to the hashed ones too, or the browser asks for a missing file.
     # Only in our own scripts (js/): django-htmx's unminified sources say import("../htmx")
     # in doc comments, which a fresh collectstatic took for a missing file and stopped.
@@ -39,19 +37,11 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     )
 
     def url_converter(self, name, hashed_files, template=None):
-        convert = super().url_converter(name, hashed_files, template)
-        if not name.startswith(VENDORED):
-            return convert
-
-        def leave_unresolved(matchobj):
-            # django-htmx ships files we never load whose JSDoc comments say
-            # `import("../htmx")`: not a module import, so nothing to rewrite.
-            try:
-                return convert(matchobj)
-            except ValueError:
-                return matchobj.group(0)
-
-        return leave_unresolved
+        # Only in our own scripts: vendored ones (htmx's extensions) mention imports in
+        # comments and examples that name no file here.
+        if template and template.startswith(("import", "export")) and not name.startswith("js/"):
+            return lambda matchobj: matchobj["matched"]
+        return super().url_converter(name, hashed_files, template)
 
     def create_compressor(self, **kwargs):
         return TieredCompressor(**kwargs)

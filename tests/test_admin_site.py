@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.templatetags.static import static
 
 from accounts.models import OrganizerApplication, User
 
@@ -44,14 +45,14 @@ def test_the_decision_page_fits_a_phone(owner_client):
     html = owner_client.post("/admin/accounts/organizerapplication/",
                              {"action": "approve", "_selected_action": [application.pk]}).content.decode()
     assert '<form method="post" class="decide-form">' in html
-    assert '<link rel="stylesheet" href="/static/css/admin.css">' in html
+    assert f'<link rel="stylesheet" href="{static("css/admin.css")}">' in html
     assert '<meta name="viewport" content="width=device-width, initial-scale=1.0">' in html
 
 
 def test_every_page_has_icons_and_favicon_ico_exists(client, owner_client):
     for html in (client.get("/").content.decode(), owner_client.get("/admin/").content.decode()):
-        assert '<link rel="icon" href="/static/img/icon.svg" type="image/svg+xml">' in html
-        assert '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">' in html
+        assert f'<link rel="icon" href="{static("img/icon.svg")}" type="image/svg+xml">' in html
+        assert f'<link rel="apple-touch-icon" href="{static("img/apple-touch-icon.png")}">' in html
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -83,3 +83,10 @@ def test_collect_if_stale_builds_once_and_again_after_a_source_changes(sources, 
     os.utime(changed, (later, later))
     assert staticfiles.collect_if_stale() is True
     assert static("css/site.css") != first
+
+
+def test_our_js_modules_import_each_other_by_their_hashed_names(settings):
+    follow = settings.STATIC_ROOT / static("js/follow.js").removeprefix("/static/")
+    helper = Path(static("js/follow-vdj.js")).name
+    assert re.fullmatch(r"follow-vdj\.[0-9a-f]{12}\.js", helper)
+    assert f'from "./{helper}";' in follow.read_text()

@@ -10,9 +10,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
-from events.models import Event
 from stages.models import DJSet
-from tests.personas import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +23,6 @@ def css(name):
 
 def stylesheets(html):
     return re.findall(r'<link rel="stylesheet" href="([^"]+)">', html)
-
-
-@pytest.fixture
-def event():
-    return make_event(make_organizer("org@example.com"), status=Event.Status.PUBLISHED)
 
 
 def test_dancer_pages_load_one_small_stylesheet(client, event, dj):
