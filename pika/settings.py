@@ -216,8 +216,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = PIKA_VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# Where collectstatic puts the hashed, compressed files. The container builds them into
+# the image, outside the state volume: a volume would keep the first image's files (and
+# manifest) across upgrades.
+STATIC_ROOT = Path(env("PIKA_STATIC_ROOT", default=str(PIKA_VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves static files from the app itself (no CDN, no separate server). The
 # manifest storage gives every file a content-hashed name, and gzip and Brotli copies are
 # built once by collectstatic (`make run`, the Dockerfile, CI and the test session run it;
