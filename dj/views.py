@@ -18,8 +18,9 @@ from pydantic import ValidationError as PydanticValidationError
 from accounts.access import token_for_owner
 from accounts.models import ApiToken
 from crate import api as crate_api
-from crate import verification
+from crate import spotify, verification
 from crate.access import track_for_dj
+from crate.models import SpotifyAccount, SpotifyPlaylist
 from dj import agent_wheel
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event, ReleasedSlot
@@ -171,7 +172,11 @@ def end_set(request, code):
 def past_set(request, code):
     dj_set = or_404(set_for_dj(request.user, code))
     tracks = dj_set.tracks.order_by("played_at", "pk")
-    return render(request, "dj/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz})
+    return render(request, "dj/past_set.html", {
+        "dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz,
+        "spotify_ready": spotify.configured() and SpotifyAccount.objects.exists(),
+        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first(),
+    })
 
 
 # API tokens: created and revoked on the dashboard.

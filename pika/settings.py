@@ -319,6 +319,17 @@ PIKA_PUSH_SUBSCRIBE_IP_RATE = env("PIKA_PUSH_SUBSCRIBE_IP_RATE", default="120/m"
 # How long an announcement stays a banner on stage and set pages.
 PIKA_ANNOUNCEMENT_BANNER_HOURS = env.float("PIKA_ANNOUNCEMENT_BANNER_HOURS", default=3)
 
+# Spotify (crate/): one platform curator account, connected once by the owner at
+# /spotify/connect (authorisation code with PKCE). Without a client id every page works
+# and says Spotify is not set up. The URLs are settings so tests use a local server.
+PIKA_SPOTIFY_CLIENT_ID = env("PIKA_SPOTIFY_CLIENT_ID", default="")
+PIKA_SPOTIFY_API_URL = env("PIKA_SPOTIFY_API_URL", default="https://api.spotify.com").rstrip("/")
+PIKA_SPOTIFY_ACCOUNTS_URL = env("PIKA_SPOTIFY_ACCOUNTS_URL", default="https://accounts.spotify.com").rstrip("/")
+# Spotify refuses `localhost`; the default is PIKA_BASE_URL's callback.
+PIKA_SPOTIFY_REDIRECT_URI = env("PIKA_SPOTIFY_REDIRECT_URI", default=PIKA_BASE_URL + "/spotify/callback")
+# The longest Retry-After the client waits for inside a request before giving up for now.
+PIKA_SPOTIFY_MAX_WAIT_SECONDS = env.float("PIKA_SPOTIFY_MAX_WAIT_SECONDS", default=5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
