@@ -28,7 +28,7 @@ from pika import submit_once
 from pika.access import or_404
 from pika.api import ApiError, error_response
 from stages import live
-from stages.access import set_for_dj
+from stages.access import set_for_dj, stage_to_drive
 from stages.api import TrackIn, store_track, track_json
 from stages.models import DJSet
 
@@ -84,8 +84,12 @@ def go_live(request):
     if not form.is_valid():
         messages.error(request, "Not live yet: " + " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(reverse("dj:dashboard") + ("?mode=event" if request.POST.get("stage") else ""))
+    stage = form.cleaned_data["stage"]
+    refusal = stage_to_drive(request.user, stage.code)[1] if stage else None
+    if refusal:
+        messages.error(request, "Not live yet: " + refusal)
+        return redirect(reverse("dj:dashboard") + "?mode=event")
     if submit_once.first_submit(request):
-        stage = form.cleaned_data["stage"]
         dj_set, ended = DJSet.objects.go_live(request.user, form.cleaned_data["dj_name"].strip(), stage)
         if ended:
             messages.info(request, "Your previous set was still live; it has been ended.")
