@@ -14,6 +14,7 @@ from django.utils import timezone
 from crate import spotify
 from crate.matching import HASH, ISRC, NAME, evidence_of, name_key
 from crate.models import AUTO_MATCH_DJS, Confirmation, Conflict, SpotifyAccount, Track, TrackLink
+from pika.codes import clean_isrc
 
 FIELD = {HASH: "file_hash", ISRC: "isrc", NAME: "name_key"}
 
@@ -97,7 +98,7 @@ def auto_match(played, isrc=""):
     identity = None
     if identity_id is not None and djs >= AUTO_MATCH_DJS:
         identity = Track.objects.filter(pk=identity_id).first()
-    link = TrackLink.objects.create(played=played, isrc=isrc, identity=identity, auto=identity is not None)
+    link = TrackLink.objects.create(played=played, isrc=clean_isrc(isrc), identity=identity, auto=identity is not None)
     return link
 
 
