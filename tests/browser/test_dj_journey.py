@@ -69,6 +69,9 @@ def test_a_dj_goes_live_types_a_track_a_dancer_sees_it_and_the_set_ends(server, 
 
     dashboard.get_by_role("button", name="End set").click()
     expect(dashboard.locator(".messages")).to_contain_text("Set ended")
+    # A set with tracks ends on "Verify your tracks"; the dashboard is one tap away.
+    expect(dashboard.get_by_role("heading", name="Verify your tracks")).to_be_visible()
+    dashboard.get_by_role("link", name="DJ dashboard").click()
     expect(dashboard.get_by_role("button", name="Go Live")).to_be_visible()
     expect(dashboard.locator(".past-sets")).to_contain_text("DJ Nova · 1 track")
 
