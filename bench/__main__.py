@@ -47,7 +47,7 @@ def parse_args(argv):
 def start_servers(args, count):
     servers = []
     for _ in range(count):
-        servers.append(env.Server(kind=args.server, settings=args.settings, extra_args=tuple(args.server_arg)).start())
+        servers.append(env.server(args.server, args.settings, args.server_arg).start())
     return servers
 
 

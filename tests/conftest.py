@@ -6,7 +6,7 @@ from django_q.conf import Conf
 Conf.SYNC = True
 
 from accounts.models import ApiToken, User
-from tests.live_server import ServerProcess
+from tests.live_server import server_for_test
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +73,7 @@ def server_process(transactional_db):
     started = []
 
     def start(**extra_env):
-        server = ServerProcess(extra_env=extra_env).start()
+        server = server_for_test(**extra_env).start()
         started.append(server)
         return server
 
