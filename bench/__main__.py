@@ -7,17 +7,25 @@ import sys
 import time
 
 import bench
-from bench import env, fanout, pages, push, report, tracks
+from bench import compare, env, fanout, pages, push, report, tracks
 
 FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
 SUITES = ["fanout", "pages", "posts", "push"]
+# Not in the default run: it needs the original's runner and git directory.
+EXTRA_SUITES = ["compare"]
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=bench.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("suites", nargs="*", metavar="suite",
-                        help=f"what to run: {', '.join(SUITES)} (default: all)")
+                        help=f"what to run: {', '.join(SUITES + EXTRA_SUITES)} (default: {', '.join(SUITES)}); "
+                             "`compare` runs the original Pika! and ours alternately (bench/compare.py)")
+    parser.add_argument("--compare", default="1000", metavar="N[,N]",
+                        help="compare: phones per run, comma separated (default: %(default)s)")
+    parser.add_argument("--compare-runs", type=int, default=3, help="compare: runs of each side per N (default: 3)")
+    parser.add_argument("--peer-git-dir", default="",
+                        help="compare: a git directory of the original (expigo/pika); or PIKA_PEER_GIT_DIR")
     parser.add_argument("--scenarios", default=",".join(f"{p}x{n}" for p, n in FANOUT_SCENARIOS),
                         help="fan-out scenarios as PROCESSESxLISTENERS, comma separated (default: %(default)s)")
     parser.add_argument("--tracks", type=int, default=20, help="tracks posted per fan-out scenario")
@@ -38,9 +46,9 @@ def parse_args(argv):
                         help="name of this configuration; --write replaces that block of docs/benchmarks.md")
     parser.add_argument("--json", default="", help="where to save raw results (default: var dir, by label)")
     args = parser.parse_args(argv)
-    unknown = set(args.suites) - set(SUITES)
+    unknown = set(args.suites) - set(SUITES + EXTRA_SUITES)
     if unknown:
-        parser.error(f"unknown suite {', '.join(sorted(unknown))}; choose from {', '.join(SUITES)}")
+        parser.error(f"unknown suite {', '.join(sorted(unknown))}; choose from {', '.join(SUITES + EXTRA_SUITES)}")
     return args
 
 
@@ -116,6 +124,9 @@ def main(argv=None):
             median["p99_of_runs"] = [r["latency_ms"]["p99"] for r in runs]
             results["fanout"].append(median)
 
+    if "compare" in suites:
+        results["compare"] = compare.run(args, world, say=lambda line: print(line, flush=True))
+
     if "push" in suites:
         results["push"] = push.run(world)
         print(report.push_line(results["push"]), flush=True)
@@ -125,7 +136,9 @@ def main(argv=None):
     with open(args.json or env.VAR_DIR / f"results-{args.label}.json", "w") as out:
         json.dump(results, out, indent=2, default=str)
     print(f"bench: raw results in {args.json or env.VAR_DIR / f'results-{args.label}.json'}")
-    if args.write:
+    if args.write and results.get("compare"):
+        report.write_comparison(results)
+    if args.write and set(suites) - {"compare"}:
         report.write_docs(results)
         print("bench: docs/benchmarks.md updated")
 

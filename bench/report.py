@@ -236,3 +236,27 @@ def write_docs(results):
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     DOCS.write_text(text)
+
+
+def write_comparison(results):
+    """Replace the comparison block of docs/benchmarks.md (or add it before the first run block)."""
+    from bench.compare import table
+
+    start, end = "<!-- bench:compare:start -->", "<!-- bench:compare:end -->"
+    m = results["machine"]
+    block = "\n".join([
+        start,
+        f"**Run:** {results['started']} · **machine:** {m['summary']}, Linux {m['kernel']} · **load average** "
+        f"before {m['load']}, after {m.get('load_after', '?')} · **Pika! server:** {results['config']['server']} "
+        f"(settings `{results['config']['settings']}`) · the original: its own runner (`peer/run_peer.sh`), "
+        "Bun, PostgreSQL",
+        "",
+        table(results["compare"]),
+        end,
+    ])
+    text = DOCS.read_text()
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n## Against the original (`python -m bench compare --write`)\n\n" + block + "\n"
+    DOCS.write_text(text)
