@@ -42,9 +42,45 @@
     if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () {});
   });
 
+  // The live socket. Every frame says which version of the page's state it brings:
+  // "<!--state:V-->" starts a whole state (or, alone, "you are current at V"), "<!--v:V-->"
+  // one change. A socket that reconnects asks with ?v=<the newest it has> and is sent
+  // nothing but that marker when nothing changed, so a venue's phones coming back after a
+  // wifi drop cost the server almost nothing (docs/benchmarks.md, "Reconnect storms").
+  var STATE = /^<!--state:(\d+)-->/, CHANGE = /^<!--v:(\d+)-->/;
+  var version = null;
+  var socketElement = document.querySelector("[ws-connect]");
+  if (socketElement) {
+    var given = /[?&]v=(\d+)/.exec(socketElement.getAttribute("ws-connect"));
+    if (given) version = parseInt(given[1], 10);
+  }
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    var message = event.detail.message, found;
+    if ((found = STATE.exec(message))) {
+      version = parseInt(found[1], 10);
+    } else if ((found = CHANGE.exec(message))) {
+      version = Math.max(version || 0, parseInt(found[1], 10));
+    }
+  });
+  if (window.htmx) {
+    htmx.createWebSocket = function (url) {
+      var target = new URL(url, location.href);
+      if (version !== null) target.searchParams.set("v", String(version));
+      var socket = new WebSocket(target.toString(), []);
+      socket.binaryType = htmx.config.wsBinaryType;
+      return socket;
+    };
+    // Exponential backoff with full jitter: the first retry within 1 s, never more than
+    // 15 s apart, and a venue's phones spread out instead of returning in one burst.
+    htmx.config.wsReconnectDelay = function (retryCount) {
+      return Math.random() * Math.min(15000, 1000 * Math.pow(2, retryCount));
+    };
+  }
+
   // Connection state, and a slow poll while WebSockets are blocked or down, so a page
-  // on bad venue wifi still moves on. The socket reconnects by itself (htmx ws).
-  var POLL_MS = 20000, GRACE_MS = 8000;
+  // on bad venue wifi still moves on. The socket reconnects by itself (above); the page
+  // says "Reconnecting…" only when that has not worked for a few seconds.
+  var POLL_MS = 20000, GRACE_MS = 5000;
   var live = document.querySelector("[data-poll-url]");
   if (!live) return;
   var open = false, pollTimer = null, graceTimer = null;
