@@ -7,10 +7,10 @@ import sys
 import time
 
 import bench
-from bench import compare, env, fanout, pages, push, report, tracks
+from bench import compare, env, fanout, pages, push, report, storm, tracks
 
 FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
-SUITES = ["fanout", "pages", "posts", "push"]
+SUITES = ["fanout", "storm", "pages", "posts", "push"]
 # Not in the default run: it needs the original's runner and git directory.
 EXTRA_SUITES = ["compare"]
 
@@ -21,6 +21,8 @@ def parse_args(argv):
     parser.add_argument("suites", nargs="*", metavar="suite",
                         help=f"what to run: {', '.join(SUITES + EXTRA_SUITES)} (default: {', '.join(SUITES)}); "
                              "`compare` runs the original Pika! and ours alternately (bench/compare.py)")
+    parser.add_argument("--storm", type=int, default=1000, metavar="N",
+                        help="storm: phones that reconnect when the server restarts (default: %(default)s)")
     parser.add_argument("--compare", default="1000", metavar="N[,N]",
                         help="compare: phones per run, comma separated (default: %(default)s)")
     parser.add_argument("--compare-runs", type=int, default=3, help="compare: runs of each side per N (default: 3)")
@@ -123,6 +125,18 @@ def main(argv=None):
             median = sorted(runs, key=lambda r: r["latency_ms"]["p99"])[len(runs) // 2]
             median["p99_of_runs"] = [r["latency_ms"]["p99"] for r in runs]
             results["fanout"].append(median)
+
+    if "storm" in suites:
+        runs = []
+        for _ in range(args.repeat):
+            server = start_servers(args, 1)[0]
+            try:
+                runs.append(storm.run(server, world.stage_codes[3], world.dj_tokens[1], args.storm))
+            finally:
+                server.stop()
+            print(report.storm_line(runs[-1]), flush=True)
+        ordered = sorted(runs, key=lambda r: r["all_current_seconds"] if r["all_current_seconds"] is not None else 1e9)
+        results["storm"] = dict(ordered[len(ordered) // 2], runs=[r["all_current_seconds"] for r in runs])
 
     if "compare" in suites:
         results["compare"] = compare.run(args, world, say=lambda line: print(line, flush=True))
