@@ -12,7 +12,7 @@ def announcement_for_author(user, code):
     if not user.is_authenticated:
         raise Http404
     return get_object_or_404(
-        Announcement.objects.select_related("push", "event", "session"),
-        Q(event__organizer=user) | Q(session__dj=user),
+        Announcement.objects.select_related("push", "event", "dj_set"),
+        Q(event__organizer=user) | Q(dj_set__dj=user),
         code=code,
     )

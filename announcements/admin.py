@@ -5,16 +5,16 @@ from announcements.models import Announcement, PushDevice, PushMessage
 
 @admin.register(Announcement)
 class AnnouncementAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "message", "priority", "event", "session", "author"]
+    list_display = ["created_at", "message", "priority", "event", "dj_set", "author"]
     list_filter = ["priority"]
-    search_fields = ["message", "event__name", "session__dj_name"]
-    raw_id_fields = ["event", "session", "author", "push"]
+    search_fields = ["message", "event__name", "dj_set__dj_name"]
+    raw_id_fields = ["event", "dj_set", "author", "push"]
 
 
 @admin.register(PushMessage)
 class PushMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "title", "body", "recipients", "delivered", "failed", "removed"]
-    raw_id_fields = ["event", "stage", "session"]
+    raw_id_fields = ["event", "stage", "dj_set"]
 
 
 @admin.register(PushDevice)

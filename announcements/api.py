@@ -1,7 +1,7 @@
 """The push subscription API the pages' script (and any other client) calls.
 
 `POST /api/v1/push/subscriptions` `{"subscription": <PushSubscription JSON>, "stage"?: code,
-"session"?: code}` → 201; `DELETE` with the same body removes it; `GET
+"session"?: a set code}` → 201; `DELETE` with the same body removes it; `GET
 /api/v1/push/vapid-public-key`. Anonymous, so rate limited per client id and per IP.
 """
 
@@ -15,7 +15,7 @@ from ninja.throttling import SimpleRateThrottle
 from announcements import push
 from announcements.models import PushDevice
 from pika.api import ApiError
-from stages.models import LiveSession, Stage
+from stages.models import DJSet, Stage
 
 router = Router(tags=["push"])
 
@@ -59,18 +59,18 @@ class UnsubscribeIn(Schema):
     session: Optional[Code] = None
 
 
-def _scope(request, stage_code, session_code):
-    """(stage, session) named by the codes; 404 for what does not exist or is not visible."""
-    stage = session = None
+def _scope(request, stage_code, set_code):
+    """(stage, set) named by the codes; 404 for what does not exist or is not visible."""
+    stage = dj_set = None
     if stage_code:
         stage = Stage.objects.select_related("event").filter(code=stage_code.strip()).first()
         if stage is None or not stage.event.is_visible_to(request.user):
             raise ApiError(404, "stage_not_found", "No stage has that code.", "stage")
-    if session_code:
-        session = LiveSession.objects.filter(code=session_code.strip()).first()
-        if session is None:
+    if set_code:
+        dj_set = DJSet.objects.filter(code=set_code.strip()).first()
+        if dj_set is None:
             raise ApiError(404, "session_not_found", "No set has that code.", "session")
-    return stage, session
+    return stage, dj_set
 
 
 def _invalid(error):
@@ -88,41 +88,42 @@ def subscribe(request, payload: SubscriptionIn):
         endpoint, p256dh, auth = push.parse_subscription(payload.subscription)
     except push.InvalidSubscription as error:
         raise _invalid(error) from None
-    stage, session = _scope(request, payload.stage, payload.session)
-    if stage is None and session is None:
+    stage, dj_set = _scope(request, payload.stage, payload.session)
+    if stage is None and dj_set is None:
         raise ApiError(400, "missing_scope", "Say what to follow: a stage or a session code.", "stage")
-    if session is not None and not session.is_live:
+    if dj_set is not None and not dj_set.is_live:
         raise ApiError(409, "session_ended", "This set has ended; there is nothing more to follow.", "session")
     scopes = []
-    for name, target in (("stage", stage), ("session", session)):
+    # The JSON says "session" (a public contract); the model says dj_set.
+    for key, field, target in (("stage", "stage", stage), ("session", "dj_set", dj_set)):
         if target is not None:
             PushDevice.objects.subscribe(
                 endpoint=endpoint, p256dh=p256dh, auth=auth, client_id=request.client_id,
-                user=request.user, **{name: target},
+                user=request.user, **{field: target},
             )
-            scopes.append({name: target.code})
+            scopes.append({key: target.code})
     return Status(201, {"endpoint": endpoint, "scopes": scopes})
 
 
 @router.delete("/push/subscriptions", response={200: dict}, throttle=throttles())
 def unsubscribe(request, payload: UnsubscribeIn):
-    """Stop following one scope (stage or session), or everything when none is named."""
+    """Stop following one scope (stage or set), or everything when none is named."""
     endpoint = payload.endpoint
     if endpoint is None and isinstance(payload.subscription, dict):
         endpoint = payload.subscription.get("endpoint")
     if not isinstance(endpoint, str) or not endpoint.strip():
         raise ApiError(400, "missing_field", "subscription.endpoint (or endpoint) is required.", "endpoint")
     device = PushDevice.objects.filter(endpoint=endpoint.strip()).first()
-    stage, session = _scope(request, payload.stage, payload.session)
+    stage, dj_set = _scope(request, payload.stage, payload.session)
     if device is None:
         return {"removed": 0, "remaining": 0}
     subscriptions = device.subscriptions.all()
-    if stage is not None or session is not None:
+    if stage is not None or dj_set is not None:
         named = Q()
         if stage is not None:
             named |= Q(stage=stage)
-        if session is not None:
-            named |= Q(session=session)
+        if dj_set is not None:
+            named |= Q(dj_set=dj_set)
         subscriptions = subscriptions.filter(named)
     removed, _ = subscriptions.delete()
     remaining = device.subscriptions.count()

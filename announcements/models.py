@@ -53,10 +53,10 @@ class PushDeviceQuerySet(models.QuerySet):
     def for_event(self, event):
         return self._scoped(stage__event=event)
 
-    def for_session(self, session):
-        return self._scoped(session=session)
+    def for_set(self, dj_set):
+        return self._scoped(dj_set=dj_set)
 
-    def subscribe(self, *, endpoint, p256dh, auth, client_id="", user=None, stage=None, session=None):
+    def subscribe(self, *, endpoint, p256dh, auth, client_id="", user=None, stage=None, dj_set=None):
         """Store (or refresh) a browser's subscription and add one scope to it.
 
         Returns (device, created_scope). The endpoint identifies the device: subscribing
@@ -70,7 +70,7 @@ class PushDeviceQuerySet(models.QuerySet):
             try:
                 with transaction.atomic():
                     _, created = PushSubscription.objects.get_or_create(
-                        device=device, stage=stage, session=session
+                        device=device, stage=stage, dj_set=dj_set
                     )
             except IntegrityError:
                 # The same page subscribed twice at once; the other request stored it.
@@ -109,8 +109,8 @@ class PushSubscription(models.Model):
     stage = models.ForeignKey(
         "stages.Stage", on_delete=models.CASCADE, null=True, blank=True, related_name="push_subscriptions"
     )
-    session = models.ForeignKey(
-        "stages.LiveSession", on_delete=models.CASCADE, null=True, blank=True,
+    dj_set = models.ForeignKey(
+        "stages.DJSet", on_delete=models.CASCADE, null=True, blank=True,
         related_name="push_subscriptions",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -118,48 +118,65 @@ class PushSubscription(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(stage__isnull=False, session__isnull=True) | Q(stage__isnull=True, session__isnull=False),
+                condition=Q(stage__isnull=False, dj_set__isnull=True) | Q(stage__isnull=True, dj_set__isnull=False),
                 name="push_subscription_one_scope",
             ),
             models.UniqueConstraint(
                 fields=["device", "stage"], condition=Q(stage__isnull=False), name="one_push_per_device_stage"
             ),
             models.UniqueConstraint(
-                fields=["device", "session"], condition=Q(session__isnull=False), name="one_push_per_device_session"
+                fields=["device", "dj_set"], condition=Q(dj_set__isnull=False), name="one_push_per_device_session"
             ),
         ]
 
     def __str__(self):
-        return f"{self.device} → {self.stage or self.session}"
+        return f"{self.device} → {self.stage or self.dj_set}"
 
 
 class PushMessageQuerySet(models.QuerySet):
-    def music_started(self, session):
+    def music_started(self, dj_set):
         """The "DJ X is now live on Main Floor" push for a set that just went live on a stage.
 
         None when it is not news: no stage, the set is over or no longer drives its
         stage, or the same DJ was live here a moment ago (a restart).
         """
-        from stages.models import LiveSession
+        from stages.models import DJSet
 
-        stage = session.stage
-        if stage is None or not session.is_live or not session.drives_stage():
+        stage = dj_set.stage
+        if stage is None or not dj_set.is_live or not dj_set.drives_stage():
             return None
-        restarted = LiveSession.objects.filter(
-            stage=stage, dj_id=session.dj_id, ended_at__gte=session.started_at - timedelta(minutes=MUSIC_START_QUIET_MINUTES),
-        ).exclude(pk=session.pk).exists()
+        restarted = DJSet.objects.filter(
+            stage=stage, dj_id=dj_set.dj_id, ended_at__gte=dj_set.started_at - timedelta(minutes=MUSIC_START_QUIET_MINUTES),
+        ).exclude(pk=dj_set.pk).exists()
         if restarted:
             return None
         ttl, urgency = MUSIC_START_DELIVERY
         return self.create(
             stage=stage,
             title=stage.event.name,
-            body=f"{session.dj_name} is now live on {stage.name}",
+            body=f"{dj_set.dj_name} is now live on {stage.name}",
             url=stage.get_absolute_url(),
             tag=f"stage-{stage.code}",
             ttl=ttl,
             urgency=urgency,
         )
+
+
+    def to_people(self, *, event, user_ids, client_ids, title, body, url, tag, ttl):
+        """A personal push (a timetable change, a reminder) to the devices of these accounts
+        and anonymous browsers; queued on commit. None when they have no device."""
+        devices = list(
+            PushDevice.objects.filter(Q(user_id__in=user_ids) | Q(user__isnull=True, client_id__in=client_ids))
+            .values_list("pk", flat=True)
+        ) if (user_ids or client_ids) else []
+        if not devices:
+            return None
+        message = self.create(
+            event=event, recipient_devices=devices, title=title[:200], body=body[:MESSAGE_LIMIT + 100], url=url,
+            tag=tag[:64], ttl=ttl, urgency="normal",
+        )
+        transaction.on_commit(message.enqueue, robust=True)
+        return message
 
 
 class PushMessage(models.Model):
@@ -171,13 +188,15 @@ class PushMessage(models.Model):
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     stage = models.ForeignKey("stages.Stage", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    session = models.ForeignKey(
-        "stages.LiveSession", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    dj_set = models.ForeignKey(
+        "stages.DJSet", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     title = models.CharField(max_length=200)
     body = models.CharField(max_length=MESSAGE_LIMIT + 100)
     url = models.CharField(max_length=500)
     tag = models.CharField(max_length=64)
+    # A personal push (timetable change, reminder): exactly these devices, not the whole scope.
+    recipient_devices = models.JSONField(null=True, blank=True)
     priority = models.CharField(max_length=12, choices=Priority.choices, default=Priority.INFO)
     ttl = models.PositiveIntegerField()
     urgency = models.CharField(max_length=12)
@@ -194,9 +213,9 @@ class PushMessage(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(event__isnull=False, stage__isnull=True, session__isnull=True)
-                    | Q(event__isnull=True, stage__isnull=False, session__isnull=True)
-                    | Q(event__isnull=True, stage__isnull=True, session__isnull=False)
+                    Q(event__isnull=False, stage__isnull=True, dj_set__isnull=True)
+                    | Q(event__isnull=True, stage__isnull=False, dj_set__isnull=True)
+                    | Q(event__isnull=True, stage__isnull=True, dj_set__isnull=False)
                 ),
                 name="push_message_one_scope",
             ),
@@ -216,11 +235,13 @@ class PushMessage(models.Model):
         return self.pending == 0
 
     def devices(self):
+        if self.recipient_devices is not None:
+            return PushDevice.objects.filter(pk__in=self.recipient_devices)
         if self.event_id:
             return PushDevice.objects.for_event(self.event_id)
         if self.stage_id:
             return PushDevice.objects.for_stage(self.stage_id)
-        return PushDevice.objects.for_session(self.session_id)
+        return PushDevice.objects.for_set(self.dj_set_id)
 
     def payload(self):
         import json
@@ -297,20 +318,20 @@ class AnnouncementQuerySet(models.QuerySet):
     def for_event(self, event):
         return self.filter(event=event)
 
-    def for_session(self, session):
-        return self.filter(session=session)
+    def for_set(self, dj_set):
+        return self.filter(dj_set=dj_set)
 
     def recent(self, hours=None):
         hours = settings.PIKA_ANNOUNCEMENT_BANNER_HOURS if hours is None else hours
         return self.filter(created_at__gte=timezone.now() - timedelta(hours=hours))
 
-    def send(self, *, author, message, priority=Priority.INFO, push=True, event=None, session=None):
+    def send(self, *, author, message, priority=Priority.INFO, push=True, event=None, dj_set=None):
         """Save an announcement; on commit show it on every open page of its scope and
-        queue its push. `event` for an organizer, `session` for a DJ's Quick Start set."""
+        queue its push. `event` for an organizer, `dj_set` for a DJ's Quick Start set."""
         from announcements import live
 
-        if (event is None) == (session is None):
-            raise ValueError("An announcement goes to one event or one session.")
+        if (event is None) == (dj_set is None):
+            raise ValueError("An announcement goes to one event or one set.")
         code = unique_code(Announcement)
         with transaction.atomic():
             push_message = None
@@ -319,15 +340,15 @@ class AnnouncementQuerySet(models.QuerySet):
                 if event is not None:
                     title, url = event.name, event.get_absolute_url()
                 else:
-                    title, url = session.dj_name, session.get_absolute_url()
+                    title, url = dj_set.dj_name, dj_set.get_absolute_url()
                 if priority == Priority.URGENT:
                     title = f"Urgent · {title}"
                 push_message = PushMessage.objects.create(
-                    event=event, session=session, title=title, body=message, url=url,
+                    event=event, dj_set=dj_set, title=title, body=message, url=url,
                     tag=f"announcement-{code}", priority=priority, ttl=ttl, urgency=urgency,
                 )
             announcement = self.create(
-                code=code, event=event, session=session, author=author, message=message,
+                code=code, event=event, dj_set=dj_set, author=author, message=message,
                 priority=priority, push=push_message,
             )
             # The banner first: open pages see it at once, phones in pockets a moment later.
@@ -344,8 +365,8 @@ class Announcement(models.Model):
     event = models.ForeignKey(
         "events.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="announcements"
     )
-    session = models.ForeignKey(
-        "stages.LiveSession", on_delete=models.CASCADE, null=True, blank=True, related_name="announcements"
+    dj_set = models.ForeignKey(
+        "stages.DJSet", on_delete=models.CASCADE, null=True, blank=True, related_name="announcements"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     message = models.CharField(max_length=MESSAGE_LIMIT)
@@ -357,10 +378,10 @@ class Announcement(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["event", "-created_at"]), models.Index(fields=["session", "-created_at"])]
+        indexes = [models.Index(fields=["event", "-created_at"]), models.Index(fields=["dj_set", "-created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(event__isnull=False, session__isnull=True) | Q(event__isnull=True, session__isnull=False),
+                condition=Q(event__isnull=False, dj_set__isnull=True) | Q(event__isnull=True, dj_set__isnull=False),
                 name="announcement_one_scope",
             ),
         ]
@@ -382,4 +403,4 @@ class Announcement(models.Model):
         """Who dancers see it from."""
         if self.event_id:
             return self.event.name
-        return self.session.dj_name
+        return self.dj_set.dj_name

@@ -195,7 +195,7 @@ _local = threading.local()
 
 
 def _http():
-    """One keep-alive session per sending thread; redirects are refused, not followed."""
+    """One keep-alive HTTP session per sending thread; redirects are refused, not followed."""
     http = getattr(_local, "http", None)
     if http is None:
         import requests

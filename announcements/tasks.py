@@ -36,10 +36,10 @@ def deliver_push(message_id, device_ids, attempt=1):
         message.deliver(device_ids, attempt)
 
 
-def music_started(session_id):
-    from stages.models import LiveSession
+def music_started(dj_set_id):
+    from stages.models import DJSet
 
-    session = LiveSession.objects.select_related("stage__event").filter(pk=session_id).first()
-    message = PushMessage.objects.music_started(session) if session else None
+    dj_set = DJSet.objects.select_related("stage__event").filter(pk=dj_set_id).first()
+    message = PushMessage.objects.music_started(dj_set) if dj_set else None
     if message is not None:
         message.fan_out()

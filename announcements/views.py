@@ -15,7 +15,7 @@ from announcements.forms import AnnouncementForm
 from announcements.models import Announcement
 from events.access import event_for_organizer
 from pika import submit_once
-from stages.access import session_for_dj, session_for_public, stage_for_visitor
+from stages.access import set_for_dj, set_for_public, stage_for_visitor
 
 SERVICE_WORKER_TYPE = "text/javascript; charset=utf-8"
 
@@ -24,7 +24,7 @@ SERVICE_WORKER_TYPE = "text/javascript; charset=utf-8"
 
 @cache_control(no_cache=True)
 def service_worker(request):
-    """Served from the root so its scope is the whole site (stage and session pages)."""
+    """Served from the root so its scope is the whole site (stage and set pages)."""
     response = HttpResponse(
         render_to_string("announcements/sw.js", {"icon": static("img/icon-192.png")}),
         content_type=SERVICE_WORKER_TYPE,
@@ -61,9 +61,9 @@ def stage_manifest(request, code):
     return _manifest(f"{stage.name} · {stage.event.name}", stage.name, stage.get_absolute_url())
 
 
-def session_manifest(request, code):
-    session = session_for_public(code)
-    return _manifest(f"{session.dj_name} · Pika!", session.dj_name, session.get_absolute_url())
+def set_manifest(request, code):
+    dj_set = set_for_public(code)
+    return _manifest(f"{dj_set.dj_name} · Pika!", dj_set.dj_name, dj_set.get_absolute_url())
 
 
 # --- An organizer's announcement to everyone at their event --------------------------
@@ -114,38 +114,38 @@ def event_reach(request, slug):
 
 # --- A DJ's announcement to their Quick Start set -----------------------------------
 
-def _dj_scope_error(session):
-    if not session.is_live:
+def _dj_scope_error(dj_set):
+    if not dj_set.is_live:
         return "This set has ended; its listeners have moved on."
-    if session.stage_id:
+    if dj_set.stage_id:
         return "On an event stage, announcements are the organizer's to send."
     return None
 
 
 @login_required
 @require_POST
-def session_announce(request, code):
-    session = session_for_dj(request.user, code)
+def set_announce(request, code):
+    dj_set = set_for_dj(request.user, code)
     form = AnnouncementForm(request.POST)
     status = 400
-    scope_error = _dj_scope_error(session)
+    scope_error = _dj_scope_error(dj_set)
     if scope_error:
         form.add_error(None, scope_error)
         status = 409
     elif form.is_valid():
         if submit_once.first_submit(request):
-            Announcement.objects.send(author=request.user, session=session, **form.cleaned_data)
-            reach = live.reach(session=session)
+            Announcement.objects.send(author=request.user, dj_set=dj_set, **form.cleaned_data)
+            reach = live.reach(dj_set=dj_set)
             messages.success(request, f"Announcement sent to {_pages(reach)}.")
         return redirect("stages:dashboard")
     # The dashboard is someone else's page: errors get a small page of their own that
     # keeps what was typed.
     return render(request, "announcements/dj_announce.html", {
-        "session": session,
+        "dj_set": dj_set,
         "form": form,
-        "action": reverse("announcements:session-announce", args=[session.code]),
-        "reach_url": reverse("announcements:session-reach", args=[session.code]),
-        "reach": live.reach(session=session),
+        "action": reverse("announcements:set-announce", args=[dj_set.code]),
+        "reach_url": reverse("announcements:set-reach", args=[dj_set.code]),
+        "reach": live.reach(dj_set=dj_set),
     }, status=status)
 
 
@@ -159,9 +159,9 @@ def delivery(request, code):
 
 @login_required
 @never_cache
-def session_reach(request, code):
+def set_reach(request, code):
     """The reach preview, refreshed while the DJ writes."""
-    session = session_for_dj(request.user, code)
+    dj_set = set_for_dj(request.user, code)
     return render(request, "announcements/sent.html#reach", {
-        "reach": live.reach(session=session), "reach_url": request.path,
+        "reach": live.reach(dj_set=dj_set), "reach_url": request.path,
     })

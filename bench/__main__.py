@@ -85,7 +85,7 @@ def main(argv=None):
         try:
             results["pages"] = [
                 dict(pages.run(servers[0], f"/s/{world.stage_codes[0]}", world.page_track_title), name="stage page"),
-                dict(pages.run(servers[0], f"/live/{world.page_session_code}", world.page_track_title),
+                dict(pages.run(servers[0], f"/live/{world.page_set_code}", world.page_track_title),
                      name="session page"),
             ]
         finally:

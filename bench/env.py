@@ -82,7 +82,7 @@ class World:
 
     event_slug: str
     stage_codes: list
-    page_session_code: str
+    page_set_code: str
     page_track_title: str
     dj_tokens: list
 
@@ -95,7 +95,7 @@ def seed(stages=4, djs=8, set_tracks=30):
 
     from accounts.models import ApiToken, User
     from events.models import Event
-    from stages.models import LiveSession, PlayedTrack, Stage
+    from stages.models import DJSet, PlayedTrack, Stage
 
     run = time.strftime("%Y%m%d%H%M%S")
     organizer, _ = User.objects.get_or_create(email="bench-organizer@pika.local", defaults={"display_name": "Bench Org"})
@@ -113,12 +113,12 @@ def seed(stages=4, djs=8, set_tracks=30):
         tokens.append(ApiToken.issue(dj, f"bench {run}")[1])
     # The page benchmark reads a realistic page: a set 30 tracks in, on the first stage.
     page_dj, _ = User.objects.get_or_create(email="bench-page-dj@pika.local", defaults={"display_name": "DJ Page"})
-    session, _ = LiveSession.objects.go_live(page_dj, "DJ Sunset Groove", stage_list[0])
+    dj_set, _ = DJSet.objects.go_live(page_dj, "DJ Sunset Groove", stage_list[0])
     start = timezone.now() - timedelta(minutes=4 * set_tracks)
     PlayedTrack.objects.bulk_create([
-        PlayedTrack(session=session, artist=f"Artist Number {i} feat. Somebody", title=f"A Typical West Coast Swing Title {i}",
+        PlayedTrack(dj_set=dj_set, artist=f"Artist Number {i} feat. Somebody", title=f"A Typical West Coast Swing Title {i}",
                     played_at=start + timedelta(minutes=4 * i), bpm=96 + i % 10)
         for i in range(set_tracks)
     ])
-    return World(event.slug, [s.code for s in stage_list], session.code,
+    return World(event.slug, [s.code for s in stage_list], dj_set.code,
                  f"A Typical West Coast Swing Title {set_tracks - 1}", tokens)

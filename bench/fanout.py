@@ -146,9 +146,9 @@ def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, g
     """One scenario. Fresh server processes are expected (peak RSS is per process)."""
     api = httpx.Client(base_url=servers[0].url + "/api/v1", timeout=30,
                        headers={"Authorization": f"Bearer {token}"})
-    session = api.post("/sessions", json={"dj_name": "DJ Fan-out", "stage": stage_code})
-    session.raise_for_status()
-    session_id = session.json()["id"]
+    dj_set = api.post("/sessions", json={"dj_name": "DJ Fan-out", "stage": stage_code})
+    dj_set.raise_for_status()
+    dj_set_id = dj_set.json()["id"]
 
     # Warm each server's page path once, then note its memory before the phones arrive.
     for server in servers:
@@ -190,7 +190,7 @@ def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, g
     latencies, post_seconds, missed = [], [], 0
     for k in range(warmup + tracks):
         t0 = time.monotonic()
-        response = api.post(f"/sessions/{session_id}/tracks", json={"artist": "Bench Artist", "title": f"Track {_marker(k)}"})
+        response = api.post(f"/sessions/{dj_set_id}/tracks", json={"artist": "Bench Artist", "title": f"Track {_marker(k)}"})
         post_seconds.append(time.monotonic() - t0)
         response.raise_for_status()
         deadline = time.monotonic() + 30
@@ -216,7 +216,7 @@ def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, g
         held, client_cpu = held + h, client_cpu + cpu
     for process in processes:
         process.join(10)
-    api.post(f"/sessions/{session_id}/end")
+    api.post(f"/sessions/{dj_set_id}/end")
     api.close()
 
     per_process = listeners / len(servers)

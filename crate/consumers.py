@@ -16,7 +16,7 @@ COALESCE_SECONDS = 1.0
 class SetLikesConsumer(AsyncWebsocketConsumer):
     """Only the set's own DJ may listen: counts are feedback for them, not for the room."""
 
-    session = None
+    dj_set = None
     timer = None
 
     async def connect(self):
@@ -24,18 +24,18 @@ class SetLikesConsumer(AsyncWebsocketConsumer):
         if state is None:
             await self.close(code=NOT_FOUND)
             return
-        self.groups = [live.likes_group(self.session.pk)]
+        self.groups = [live.likes_group(self.dj_set.pk)]
         await self.channel_layer.group_add(self.groups[0], self.channel_name)
         await self.accept()
         await self.send(text_data=state)
 
     def load(self, user, code):
-        from stages.models import LiveSession
+        from stages.models import DJSet
 
         if user is None or not user.is_authenticated:
             return None
-        self.session = LiveSession.objects.filter(code=code, dj=user).first()
-        return live.render_like_counts(self.session) if self.session else None
+        self.dj_set = DJSet.objects.filter(code=code, dj=user).first()
+        return live.render_like_counts(self.dj_set) if self.dj_set else None
 
     async def disconnect(self, close_code):
         if self.timer:
@@ -52,9 +52,9 @@ class SetLikesConsumer(AsyncWebsocketConsumer):
 
     async def push(self):
         self.timer = None
-        html = await database_sync_to_async(live.render_like_counts)(self.session)
+        html = await database_sync_to_async(live.render_like_counts)(self.dj_set)
         await self.send(text_data=html)
 
 
-# Wrapped here so only this socket pays for the session and user lookup.
+# Wrapped here so only this socket pays for the set and user lookup.
 set_likes_app = AuthMiddlewareStack(SetLikesConsumer.as_asgi())

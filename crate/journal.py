@@ -6,30 +6,30 @@ import io
 from django.utils import timezone
 
 
-def event_of(session):
-    return session.stage.event if session.stage_id else None
+def event_of(dj_set):
+    return dj_set.stage.event if dj_set.stage_id else None
 
 
-def tz_of(session):
-    event = event_of(session)
+def tz_of(dj_set):
+    event = event_of(dj_set)
     return event.tzinfo if event else timezone.get_default_timezone()
 
 
 def group(likes):
-    """[{"event", "sets": [{"session", "tz", "likes"}]}], in the order of `likes` (newest set first).
+    """[{"event", "sets": [{"dj_set", "tz", "likes"}]}], in the order of `likes` (newest set first).
 
     Quick Start sets (no event) gather under event None. Expects Like.objects.journal().
     """
     events, sets = {}, {}
     for like in likes:
-        session = like.track.session
-        event = event_of(session)
+        dj_set = like.track.dj_set
+        event = event_of(dj_set)
         event_group = events.get(event.pk if event else None)
         if event_group is None:
             event_group = events[event.pk if event else None] = {"event": event, "sets": []}
-        set_group = sets.get(session.pk)
+        set_group = sets.get(dj_set.pk)
         if set_group is None:
-            set_group = sets[session.pk] = {"session": session, "tz": tz_of(session), "likes": []}
+            set_group = sets[dj_set.pk] = {"dj_set": dj_set, "tz": tz_of(dj_set), "likes": []}
             event_group["sets"].append(set_group)
         set_group["likes"].append(like)
     return list(events.values())
@@ -74,12 +74,12 @@ def csv_text(likes):
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for like in likes:
-        track, session = like.track, like.track.session
-        tz, event = tz_of(session), event_of(session)
+        track, dj_set = like.track, like.track.dj_set
+        tz, event = tz_of(dj_set), event_of(dj_set)
         links = dict(like.search_links())
         writer.writerow([_cell(v) for v in (
-            track.artist, track.title, track.album, _local(track.played_at, tz), session.dj_name,
-            event.name if event else "", session.stage.name if session.stage_id else "",
+            track.artist, track.title, track.album, _local(track.played_at, tz), dj_set.dj_name,
+            event.name if event else "", dj_set.stage.name if dj_set.stage_id else "",
             f"{track.bpm:g}" if track.bpm else "", track.key, _local(like.created_at, tz),
             links["Spotify"], links["Apple Music"], links["YouTube"],
         )])
@@ -91,10 +91,10 @@ def text(likes):
     for event_group in group(likes):
         lines.append(_one_line(event_group["event"].name) if event_group["event"] else "Sets outside an event")
         for set_group in event_group["sets"]:
-            session = set_group["session"]
-            where = f" · {session.stage.name}" if session.stage_id else ""
-            when = timezone.localtime(session.started_at, set_group["tz"]).strftime("%a %d %b %Y, %H:%M")
-            lines.append("  " + _one_line(f"{session.dj_name}{where} · {when}"))
+            dj_set = set_group["dj_set"]
+            where = f" · {dj_set.stage.name}" if dj_set.stage_id else ""
+            when = timezone.localtime(dj_set.started_at, set_group["tz"]).strftime("%a %d %b %Y, %H:%M")
+            lines.append("  " + _one_line(f"{dj_set.dj_name}{where} · {when}"))
             lines += [f"    {_one_line(like.track.artist)} — {_one_line(like.track.title)}" for like in set_group["likes"]]
         lines.append("")
     return "\n".join(lines)

@@ -12,23 +12,23 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 
 
-def likes_group(session_id):
-    return f"likes.{session_id}"
+def likes_group(dj_set_id):
+    return f"likes.{dj_set_id}"
 
 
-def likes_changed(session_id):
-    async_to_sync(get_channel_layer().group_send)(likes_group(session_id), {"type": "likes.changed"})
+def likes_changed(dj_set_id):
+    async_to_sync(get_channel_layer().group_send)(likes_group(dj_set_id), {"type": "likes.changed"})
 
 
-def like_counts_context(session):
+def like_counts_context(dj_set):
     """A set's liked tracks with their counts, most liked first."""
     tracks = list(
-        session.tracks.annotate(like_count=Count("likes"))
+        dj_set.tracks.annotate(like_count=Count("likes"))
         .filter(like_count__gt=0)
         .order_by("-like_count", "-played_at", "-pk")
     )
-    return {"session": session, "liked_tracks": tracks, "total_likes": sum(t.like_count for t in tracks)}
+    return {"dj_set": dj_set, "liked_tracks": tracks, "total_likes": sum(t.like_count for t in tracks)}
 
 
-def render_like_counts(session):
-    return render_to_string("crate/like_counts.html#like-counts", like_counts_context(session))
+def render_like_counts(dj_set):
+    return render_to_string("crate/like_counts.html#like-counts", like_counts_context(dj_set))

@@ -30,8 +30,8 @@ class LikeQuerySet(models.QuerySet):
         """The dancer's likes with everything the journal and the exports show, newest set first."""
         return (
             self.of(request)
-            .select_related("track__session__stage__event")
-            .order_by("-track__session__started_at", "-track__played_at", "-pk")
+            .select_related("track__dj_set__stage__event")
+            .order_by("-track__dj_set__started_at", "-track__played_at", "-pk")
         )
 
     def set(self, request, track, liked):
@@ -51,8 +51,8 @@ class LikeQuerySet(models.QuerySet):
         else:
             changed = self.filter(track=track, **owner).delete()[0] > 0
         if changed:
-            session_id = track.session_id
-            transaction.on_commit(lambda: live.likes_changed(session_id), robust=True)
+            dj_set_id = track.dj_set_id
+            transaction.on_commit(lambda: live.likes_changed(dj_set_id), robust=True)
         if hasattr(request, "_pika_liked_ids"):
             (request._pika_liked_ids.add if liked else request._pika_liked_ids.discard)(track.pk)
         return liked
@@ -72,7 +72,7 @@ class LikeQuerySet(models.QuerySet):
                 return 0, 0
             owned = set(
                 self.filter(user=user, track_id__in=[like.track_id for like in anonymous])
-                .values_list("track__session_id", "track_id")
+                .values_list("track__dj_set_id", "track_id")
             )
             self.bulk_create(
                 [Like(track_id=like.track_id, user=user, created_at=like.created_at) for like in anonymous],
@@ -80,8 +80,8 @@ class LikeQuerySet(models.QuerySet):
             )
             self.filter(pk__in=[like.pk for like in anonymous]).delete()
             # A merge lowers a track's count by one: its DJ's feedback must hear of it.
-            for session_id in {session_id for session_id, _ in owned}:
-                transaction.on_commit(lambda sid=session_id: live.likes_changed(sid), robust=True)
+            for dj_set_id in {dj_set_id for dj_set_id, _ in owned}:
+                transaction.on_commit(lambda sid=dj_set_id: live.likes_changed(sid), robust=True)
         return len(anonymous) - len(owned), len(owned)
 
 

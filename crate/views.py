@@ -52,7 +52,7 @@ def like(request, code, pk):
     Like.objects.set(request, track, wanted == "1")
     if request.htmx:
         return render(request, "crate/like.html#heart", {"track": track, "code": code})
-    return _back(request, track.session.get_absolute_url())
+    return _back(request, track.dj_set.get_absolute_url())
 
 
 @never_cache

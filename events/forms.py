@@ -141,3 +141,139 @@ def save_stages(formset, event):
         form.instance.position = position
         form.instance.save()
         position += 1
+
+
+def local_datetime(value, tz):
+    """A wall-clock time typed for the event's time zone, as an aware datetime; None when
+    that time does not exist there (the hour skipped when clocks go forward)."""
+    from datetime import timezone as dt_timezone
+
+    aware = value.replace(tzinfo=tz)
+    if aware.astimezone(dt_timezone.utc).astimezone(tz).replace(tzinfo=None) != value:
+        return None
+    return aware
+
+
+class SlotForm(forms.Form):
+    """One DJ slot, typed in the event's own time zone."""
+
+    stage = forms.ChoiceField(label="Stage")
+    starts_at = forms.DateTimeField(
+        label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    dj = forms.CharField(
+        label="DJ", max_length=254,
+        help_text="A name, or the email of the DJ's Pika! account (they then see the slot and hear of changes).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "DJ Nova"}),
+    )
+    title = forms.CharField(
+        label="Title (optional)", max_length=120, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "Late night blues"}),
+    )
+
+    def __init__(self, event, *args, slot=None, **kwargs):
+        self.event, self.slot = event, slot
+        if slot is not None and "initial" not in kwargs:
+            tz = event.tzinfo
+            kwargs["initial"] = {
+                "stage": slot.stage.code, "title": slot.title,
+                "starts_at": slot.starts_at.astimezone(tz).replace(tzinfo=None),
+                "ends_at": slot.ends_at.astimezone(tz).replace(tzinfo=None),
+                "dj": slot.dj.email if slot.dj_id else slot.dj_name,
+            }
+        super().__init__(*args, **kwargs)
+        self.stages = {stage.code: stage for stage in event.stages.all()}
+        self.fields["stage"].choices = [(code, stage.name) for code, stage in self.stages.items()]
+
+    def clean_stage(self):
+        return self.stages[self.cleaned_data["stage"]]
+
+    def _aware(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return None
+        value = value.replace(tzinfo=None)
+        aware = local_datetime(value, self.event.tzinfo)
+        if aware is None:
+            self.add_error(name, f"{value:%H:%M} does not exist on {value:%a %-d %b} in {self.event.timezone}: "
+                                 "the clocks go forward. Pick a time after the change.")
+        return aware
+
+    def clean_dj(self):
+        from accounts.models import User
+
+        typed = self.cleaned_data["dj"].strip()
+        if "@" in typed:
+            user = User.objects.filter(email__iexact=typed, is_active=True).first()
+            if user is None:
+                raise forms.ValidationError(
+                    "No Pika! account has this email. Check it, or type the DJ's name instead."
+                )
+            return user
+        if not typed:
+            raise forms.ValidationError("Who plays? Type a name or a DJ's account email.")
+        return typed[:80]
+
+    def clean(self):
+        from events import timetable
+
+        cleaned = super().clean()
+        starts_at, ends_at = self._aware("starts_at"), self._aware("ends_at")
+        if starts_at and ends_at:
+            if ends_at <= starts_at:
+                self.add_error("ends_at", "The slot ends before it starts.")
+            else:
+                first, _ = timetable.night_bounds(self.event.starts_on, self.event.tzinfo)
+                _, last = timetable.night_bounds(self.event.ends_on, self.event.tzinfo)
+                if starts_at < first or ends_at > last:
+                    self.add_error("starts_at", f"The slot is outside the event's dates "
+                                                f"({self.event.starts_on:%a %-d %b} – {self.event.ends_on:%a %-d %b}).")
+        cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
+        return cleaned
+
+    def save(self):
+        from django.utils import timezone
+
+        from events.models import Slot
+
+        slot = self.slot or Slot(event=self.event)
+        data = self.cleaned_data
+        dj = data["dj"]
+        slot.stage, slot.starts_at, slot.ends_at, slot.title = data["stage"], data["starts_at"], data["ends_at"], data["title"]
+        if isinstance(dj, str):
+            slot.dj, slot.dj_name = None, dj
+        else:
+            slot.dj, slot.dj_name = dj, dj.public_name[:80]
+        slot.updated_at = timezone.now()
+        slot.save()
+        return slot
+
+
+class DuplicateNightForm(forms.Form):
+    source = forms.DateField(label="Copy the night of", widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.DateField(label="to the night of", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, event, *args, **kwargs):
+        self.event = event
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("source"), cleaned.get("target")
+        if source and target:
+            if source == target:
+                self.add_error("target", "Pick another night to copy to.")
+            elif not (self.event.starts_on <= target <= self.event.ends_on):
+                self.add_error("target", "That night is outside the event's dates.")
+        return cleaned
+
+
+class PublishForm(forms.Form):
+    comment = forms.CharField(
+        label="Note for dancers (optional)", max_length=280, required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Blues Room closes at 2 a.m.", "autocomplete": "off"}),
+    )
+    notify = forms.BooleanField(label="Notify the DJs and dancers concerned", required=False, initial=True)

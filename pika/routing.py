@@ -6,10 +6,10 @@ from events.consumers import OrganizerConsumer
 from stages import consumers
 
 websocket_urlpatterns = [
-    path("ws/sessions/<str:code>/", consumers.SessionConsumer.as_asgi()),
+    path("ws/sessions/<str:code>/", consumers.SetConsumer.as_asgi()),
     path("ws/stages/<str:code>/", consumers.StageConsumer.as_asgi()),
     path("ws/events/<slug:code>/", consumers.EventConsumer.as_asgi()),
     path("ws/dj/sets/<str:code>/likes/", set_likes_app),
-    # Only this socket needs the signed-in user; dancers' sockets skip the session lookup.
+    # Only this socket needs the signed-in user; dancers' sockets skip the set lookup.
     path("ws/organize/<slug:code>/", AuthMiddlewareStack(OrganizerConsumer.as_asgi())),
 ]

@@ -21,7 +21,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Absolute base of the links printed in QR codes and returned by the API.
 PIKA_BASE_URL = env("PIKA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# A live session with no new track for this long ends by itself (a DJ who forgot "End set").
+# A live set with no new track for this long ends by itself (a DJ who forgot "End set").
 PIKA_IDLE_SESSION_HOURS = env.float("PIKA_IDLE_SESSION_HOURS", default=6)
 # Where local state lives when no real services are configured (SQLite, VAPID keys).
 PIKA_VAR_DIR = Path(env("PIKA_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -251,7 +251,7 @@ PIKA_PUSH_ENDPOINT_HOSTS = env.list("PIKA_PUSH_ENDPOINT_HOSTS", default=[])
 # Subscribing, per anonymous client id and per IP address (a venue shares one IP).
 PIKA_PUSH_SUBSCRIBE_RATE = env("PIKA_PUSH_SUBSCRIBE_RATE", default="10/m")
 PIKA_PUSH_SUBSCRIBE_IP_RATE = env("PIKA_PUSH_SUBSCRIBE_IP_RATE", default="120/m")
-# How long an announcement stays a banner on stage and session pages.
+# How long an announcement stays a banner on stage and set pages.
 PIKA_ANNOUNCEMENT_BANNER_HOURS = env.float("PIKA_ANNOUNCEMENT_BANNER_HOURS", default=3)
 
 LOGGING = {

@@ -3,17 +3,17 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from stages.models import LiveSession, Stage
+from stages.models import DJSet, Stage
 
 
-def session_for_public(code):
-    return get_object_or_404(LiveSession.objects.select_related("stage__event"), code=code)
+def set_for_public(code):
+    return get_object_or_404(DJSet.objects.select_related("stage__event"), code=code)
 
 
-def session_for_dj(user, code):
+def set_for_dj(user, code):
     if not user.is_authenticated:
         raise Http404
-    return get_object_or_404(LiveSession.objects.select_related("stage__event"), code=code, dj=user)
+    return get_object_or_404(DJSet.objects.select_related("stage__event"), code=code, dj=user)
 
 
 def stage_for_visitor(user, code):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from stages.models import LiveSession, PlayedTrack, Stage
+from stages.models import DJSet, PlayedTrack, Stage
 
 
 @admin.register(Stage)
@@ -16,8 +16,8 @@ class PlayedTrackInline(admin.TabularInline):
     fields = ["played_at", "artist", "title", "bpm", "key", "source_id"]
 
 
-@admin.register(LiveSession)
-class LiveSessionAdmin(admin.ModelAdmin):
+@admin.register(DJSet)
+class DJSetAdmin(admin.ModelAdmin):
     list_display = ["dj_name", "dj", "code", "stage", "started_at", "ended_at"]
     list_filter = ["ended_at"]
     search_fields = ["dj_name", "dj__email", "code"]
@@ -27,5 +27,5 @@ class LiveSessionAdmin(admin.ModelAdmin):
 
 @admin.register(PlayedTrack)
 class PlayedTrackAdmin(admin.ModelAdmin):
-    list_display = ["title", "artist", "session", "played_at"]
+    list_display = ["title", "artist", "dj_set", "played_at"]
     search_fields = ["title", "artist"]

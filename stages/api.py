@@ -10,14 +10,14 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from pika.api import ApiError, DjToken, TokenRateThrottle
-from stages.models import TEXT_LIMIT, LiveSession, PlayedTrack, Stage
+from stages.models import TEXT_LIMIT, DJSet, PlayedTrack, Stage
 
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
 
 Text = Annotated[str, Field(max_length=TEXT_LIMIT)]
 
 
-class SessionIn(Schema):
+class SetIn(Schema):
     dj_name: Optional[Annotated[str, Field(max_length=80)]] = None
     stage: Optional[Annotated[str, Field(max_length=16)]] = None
 
@@ -45,22 +45,22 @@ def stage_json(stage):
     }
 
 
-def session_json(session):
+def set_json(dj_set):
     return {
-        "id": session.pk,
-        "code": session.code,
-        "url": session.public_url,
-        "dj_name": session.dj_name,
-        "stage": stage_json(session.stage),
-        "started_at": session.started_at.isoformat(),
-        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "id": dj_set.pk,
+        "code": dj_set.code,
+        "url": dj_set.public_url,
+        "dj_name": dj_set.dj_name,
+        "stage": stage_json(dj_set.stage),
+        "started_at": dj_set.started_at.isoformat(),
+        "ended_at": dj_set.ended_at.isoformat() if dj_set.ended_at else None,
     }
 
 
 def track_json(track):
     return {
         "id": track.pk,
-        "session": track.session_id,
+        "session": track.dj_set_id,
         "artist": track.artist,
         "title": track.title,
         "album": track.album,
@@ -77,19 +77,19 @@ def blank_to_empty(value):
     return value.strip() if value else ""
 
 
-def own_session(request, session_id):
-    """The caller's own session, or a 404 that does not reveal another DJ's."""
-    session = LiveSession.objects.select_related("stage__event").filter(
-        pk=session_id, dj=request.auth.user
+def own_set(request, dj_set_id):
+    """The caller's own set, or a 404 that does not reveal another DJ's."""
+    dj_set = DJSet.objects.select_related("stage__event").filter(
+        pk=dj_set_id, dj=request.auth.user
     ).first()
-    if session is None:
+    if dj_set is None:
         raise ApiError(404, "not_found", "No such session.")
-    return session
+    return dj_set
 
 
 @router.post("/sessions", response={201: dict})
-def create_session(request, payload: SessionIn = None):
-    payload = payload or SessionIn()
+def create_set(request, payload: SetIn = None):
+    payload = payload or SetIn()
     stage = None
     if payload.stage:
         stage = Stage.objects.select_related("event").filter(code=payload.stage.strip()).first()
@@ -97,20 +97,21 @@ def create_session(request, payload: SessionIn = None):
             raise ApiError(404, "stage_not_found", "No stage has that code.", "stage")
         if not stage.event.is_visible_publicly():
             raise ApiError(409, "stage_unavailable", "That stage's event is not published.", "stage")
-    session, ended = LiveSession.objects.go_live(
+    dj_set, ended = DJSet.objects.go_live(
         request.auth.user, blank_to_empty(payload.dj_name), stage
     )
-    body = session_json(session)
-    body["ended_session"] = session_json(ended[0]) if ended else None
+    body = set_json(dj_set)
+    body["ended_session"] = set_json(ended[0]) if ended else None
     if ended:
         body["message"] = "Your previous set was still live; it has been ended."
     return Status(201, body)
 
 
+# The published API keeps its first word for a set, "session", in its paths and parameters.
 @router.post("/sessions/{int:session_id}/tracks", response={201: dict})
 def post_track(request, session_id: int, payload: TrackIn):
-    session = own_session(request, session_id)
-    if not session.is_live:
+    dj_set = own_set(request, session_id)
+    if not dj_set.is_live:
         raise ApiError(409, "session_ended", "This set has ended; go live again to post tracks.")
     artist, title = blank_to_empty(payload.artist), blank_to_empty(payload.title)
     if not artist:
@@ -122,7 +123,7 @@ def post_track(request, session_id: int, payload: TrackIn):
         played_at = played_at.replace(tzinfo=dt_timezone.utc)
     if played_at is not None and played_at > timezone.now() + timedelta(minutes=5):
         raise ApiError(400, "invalid_field", "played_at is in the future.", "played_at")
-    track, _ = session.add_track(
+    track, _ = dj_set.add_track(
         artist=artist,
         title=title,
         played_at=played_at,
@@ -137,11 +138,11 @@ def post_track(request, session_id: int, payload: TrackIn):
 
 
 @router.post("/sessions/{int:session_id}/end", response={200: dict})
-def end_session(request, session_id: int):
-    session = own_session(request, session_id)
+def end_set(request, session_id: int):
+    dj_set = own_set(request, session_id)
     with transaction.atomic():
-        session.end()
-    return session_json(session)
+        dj_set.end()
+    return set_json(dj_set)
 
 
 @router.get("/stages", response={200: dict})
@@ -159,12 +160,12 @@ def now_playing(request, code: str):
     stage = Stage.objects.select_related("event").filter(code=code).first()
     if stage is None or not stage.event.is_visible_publicly():
         raise ApiError(404, "stage_not_found", "No stage has that code.")
-    session = stage.current_session()
-    tracks = list(session.tracks_newest_first()[:live.RECENT_LIMIT]) if session else []
+    dj_set = stage.current_set()
+    tracks = list(dj_set.tracks_newest_first()[:live.RECENT_LIMIT]) if dj_set else []
     return {
         "stage": stage_json(stage),
-        "session": session_json(session) if session else None,
+        "session": set_json(dj_set) if dj_set else None,
         "now_playing": track_json(tracks[0]) if tracks else None,
         "recent": [track_json(track) for track in tracks],
-        "listeners": live.audience(session, stage),
+        "listeners": live.audience(dj_set, stage),
     }

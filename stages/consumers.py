@@ -72,16 +72,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=message["html"])
 
 
-class SessionConsumer(LiveConsumer):
+class SetConsumer(LiveConsumer):
     def load(self, code):
-        from stages.models import LiveSession
+        from stages.models import DJSet
 
-        session = LiveSession.objects.select_related("stage__event").filter(code=code).first()
-        if session is None:
+        dj_set = DJSet.objects.select_related("stage__event").filter(code=code).first()
+        if dj_set is None:
             return None
-        self.groups = [live.session_group(session.pk)]
+        self.groups = [live.set_group(dj_set.pk)]
         self.counted_group = self.groups[0]
-        return live.render_live(session) + render_banners(session=session)
+        return live.render_live(dj_set) + render_banners(dj_set=dj_set)
 
 
 class StageConsumer(LiveConsumer):
@@ -94,7 +94,7 @@ class StageConsumer(LiveConsumer):
         self.groups = [live.stage_group(stage.pk), live.event_group(stage.event_id)]
         self.counted_group = self.groups[0]
         cards = "".join(live.render_stage_card(other) for other in stage.event.stages.select_related("event"))
-        return live.render_live(stage.current_session(), stage) + cards + render_banners(event=stage.event)
+        return live.render_live(stage.current_set(), stage) + cards + render_banners(event=stage.event)
 
 
 class EventConsumer(LiveConsumer):

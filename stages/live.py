@@ -14,8 +14,8 @@ from django.utils import timezone
 RECENT_LIMIT = 50
 
 
-def session_group(session_id):
-    return f"session.{session_id}"
+def set_group(dj_set_id):
+    return f"session.{dj_set_id}"
 
 
 def stage_group(stage_id):
@@ -30,7 +30,7 @@ def organizer_group(event_id):
     return f"organize.{event_id}"
 
 
-def audience(session=None, stage=None):
+def audience(dj_set=None, stage=None):
     """How many follow this music: the set's own page plus its stage's page.
 
     A stage page counts with the set it shows; a set's page counts its stage's page only
@@ -39,23 +39,23 @@ def audience(session=None, stage=None):
     from stages import listeners
 
     groups = []
-    if session is not None:
-        groups.append(session_group(session.pk))
-        if stage is None and session.is_live and session.stage_id and session.drives_stage():
-            stage = session.stage
+    if dj_set is not None:
+        groups.append(set_group(dj_set.pk))
+        if stage is None and dj_set.is_live and dj_set.stage_id and dj_set.drives_stage():
+            stage = dj_set.stage
     if stage is not None:
         groups.append(stage_group(stage.pk))
     return listeners.total(groups)
 
 
-def live_context(session, stage=None):
-    """Everything the live partials need, for a session page (stage=None) or a stage page."""
-    tracks = list(session.tracks_newest_first()[:RECENT_LIMIT]) if session else []
-    current = tracks[0] if tracks and session.is_live else None
-    event = stage.event if stage else (session.stage.event if session and session.stage else None)
-    count = audience(session, stage) if (session or stage) else 0
+def live_context(dj_set, stage=None):
+    """Everything the live partials need, for a set page (stage=None) or a stage page."""
+    tracks = list(dj_set.tracks_newest_first()[:RECENT_LIMIT]) if dj_set else []
+    current = tracks[0] if tracks and dj_set.is_live else None
+    event = stage.event if stage else (dj_set.stage.event if dj_set and dj_set.stage else None)
+    count = audience(dj_set, stage) if (dj_set or stage) else 0
     return {
-        "session": session,
+        "dj_set": dj_set,
         "stage": stage,
         "event": event,
         "current": current,
@@ -65,9 +65,9 @@ def live_context(session, stage=None):
     }
 
 
-def render_live(session, stage=None):
+def render_live(dj_set, stage=None):
     """The now-playing card and the set list, as one WebSocket message."""
-    context = live_context(session, stage)
+    context = live_context(dj_set, stage)
     return (
         render_to_string("stages/live.html#now-playing", context)
         + render_to_string("stages/live.html#set-list", context)
@@ -81,8 +81,8 @@ def render_listeners(count):
 
 
 def stage_card(stage):
-    session = stage.current_session()
-    return {"stage": stage, "session": session, "track": session.current_track() if session else None}
+    dj_set = stage.current_set()
+    return {"stage": stage, "dj_set": dj_set, "track": dj_set.current_track() if dj_set else None}
 
 
 def stage_cards(event):
@@ -95,12 +95,12 @@ def render_stage_card(stage):
 
 def organizer_row(stage):
     """What the organizer's live dashboard shows for one stage."""
-    session = stage.current_session()
+    dj_set = stage.current_set()
     return {
         "stage": stage,
-        "session": session,
-        "track": session.current_track() if session else None,
-        "listeners": audience(session, stage),
+        "dj_set": dj_set,
+        "track": dj_set.current_track() if dj_set else None,
+        "listeners": audience(dj_set, stage),
         "tz": stage.event.tzinfo,
     }
 
@@ -120,21 +120,21 @@ def listener_messages(group):
     while the set drives it, and the organizer's dashboard row for the stage.
     """
     from stages import listeners
-    from stages.models import LiveSession, Stage
+    from stages.models import DJSet, Stage
 
     kind, _, pk = group.partition(".")
-    session = stage = None
+    dj_set = stage = None
     if kind == "session":
-        session = LiveSession.objects.select_related("stage__event").filter(pk=pk).first()
-        if session is not None and session.is_live and session.stage_id and session.drives_stage():
-            stage = session.stage
+        dj_set = DJSet.objects.select_related("stage__event").filter(pk=pk).first()
+        if dj_set is not None and dj_set.is_live and dj_set.stage_id and dj_set.drives_stage():
+            stage = dj_set.stage
     elif kind == "stage":
         stage = Stage.objects.select_related("event").filter(pk=pk).first()
-        session = stage.current_session() if stage else None
-    if session is None and stage is None:
+        dj_set = stage.current_set() if stage else None
+    if dj_set is None and stage is None:
         return [(group, render_listeners(listeners.count(group)))]
-    html = render_listeners(audience(session, stage))
-    messages = [(session_group(session.pk), html)] if session else []
+    html = render_listeners(audience(dj_set, stage))
+    messages = [(set_group(dj_set.pk), html)] if dj_set else []
     if stage is not None:
         messages += [(stage_group(stage.pk), html), (organizer_group(stage.event_id), render_organizer_row(stage))]
     return messages
@@ -144,29 +144,29 @@ def send(group, html):
     async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
 
 
-def broadcast_session(session_id):
+def broadcast_set(dj_set_id):
     """Send a set's new state to its page, and to its stage and event while it drives them."""
-    from stages.models import LiveSession
+    from stages.models import DJSet
 
-    session = LiveSession.objects.select_related("dj", "stage__event").get(pk=session_id)
-    send(session_group(session.pk), render_live(session))
-    if session.drives_stage():
-        stage = session.stage
-        send(stage_group(stage.pk), render_live(stage.current_session(), stage))
+    dj_set = DJSet.objects.select_related("dj", "stage__event").get(pk=dj_set_id)
+    send(set_group(dj_set.pk), render_live(dj_set))
+    if dj_set.drives_stage():
+        stage = dj_set.stage
+        send(stage_group(stage.pk), render_live(stage.current_set(), stage))
         send(event_group(stage.event_id), render_stage_card(stage))
         send(organizer_group(stage.event_id), render_organizer_row(stage))
-    return session
+    return dj_set
 
 
-def render_new_track(session, track, previous, stage=None):
+def render_new_track(dj_set, track, previous, stage=None):
     """A new now-playing track: the new card, and the track it replaces on top of the list.
 
     A few KB instead of the whole set list (up to 50 tracks) for every phone; pages get
     the full list on connect, on a late track and when the set starts or ends.
     """
-    event = stage.event if stage else (session.stage.event if session.stage_id else None)
+    event = stage.event if stage else (dj_set.stage.event if dj_set.stage_id else None)
     context = {
-        "session": session, "stage": stage, "event": event, "current": track,
+        "dj_set": dj_set, "stage": stage, "event": event, "current": track,
         "tz": event.tzinfo if event else timezone.get_current_timezone(),
     }
     html = render_to_string("stages/live.html#now-playing", context)
@@ -179,27 +179,27 @@ def broadcast_track(track_id):
     """Tell every open page of a new track: only what changed when it is now playing."""
     from stages.models import PlayedTrack
 
-    track = PlayedTrack.objects.select_related("session__stage__event").get(pk=track_id)
-    session = track.session
-    newest = list(session.tracks_newest_first()[:2])
-    if not session.is_live or newest[0].pk != track.pk:
+    track = PlayedTrack.objects.select_related("dj_set__stage__event").get(pk=track_id)
+    dj_set = track.dj_set
+    newest = list(dj_set.tracks_newest_first()[:2])
+    if not dj_set.is_live or newest[0].pk != track.pk:
         # A late track belongs in the middle of the list: send the whole state again.
-        broadcast_session(session.pk)
+        broadcast_set(dj_set.pk)
         return
     previous = newest[1] if len(newest) > 1 else None
-    send(session_group(session.pk), render_new_track(session, track, previous))
-    if session.drives_stage():
-        stage = session.stage
-        send(stage_group(stage.pk), render_new_track(session, track, previous, stage))
+    send(set_group(dj_set.pk), render_new_track(dj_set, track, previous))
+    if dj_set.drives_stage():
+        stage = dj_set.stage
+        send(stage_group(stage.pk), render_new_track(dj_set, track, previous, stage))
         send(event_group(stage.event_id), render_stage_card(stage))
         send(organizer_group(stage.event_id), render_organizer_row(stage))
 
 
-def broadcast_go_live(session_id):
+def broadcast_go_live(dj_set_id):
     """A new set: its state, and a fresh count for any older set it took the stage from."""
-    from stages.models import LiveSession
+    from stages.models import DJSet
 
-    session = broadcast_session(session_id)
-    if session.stage_id:
-        for older in LiveSession.objects.live().filter(stage_id=session.stage_id).exclude(pk=session.pk):
-            send(session_group(older.pk), render_listeners(audience(older)))
+    dj_set = broadcast_set(dj_set_id)
+    if dj_set.stage_id:
+        for older in DJSet.objects.live().filter(stage_id=dj_set.stage_id).exclude(pk=dj_set.pk):
+            send(set_group(older.pk), render_listeners(audience(older)))

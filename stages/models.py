@@ -41,16 +41,16 @@ class Stage(models.Model):
     def public_url(self):
         return settings.PIKA_BASE_URL + self.get_absolute_url()
 
-    def current_session(self):
+    def current_set(self):
         """The set this stage shows: the most recent one to go live here, while it lasts.
 
         When it ends the stage waits for the next DJ, even if an older set is still live.
         """
-        latest = self.sessions.select_related("stage__event").order_by("-started_at").first()
+        latest = self.dj_sets.select_related("stage__event").order_by("-started_at").first()
         return latest if latest is not None and latest.is_live else None
 
 
-class LiveSessionQuerySet(models.QuerySet):
+class DJSetQuerySet(models.QuerySet):
     def live(self):
         return self.filter(ended_at__isnull=True)
 
@@ -58,43 +58,43 @@ class LiveSessionQuerySet(models.QuerySet):
         return self.filter(ended_at__isnull=False)
 
     def idle_since(self, moment):
-        """Live sessions with no track (and no start) after `moment`."""
+        """Live sets with no track (and no start) after `moment`."""
         return self.live().filter(last_activity_at__lt=moment)
 
     def go_live(self, dj, dj_name="", stage=None):
         """Start a set for `dj`. A DJ has one live set at most: any other one ends.
 
-        Returns (session, ended_sessions).
+        Returns (dj_set, ended_sets).
         """
         with transaction.atomic():
             ended = list(self.live().filter(dj=dj).select_for_update())
             for previous in ended:
                 previous.end()
-            session = self.create(
+            dj_set = self.create(
                 dj=dj, dj_name=(dj_name or dj.public_name)[:80], stage=stage
             )
-            transaction.on_commit(lambda: live.broadcast_go_live(session.pk), robust=True)
+            transaction.on_commit(lambda: live.broadcast_go_live(dj_set.pk), robust=True)
             if stage is not None:
-                transaction.on_commit(lambda: music_started(session.pk), robust=True)
-        return session, ended
+                transaction.on_commit(lambda: music_started(dj_set.pk), robust=True)
+        return dj_set, ended
 
 
-class LiveSession(models.Model):
+class DJSet(models.Model):
     """One DJ set, live from "Go Live" until "End set"."""
 
     dj = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_sessions"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dj_sets"
     )
     dj_name = models.CharField(max_length=80)
     code = models.CharField(max_length=16, unique=True, editable=False)
     stage = models.ForeignKey(
-        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="dj_sets"
     )
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
 
-    objects = LiveSessionQuerySet.as_manager()
+    objects = DJSetQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -105,11 +105,11 @@ class LiveSession(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.code:
-            self.code = unique_code(LiveSession)
+            self.code = unique_code(DJSet)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("stages:session", args=[self.code])
+        return reverse("stages:set", args=[self.code])
 
     @property
     def public_url(self):
@@ -123,7 +123,7 @@ class LiveSession(models.Model):
         """Whether this set is (or, once ended, was last) the one its stage shows."""
         if self.stage_id is None:
             return False
-        return not LiveSession.objects.filter(
+        return not DJSet.objects.filter(
             stage_id=self.stage_id, started_at__gt=self.started_at
         ).exists()
 
@@ -145,7 +145,7 @@ class LiveSession(models.Model):
         try:
             with transaction.atomic():
                 track = PlayedTrack.objects.create(
-                    session=self,
+                    dj_set=self,
                     artist=artist,
                     title=title,
                     played_at=played_at or timezone.now(),
@@ -153,7 +153,7 @@ class LiveSession(models.Model):
                     **details,
                 )
                 now = timezone.now()
-                LiveSession.objects.filter(pk=self.pk).update(last_activity_at=now)
+                DJSet.objects.filter(pk=self.pk).update(last_activity_at=now)
                 self.last_activity_at = now
                 transaction.on_commit(lambda: live.broadcast_track(track.pk), robust=True)
         except IntegrityError:
@@ -167,7 +167,7 @@ class LiveSession(models.Model):
             return False
         self.ended_at = timezone.now()
         self.save(update_fields=["ended_at"])
-        transaction.on_commit(lambda: live.broadcast_session(self.pk), robust=True)
+        transaction.on_commit(lambda: live.broadcast_set(self.pk), robust=True)
         return True
 
     @classmethod
@@ -175,15 +175,15 @@ class LiveSession(models.Model):
         """End every live set without a track for `idle_for`; returns how many."""
         idle_for = idle_for or timedelta(hours=settings.PIKA_IDLE_SESSION_HOURS)
         ended = 0
-        for session in cls.objects.idle_since(timezone.now() - idle_for):
-            ended += session.end()
+        for dj_set in cls.objects.idle_since(timezone.now() - idle_for):
+            ended += dj_set.end()
         return ended
 
 
 class PlayedTrack(models.Model):
     """A song as it was played in one set."""
 
-    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="tracks")
+    dj_set = models.ForeignKey(DJSet, on_delete=models.CASCADE, related_name="tracks")
     artist = models.CharField(max_length=TEXT_LIMIT)
     title = models.CharField(max_length=TEXT_LIMIT)
     album = models.CharField(max_length=TEXT_LIMIT, blank=True)
@@ -199,12 +199,12 @@ class PlayedTrack(models.Model):
         ordering = ["-played_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "source_id"],
+                fields=["dj_set", "source_id"],
                 condition=~Q(source_id=""),
                 name="one_track_per_source_id",
             )
         ]
-        indexes = [models.Index(fields=["session", "-played_at"])]
+        indexes = [models.Index(fields=["dj_set", "-played_at"])]
 
     def __str__(self):
         return f"{self.artist} — {self.title}"

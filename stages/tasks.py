@@ -1,7 +1,7 @@
 """django-q2 tasks: thin, they take ids (or nothing) and call the models."""
 
-from stages.models import LiveSession
+from stages.models import DJSet
 
 
-def end_idle_sessions():
-    return LiveSession.end_idle()
+def end_idle_sets():
+    return DJSet.end_idle()

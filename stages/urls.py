@@ -10,8 +10,8 @@ urlpatterns = [
     path("dj/sets/<str:code>", views.past_set, name="past-set"),
     path("dj/sets/<str:code>/tracks", views.post_track, name="post-track"),
     path("dj/sets/<str:code>/end", views.end_set, name="end-set"),
-    path("live/<str:code>", views.session_page, name="session"),
-    re_path(r"^live/(?P<code>\w+)/qr\.(?P<fmt>svg|png)$", views.session_qr, name="session-qr"),
+    path("live/<str:code>", views.set_page, name="set"),
+    re_path(r"^live/(?P<code>\w+)/qr\.(?P<fmt>svg|png)$", views.set_qr, name="set-qr"),
     path("s/<str:code>", views.stage_page, name="stage"),
     re_path(r"^s/(?P<code>\w+)/qr\.(?P<fmt>svg|png)$", views.stage_qr, name="stage-qr"),
 ]

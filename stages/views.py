@@ -14,24 +14,24 @@ from events.models import Event
 from pika import submit_once
 from pika.qr import qr_png, qr_svg
 from stages import live
-from stages.access import session_for_dj, session_for_public, stage_for_visitor
+from stages.access import set_for_dj, set_for_public, stage_for_visitor
 from stages.forms import GoLiveForm, TrackForm
-from stages.models import LiveSession
+from stages.models import DJSet
 
 
 @never_cache
-def session_page(request, code):
-    session = session_for_public(code)
-    context = live.live_context(session)
+def set_page(request, code):
+    dj_set = set_for_public(code)
+    context = live.live_context(dj_set)
     if request.htmx:
         return render(request, "stages/live.html#live-panel", context)
-    return render(request, "stages/session_page.html", context)
+    return render(request, "stages/set_page.html", context)
 
 
 @never_cache
 def stage_page(request, code):
     stage = stage_for_visitor(request.user, code)
-    context = live.live_context(stage.current_session(), stage)
+    context = live.live_context(stage.current_set(), stage)
     context["cards"] = live.stage_cards(stage.event)
     context["is_preview"] = not stage.event.is_visible_publicly()
     if request.htmx:
@@ -50,9 +50,9 @@ def _qr_response(request, url, fmt, name):
     return response
 
 
-def session_qr(request, code, fmt):
-    session = session_for_public(code)
-    return _qr_response(request, session.public_url, fmt, session.code)
+def set_qr(request, code, fmt):
+    dj_set = set_for_public(code)
+    return _qr_response(request, dj_set.public_url, fmt, dj_set.code)
 
 
 def stage_qr(request, code, fmt):
@@ -64,9 +64,9 @@ def stage_qr(request, code, fmt):
 
 @login_required
 def dashboard(request):
-    live_set = LiveSession.objects.live().filter(dj=request.user).select_related("stage__event").first()
+    live_set = DJSet.objects.live().filter(dj=request.user).select_related("stage__event").first()
     past = (
-        LiveSession.objects.ended()
+        DJSet.objects.ended()
         .filter(dj=request.user)
         .annotate(track_count=Count("tracks"))
         .select_related("stage__event")[:50]
@@ -115,7 +115,7 @@ def go_live(request):
         return redirect(reverse("stages:dashboard") + ("?mode=event" if request.POST.get("stage") else ""))
     if submit_once.first_submit(request):
         stage = form.cleaned_data["stage"]
-        session, ended = LiveSession.objects.go_live(request.user, form.cleaned_data["dj_name"].strip(), stage)
+        dj_set, ended = DJSet.objects.go_live(request.user, form.cleaned_data["dj_name"].strip(), stage)
         if ended:
             messages.info(request, "Your previous set was still live; it has been ended.")
         if stage:
@@ -128,15 +128,15 @@ def go_live(request):
 @login_required
 @require_POST
 def post_track(request, code):
-    session = session_for_dj(request.user, code)
+    dj_set = set_for_dj(request.user, code)
     form = TrackForm(request.POST)
     status = 200
-    if not session.is_live:
+    if not dj_set.is_live:
         form.add_error(None, "This set has ended.")
         status = 409
     elif form.is_valid():
         # The form's one-time token doubles as source_id: a double tap stores one track.
-        session.add_track(
+        dj_set.add_track(
             artist=form.cleaned_data["artist"].strip(),
             title=form.cleaned_data["title"].strip(),
             source_id="web-" + submit_once.token_of(request) if submit_once.token_of(request) else "",
@@ -145,7 +145,7 @@ def post_track(request, code):
     else:
         status = 400
     if request.htmx:
-        return render(request, "stages/dashboard.html#track-form", {"live_set": session, "track_form": form}, status=status)
+        return render(request, "stages/dashboard.html#track-form", {"live_set": dj_set, "track_form": form}, status=status)
     if status != 200:
         messages.error(request, "The track was not added: " + " ".join(
             str(e) for errors in form.errors.values() for e in errors))
@@ -155,15 +155,15 @@ def post_track(request, code):
 @login_required
 @require_POST
 def end_set(request, code):
-    session = session_for_dj(request.user, code)
-    if session.end():
+    dj_set = set_for_dj(request.user, code)
+    if dj_set.end():
         messages.success(request, "Set ended. Thanks for the music!")
     return redirect("stages:dashboard")
 
 
 @login_required
 def past_set(request, code):
-    session = session_for_dj(request.user, code)
-    tracks = session.tracks.order_by("played_at", "pk")
-    tz = session.stage.event.tzinfo if session.stage else timezone.get_current_timezone()
-    return render(request, "stages/past_set.html", {"session": session, "tracks": tracks, "tz": tz})
+    dj_set = set_for_dj(request.user, code)
+    tracks = dj_set.tracks.order_by("played_at", "pk")
+    tz = dj_set.stage.event.tzinfo if dj_set.stage else timezone.get_current_timezone()
+    return render(request, "stages/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": tz})

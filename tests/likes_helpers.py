@@ -5,7 +5,7 @@ from datetime import date
 from django.test import Client
 
 from events.models import Event
-from stages.models import LiveSession, Stage
+from stages.models import DJSet, Stage
 
 
 def dancer():
@@ -16,10 +16,10 @@ def dancer():
 
 
 def played_set(dj, titles=("Ghost", "Leave the Door Open"), dj_name="DJ Nova", stage=None, artist="Artist"):
-    """A set with `titles` played in order; returns (session, tracks in play order)."""
-    session = LiveSession.objects.go_live(dj, dj_name, stage)[0]
-    tracks = [session.add_track(artist=artist, title=title)[0] for title in titles]
-    return session, tracks
+    """A set with `titles` played in order; returns (dj_set, tracks in play order)."""
+    dj_set = DJSet.objects.go_live(dj, dj_name, stage)[0]
+    tracks = [dj_set.add_track(artist=artist, title=title)[0] for title in titles]
+    return dj_set, tracks
 
 
 def event_stage(organizer, name="Swing Into Spring", slug="swing-into-spring", stage_name="Main Floor", tz="Europe/Paris"):
@@ -31,7 +31,7 @@ def event_stage(organizer, name="Swing Into Spring", slug="swing-into-spring", s
 
 
 def like_url(track):
-    return f"/live/{track.session.code}/tracks/{track.pk}/like"
+    return f"/live/{track.dj_set.code}/tracks/{track.pk}/like"
 
 
 def like(phone, track, liked="1", **extra):

@@ -50,7 +50,7 @@ def test_public_name_falls_back_to_the_email(db):
 
 
 @pytest.mark.parametrize("path", [
-    "/admin/accounts/user/", "/admin/accounts/apitoken/", "/admin/stages/livesession/",
+    "/admin/accounts/user/", "/admin/accounts/apitoken/", "/admin/stages/djset/",
     "/admin/stages/stage/", "/admin/stages/playedtrack/", "/admin/events/event/",
 ])
 def test_everything_is_visible_in_the_admin(admin_client, dj, dj_token, path):

@@ -4,25 +4,25 @@ import pytest
 
 from announcements.models import Announcement, PushMessage
 from pika import submit_once
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.push_helpers import Subscriber, organizer, push_service, subscribe, weekend  # noqa: F401
 
 
 @pytest.fixture
 def quick_set(dj):
-    return LiveSession.objects.go_live(dj, "DJ Nova")[0]
+    return DJSet.objects.go_live(dj, "DJ Nova")[0]
 
 
-def announce(client, session, message="Last song in 5 minutes!", priority="info", push="on", token=None):
+def announce(client, dj_set, message="Last song in 5 minutes!", priority="info", push="on", token=None):
     data = {"message": message, "priority": priority, submit_once.FIELD: token or submit_once.new_token()}
     if push:
         data["push"] = push
-    return client.post(f"/dj/sets/{session.code}/announce", data)
+    return client.post(f"/dj/sets/{dj_set.code}/announce", data)
 
 
 def test_the_dashboard_offers_the_form_with_its_reach(client, dj, quick_set, push_service):
-    subscribe(Subscriber(push_service, "a"), session=quick_set)
-    subscribe(Subscriber(push_service, "b"), session=quick_set)
+    subscribe(Subscriber(push_service, "a"), dj_set=quick_set)
+    subscribe(Subscriber(push_service, "b"), dj_set=quick_set)
     client.force_login(dj)
 
     html = client.get("/dj/").content.decode()
@@ -35,7 +35,7 @@ def test_the_dashboard_offers_the_form_with_its_reach(client, dj, quick_set, pus
 
 
 def test_a_dj_on_an_event_stage_gets_no_form_but_keeps_the_banner_target(client, dj, weekend):
-    LiveSession.objects.go_live(dj, "DJ Nova", weekend.main)
+    DJSet.objects.go_live(dj, "DJ Nova", weekend.main)
     client.force_login(dj)
 
     html = client.get("/dj/").content.decode()
@@ -48,9 +48,9 @@ def test_announcing_shows_it_to_the_set_and_pushes_to_its_subscribers_only(
     client, dj, other_dj, quick_set, push_service, django_capture_on_commit_callbacks
 ):
     mine, theirs = Subscriber(push_service, "mine"), Subscriber(push_service, "theirs")
-    subscribe(mine, session=quick_set)
-    their_set = LiveSession.objects.go_live(other_dj, "DJ Other")[0]
-    subscribe(theirs, session=their_set)
+    subscribe(mine, dj_set=quick_set)
+    their_set = DJSet.objects.go_live(other_dj, "DJ Other")[0]
+    subscribe(theirs, dj_set=their_set)
     client.force_login(dj)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -58,7 +58,7 @@ def test_announcing_shows_it_to_the_set_and_pushes_to_its_subscribers_only(
 
     assert (response.status_code, response["Location"]) == (302, "/dj/")
     announcement = Announcement.objects.get()
-    assert (announcement.session, announcement.event, announcement.author, announcement.priority) == (
+    assert (announcement.dj_set, announcement.event, announcement.author, announcement.priority) == (
         quick_set, None, dj, "important"
     )
     [received] = push_service.received
@@ -73,7 +73,7 @@ def test_announcing_shows_it_to_the_set_and_pushes_to_its_subscribers_only(
 
 
 def test_without_push_it_only_shows_on_open_pages(client, dj, quick_set, push_service, django_capture_on_commit_callbacks):
-    subscribe(Subscriber(push_service, "mine"), session=quick_set)
+    subscribe(Subscriber(push_service, "mine"), dj_set=quick_set)
     client.force_login(dj)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,10 +150,10 @@ def test_an_ended_set_takes_no_announcements(client, dj, quick_set):
 
 
 def test_a_set_on_an_event_stage_leaves_announcements_to_the_organizer(client, dj, weekend):
-    session = LiveSession.objects.go_live(dj, "DJ Nova", weekend.main)[0]
+    dj_set = DJSet.objects.go_live(dj, "DJ Nova", weekend.main)[0]
     client.force_login(dj)
 
-    response = announce(client, session)
+    response = announce(client, dj_set)
 
     assert response.status_code == 409
     assert "On an event stage, announcements are the organizer&#x27;s to send." in response.content.decode()
@@ -161,7 +161,7 @@ def test_a_set_on_an_event_stage_leaves_announcements_to_the_organizer(client, d
 
 
 def test_the_reach_preview_refreshes_for_the_dj_only(client, dj, other_dj, quick_set, push_service):
-    subscribe(Subscriber(push_service, "a"), session=quick_set)
+    subscribe(Subscriber(push_service, "a"), dj_set=quick_set)
     url = f"/dj/sets/{quick_set.code}/announce/reach"
 
     assert client.get(url).status_code == 302
@@ -174,10 +174,10 @@ def test_the_reach_preview_refreshes_for_the_dj_only(client, dj, other_dj, quick
 
 def test_delivery_counts_are_shown_to_the_sender_only(client, dj, other_dj, quick_set, push_service, organizer,
                                                       django_capture_on_commit_callbacks):
-    subscribe(Subscriber(push_service, "a"), session=quick_set)
+    subscribe(Subscriber(push_service, "a"), dj_set=quick_set)
     push_service.answer("a", 410)
     with django_capture_on_commit_callbacks(execute=True):
-        announcement = Announcement.objects.send(author=dj, session=quick_set, message="Hi", push=True)
+        announcement = Announcement.objects.send(author=dj, dj_set=quick_set, message="Hi", push=True)
     url = f"/announcements/{announcement.code}/delivery"
 
     assert client.get(url).status_code == 404
@@ -192,7 +192,7 @@ def test_delivery_counts_are_shown_to_the_sender_only(client, dj, other_dj, quic
 
 
 def test_delivery_still_going_keeps_polling(client, dj, quick_set):
-    announcement = Announcement.objects.send(author=dj, session=quick_set, message="Hi", push=True)
+    announcement = Announcement.objects.send(author=dj, dj_set=quick_set, message="Hi", push=True)
     PushMessage.objects.filter(pk=announcement.push_id).update(recipients=5, delivered=2, fanned_out_at="2026-03-14T20:00:00Z")
     client.force_login(dj)
 
@@ -203,7 +203,7 @@ def test_delivery_still_going_keeps_polling(client, dj, quick_set):
 
 
 def test_a_queued_push_says_so(client, dj, quick_set):
-    announcement = Announcement.objects.send(author=dj, session=quick_set, message="Hi", push=True)
+    announcement = Announcement.objects.send(author=dj, dj_set=quick_set, message="Hi", push=True)
     client.force_login(dj)
 
     html = client.get(f"/announcements/{announcement.code}/delivery").content.decode()

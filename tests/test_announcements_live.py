@@ -11,7 +11,7 @@ from django.utils import timezone
 from announcements import live
 from announcements.models import Announcement
 from pika.asgi import application
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.push_helpers import organizer, weekend  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +54,7 @@ def send(author, message, **scope):
 
 @database_sync_to_async
 def go_live(dj, name, stage=None):
-    return LiveSession.objects.go_live(dj, name, stage)[0]
+    return DJSet.objects.go_live(dj, name, stage)[0]
 
 
 async def test_an_event_announcement_shows_at_once_on_every_stage_and_event_page_of_the_event(weekend, organizer):
@@ -98,7 +98,7 @@ async def test_a_djs_announcement_reaches_their_own_sets_pages_only(weekend, dj,
     their_page, _ = await connect(f"/ws/sessions/{theirs.code}/")
     stage_page, _ = await connect(f"/ws/stages/{weekend.main.code}/")
 
-    await send(dj, "Last song in 5 minutes, then the jam!", session=mine)
+    await send(dj, "Last song in 5 minutes, then the jam!", dj_set=mine)
 
     for page in (my_page, my_dashboard):
         message = await receive_until(page, "announcement")
@@ -145,11 +145,11 @@ async def test_an_event_page_that_connects_gets_the_whole_list(weekend, organize
     await page.disconnect()
 
 
-async def test_a_session_page_that_connects_gets_its_banners(dj):
-    session = await go_live(dj, "DJ Nova")
-    await send(dj, "Requests are open", session=session)
+async def test_a_set_page_that_connects_gets_its_banners(dj):
+    dj_set = await go_live(dj, "DJ Nova")
+    await send(dj, "Requests are open", dj_set=dj_set)
 
-    page, state = await connect(f"/ws/sessions/{session.code}/")
+    page, state = await connect(f"/ws/sessions/{dj_set.code}/")
 
     assert '<section id="announcements"' in state and "Requests are open" in state
     await page.disconnect()

@@ -73,7 +73,7 @@ def test_sending_pushes_once_to_each_device_of_the_event_and_lists_the_counts(
 
     assert (response.status_code, response["Location"]) == (302, url(weekend.event))
     announcement = Announcement.objects.get()
-    assert (announcement.event, announcement.session, announcement.author, announcement.priority, announcement.message) == (
+    assert (announcement.event, announcement.dj_set, announcement.author, announcement.priority, announcement.message) == (
         weekend.event, None, organizer, "urgent", "Competitions start in 15 minutes!"
     )
     assert sorted(push.path for push in push_service.received) == ["/push/both", "/push/main"]
@@ -100,7 +100,7 @@ def test_the_page_lists_what_was_sent_in_a_fixed_number_of_queries(
 ):
     for n in range(12):
         Announcement.objects.send(author=organizer, event=weekend.event, message=f"Note {n}", push=n % 2 == 0)
-    # session, user, organizer check, event, stages (reach), devices (reach), announcements with their push
+    # set, user, organizer check, event, stages (reach), devices (reach), announcements with their push
     with django_assert_num_queries(7):
         html = organizer_client.get(url(weekend.event)).content.decode()
     assert html.count('<li class="sent is-info">') == 12

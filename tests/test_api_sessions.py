@@ -1,19 +1,19 @@
-"""The token API's sessions: going live (Quick Start), ending, one live set per DJ."""
+"""The token API's sets: going live (Quick Start), ending, one live set per DJ."""
 
-from stages.models import LiveSession
+from stages.models import DJSet
 
 
-def test_going_live_creates_a_quick_start_session(api, dj):
+def test_going_live_creates_a_quick_start_set(api, dj):
     response = api.post("/sessions", {"dj_name": "DJ Nova"})
     assert response.status_code == 201
     body = response.json()
-    session = LiveSession.objects.get()
-    assert body["id"] == session.pk
-    assert body["code"] == session.code and len(session.code) == 8
-    assert body["url"] == f"http://127.0.0.1:8000/live/{session.code}"
+    dj_set = DJSet.objects.get()
+    assert body["id"] == dj_set.pk
+    assert body["code"] == dj_set.code and len(dj_set.code) == 8
+    assert body["url"] == f"http://127.0.0.1:8000/live/{dj_set.code}"
     assert body["stage"] is None
     assert body["ended_session"] is None
-    assert session.dj == dj and session.dj_name == "DJ Nova" and session.is_live
+    assert dj_set.dj == dj and dj_set.dj_name == "DJ Nova" and dj_set.is_live
 
 
 def test_going_live_without_a_body_uses_the_profile_name(api):
@@ -28,20 +28,20 @@ def test_going_live_again_ends_the_previous_set_and_says_so(api):
     assert second["ended_session"]["id"] == first["id"]
     assert second["ended_session"]["ended_at"] is not None
     assert "ended" in second["message"]
-    assert list(LiveSession.objects.live().values_list("pk", flat=True)) == [second["id"]]
+    assert list(DJSet.objects.live().values_list("pk", flat=True)) == [second["id"]]
 
 
 def test_ending_a_set_is_idempotent(api):
-    session = api.post("/sessions", {}).json()
-    first = api.post(f"/sessions/{session['id']}/end")
-    again = api.post(f"/sessions/{session['id']}/end")
+    dj_set = api.post("/sessions", {}).json()
+    first = api.post(f"/sessions/{dj_set['id']}/end")
+    again = api.post(f"/sessions/{dj_set['id']}/end")
     assert first.status_code == again.status_code == 200
     assert first.json()["ended_at"] == again.json()["ended_at"] is not None
-    assert not LiveSession.objects.get().is_live
+    assert not DJSet.objects.get().is_live
 
 
-def test_another_djs_session_is_not_found(api, other_dj):
-    theirs, _ = LiveSession.objects.go_live(other_dj)
+def test_another_djs_set_is_not_found(api, other_dj):
+    theirs, _ = DJSet.objects.go_live(other_dj)
     response = api.post(f"/sessions/{theirs.pk}/end")
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "No such session."}}
@@ -53,7 +53,7 @@ def test_a_wrong_token_is_401(api):
     response = api.post("/sessions", {}, token="pika_not-a-real-token")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"
-    assert LiveSession.objects.count() == 0
+    assert DJSet.objects.count() == 0
 
 
 def test_a_missing_token_is_401(api):
@@ -66,7 +66,7 @@ def test_a_revoked_token_is_401(api, dj):
     dj.api_tokens.get().revoke()
     response = api.post("/sessions", {})
     assert response.status_code == 401
-    assert LiveSession.objects.count() == 0
+    assert DJSet.objects.count() == 0
 
 
 def test_an_unknown_stage_code_is_404(api):
@@ -78,7 +78,7 @@ def test_an_unknown_stage_code_is_404(api):
 def test_an_emoji_only_dj_name_is_kept(api):
     response = api.post("/sessions", {"dj_name": "🎧🔥"})
     assert response.status_code == 201
-    assert LiveSession.objects.get().dj_name == "🎧🔥"
+    assert DJSet.objects.get().dj_name == "🎧🔥"
 
 
 def test_a_dj_name_over_80_characters_is_400(api):

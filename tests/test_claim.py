@@ -91,7 +91,7 @@ def test_the_same_likes_on_every_device_after_login(tracks, nova):
     # A second device: log in, see the laptop's like, heart shown pressed on the set page.
     html = log_in(phone).content.decode()
     assert "Ghost" in html and "Café 🌅" not in html
-    set_page = phone.get(ghost.session.get_absolute_url()).content.decode()
+    set_page = phone.get(ghost.dj_set.get_absolute_url()).content.decode()
     assert f'data-like="{ghost.pk}" data-liked="1" aria-pressed="true"' in set_page
 
     # A new like from the phone lands on the account: the laptop has it too.

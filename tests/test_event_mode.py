@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from events.models import Event
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.organizers import make_event, make_organizer
 
 
@@ -34,8 +34,8 @@ def test_going_live_on_a_stage_links_the_set_to_it(api, dj, main_floor):
         "code": main_floor.code, "name": "Main Floor", "url": f"http://127.0.0.1:8000/s/{main_floor.code}",
         "event": {"slug": "swing-fling", "name": "Swing Fling"},
     }
-    session = LiveSession.objects.get()
-    assert session.stage == main_floor and main_floor.current_session() == session
+    dj_set = DJSet.objects.get()
+    assert dj_set.stage == main_floor and main_floor.current_set() == dj_set
 
 
 def test_the_stage_code_may_come_with_spaces(api, main_floor):
@@ -46,7 +46,7 @@ def test_an_unknown_stage_code_is_404_and_starts_nothing(api, event):
     response = api.post("/sessions", {"stage": "zzzzzzzz"})
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "stage_not_found", "message": "No stage has that code.", "field": "stage"}}
-    assert LiveSession.objects.count() == 0
+    assert DJSet.objects.count() == 0
 
 
 @pytest.mark.parametrize("status", [Event.Status.DRAFT, Event.Status.ARCHIVED])
@@ -57,7 +57,7 @@ def test_a_stage_of_a_draft_or_archived_event_cannot_be_linked(api, organizer, s
     assert response.json()["error"] == {
         "code": "stage_unavailable", "message": "That stage's event is not published.", "field": "stage",
     }
-    assert LiveSession.objects.count() == 0
+    assert DJSet.objects.count() == 0
 
 
 def test_a_stage_code_over_16_characters_is_400(api, event):
@@ -90,10 +90,10 @@ def test_now_playing_follows_the_stage_across_djs(api, client, main_floor, other
     api.post(f"/sessions/{first['id']}/tracks", {"artist": "Ella Henderson", "title": "Ghost"})
     now = client.get(f"/api/v1/stages/{main_floor.code}/now-playing").json()
     assert now["session"]["dj_name"] == "DJ Nova" and now["now_playing"]["title"] == "Ghost"
-    LiveSession.objects.go_live(other_dj, "DJ Other", main_floor)
+    DJSet.objects.go_live(other_dj, "DJ Other", main_floor)
     now = client.get(f"/api/v1/stages/{main_floor.code}/now-playing").json()
     assert now["session"]["dj_name"] == "DJ Other" and now["now_playing"] is None and now["recent"] == []
-    LiveSession.objects.get(dj_name="DJ Other").end()
+    DJSet.objects.get(dj_name="DJ Other").end()
     now = client.get(f"/api/v1/stages/{main_floor.code}/now-playing").json()
     assert now["session"] is None and now["now_playing"] is None and now["listeners"] == 0
 
@@ -131,7 +131,7 @@ def test_event_mode_lists_published_current_events_only(dj_client, organizer, ev
 
 def test_event_mode_shows_the_stages_and_who_is_live_there(dj_client, organizer, event, main_floor, other_dj):
     make_event(organizer, name="Second Weekend", slug="second", status=Event.Status.PUBLISHED, stages=("Hall",))
-    LiveSession.objects.go_live(other_dj, "DJ Other", main_floor)
+    DJSet.objects.go_live(other_dj, "DJ Other", main_floor)
     html = dj_client.get("/dj/?mode=event").content.decode()
     assert 'name="stage"' not in html  # two events: pick one first
     html = dj_client.get("/dj/?mode=event&event=swing-fling").content.decode()
@@ -150,8 +150,8 @@ def test_picking_an_event_with_htmx_returns_only_the_event_mode_panel(dj_client,
 def test_going_live_on_a_stage_from_the_dashboard(dj_client, dj, main_floor):
     response = dj_client.post("/dj/go-live", {"dj_name": "Nova", "stage": main_floor.code, "submit_token": "s1"},
                               follow=True)
-    session = LiveSession.objects.get()
-    assert (session.dj, session.stage, session.dj_name) == (dj, main_floor, "Nova")
+    dj_set = DJSet.objects.get()
+    assert (dj_set.dj, dj_set.stage, dj_set.dj_name) == (dj, main_floor, "Nova")
     html = response.content.decode()
     assert "You&#x27;re live on Main Floor!" in html
     assert "Everyone who scanned Main Floor's QR code at Swing Fling sees your tracks" in html
@@ -160,7 +160,7 @@ def test_going_live_on_a_stage_from_the_dashboard(dj_client, dj, main_floor):
 def test_a_double_submitted_event_mode_go_live_creates_one_set(dj_client, main_floor):
     for _ in range(2):
         dj_client.post("/dj/go-live", {"stage": main_floor.code, "submit_token": "same"})
-    assert LiveSession.objects.count() == 1
+    assert DJSet.objects.count() == 1
 
 
 @pytest.mark.parametrize("code, message", [
@@ -171,18 +171,18 @@ def test_a_bad_stage_from_the_dashboard_starts_nothing_and_says_why(dj_client, e
     response = dj_client.post("/dj/go-live", {"stage": code, "submit_token": "bad"}, follow=True)
     assert response.redirect_chain == [("/dj/?mode=event", 302)]
     assert message in response.content.decode()
-    assert LiveSession.objects.count() == 0
+    assert DJSet.objects.count() == 0
 
 
 def test_a_draft_stage_from_the_dashboard_starts_nothing(dj_client, organizer):
     stage = make_event(organizer, slug="drafty").stages.first()
     response = dj_client.post("/dj/go-live", {"stage": stage.code, "submit_token": "d"}, follow=True)
     assert "That stage&#x27;s event is not published" in response.content.decode()
-    assert LiveSession.objects.count() == 0
+    assert DJSet.objects.count() == 0
 
 
 def test_the_dashboard_says_when_a_newer_set_took_the_stage(dj_client, dj, other_dj, main_floor):
-    LiveSession.objects.go_live(dj, "Nova", main_floor)
-    LiveSession.objects.go_live(other_dj, "DJ Other", main_floor)
+    DJSet.objects.go_live(dj, "Nova", main_floor)
+    DJSet.objects.go_live(other_dj, "DJ Other", main_floor)
     html = dj_client.get("/dj/").content.decode()
     assert "A newer set now shows on Main Floor. Your own link below still works." in html

@@ -11,11 +11,11 @@ from tests.likes_helpers import dancer, event_stage, like, played_set
 pytestmark = pytest.mark.django_db
 
 
-def backdate(session, hours):
+def backdate(dj_set, hours):
     start = timezone.now() - timedelta(hours=hours)
-    session.started_at = start
-    session.save(update_fields=["started_at"])
-    for n, track in enumerate(session.tracks.order_by("pk")):
+    dj_set.started_at = start
+    dj_set.save(update_fields=["started_at"])
+    for n, track in enumerate(dj_set.tracks.order_by("pk")):
         track.played_at = start + timedelta(minutes=4 * n)
         track.save(update_fields=["played_at"])
 
@@ -49,8 +49,8 @@ def test_likes_are_grouped_by_event_then_set_newest_first(weekend):
 
 
 def test_songs_within_a_set_are_newest_first(dj):
-    session, (first, second) = played_set(dj, titles=("First song", "Second song"))
-    backdate(session, 1)
+    dj_set, (first, second) = played_set(dj, titles=("First song", "Second song"))
+    backdate(dj_set, 1)
     phone = dancer()
     like(phone, first)
     like(phone, second)
@@ -71,9 +71,9 @@ def test_each_song_has_plain_search_links(dj):
 
 def test_times_show_in_the_events_time_zone(dj, other_dj):
     stage = event_stage(other_dj, tz="America/Los_Angeles")
-    session, (track,) = played_set(dj, titles=("Ghost",), stage=stage)
-    session.started_at = datetime(2026, 3, 14, 5, 30, tzinfo=UTC)
-    session.save(update_fields=["started_at"])
+    dj_set, (track,) = played_set(dj, titles=("Ghost",), stage=stage)
+    dj_set.started_at = datetime(2026, 3, 14, 5, 30, tzinfo=UTC)
+    dj_set.save(update_fields=["started_at"])
     phone = dancer()
     like(phone, track)
     assert "Fri 13 Mar 2026, 22:30" in phone.get("/likes/").content.decode()
@@ -113,7 +113,7 @@ def test_the_journal_is_never_cached(db):
 
 def test_the_journal_costs_the_same_queries_for_three_or_thirty_likes(dj, django_assert_num_queries):
     phone = dancer()
-    session, tracks = played_set(dj, titles=[f"Song {n}" for n in range(30)])
+    dj_set, tracks = played_set(dj, titles=[f"Song {n}" for n in range(30)])
     for track in tracks[:3]:
         Like.objects.create(track=track, client_id=phone.cookies["pika_client"].value)
     with django_assert_num_queries(1):
@@ -124,7 +124,7 @@ def test_the_journal_costs_the_same_queries_for_three_or_thirty_likes(dj, django
         assert phone.get("/likes/").content.decode().count('class="track journal-track"') == 30
 
 
-def test_a_signed_in_journal_adds_only_the_session_and_user(client, dj, django_assert_num_queries):
+def test_a_signed_in_journal_adds_only_the_set_and_user(client, dj, django_assert_num_queries):
     client.force_login(dj)
     _, tracks = played_set(dj, titles=[f"Song {n}" for n in range(20)])
     for track in tracks:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def phone(dj, other_dj):
     stage = event_stage(other_dj, name="Café Swing Fest ☕")
-    session, tracks = played_set(dj, titles=("Señorita", "Dreams 🌙"), dj_name="DJ Zoé", stage=stage, artist="Björk")
+    dj_set, tracks = played_set(dj, titles=("Señorita", "Dreams 🌙"), dj_name="DJ Zoé", stage=stage, artist="Björk")
     tracks[0].duration_ms = 213_412
     tracks[0].bpm = 96.0
     tracks[0].key = "8A"

@@ -16,12 +16,12 @@ def played(dj):
 
 
 def test_an_anonymous_dancer_likes_and_unlikes_a_track(played):
-    session, (ghost, cafe) = played
+    dj_set, (ghost, cafe) = played
     phone = dancer()
     client_id = phone.cookies["pika_client"].value
 
     response = like(phone, cafe)
-    assert response.status_code == 302 and response["Location"] == session.get_absolute_url()
+    assert response.status_code == 302 and response["Location"] == dj_set.get_absolute_url()
     stored = Like.objects.get()
     assert (stored.track, stored.user, stored.client_id) == (cafe, None, client_id)
 
@@ -50,7 +50,7 @@ def test_two_dancers_like_the_same_track_each_their_own(played):
 
 
 def test_the_htmx_answer_is_the_heart_in_its_new_state(played):
-    session, (ghost, _) = played
+    dj_set, (ghost, _) = played
     phone = dancer()
     html = like(phone, ghost, HTTP_HX_REQUEST="true").content.decode()
     # Only the button: htmx swaps it into the form it came from.
@@ -61,35 +61,35 @@ def test_the_htmx_answer_is_the_heart_in_its_new_state(played):
 
 
 def test_the_heart_form_posts_to_the_tracks_like_url(played):
-    session, (ghost, _) = played
-    html = dancer().get(session.get_absolute_url()).content.decode()
-    url = f"/live/{session.code}/tracks/{ghost.pk}/like"
+    dj_set, (ghost, _) = played
+    html = dancer().get(dj_set.get_absolute_url()).content.decode()
+    url = f"/live/{dj_set.code}/tracks/{ghost.pk}/like"
     assert f'<form class="like" method="post" action="{url}" hx-post="{url}">' in html
 
 
 def test_without_javascript_the_form_returns_to_the_page_it_came_from(played, dj):
-    session, (ghost, _) = played
+    dj_set, (ghost, _) = played
     phone = dancer()
     stage_url = "http://testserver/s/abcdefgh"
     assert like(phone, ghost, HTTP_REFERER=stage_url)["Location"] == stage_url
     # Never back to another site.
-    assert like(phone, ghost, HTTP_REFERER="https://evil.example/x")["Location"] == session.get_absolute_url()
+    assert like(phone, ghost, HTTP_REFERER="https://evil.example/x")["Location"] == dj_set.get_absolute_url()
 
 
 def test_tracks_of_an_ended_set_can_still_be_liked(played):
-    session, (ghost, _) = played
-    session.end()
+    dj_set, (ghost, _) = played
+    dj_set.end()
     phone = dancer()
     assert like(phone, ghost).status_code == 302
     assert Like.objects.filter(track=ghost).count() == 1
 
 
 def test_the_pages_show_each_dancer_their_own_hearts(played):
-    session, (ghost, cafe) = played
+    dj_set, (ghost, cafe) = played
     anna, ben = dancer(), dancer()
     like(anna, ghost)
-    anna_html = anna.get(session.get_absolute_url()).content.decode()
-    ben_html = ben.get(session.get_absolute_url()).content.decode()
+    anna_html = anna.get(dj_set.get_absolute_url()).content.decode()
+    ben_html = ben.get(dj_set.get_absolute_url()).content.decode()
     assert f'data-like="{ghost.pk}" data-liked="1" aria-pressed="true"' in anna_html
     assert f'data-like="{cafe.pk}" data-liked="0" aria-pressed="false"' in anna_html
     assert f'data-like="{ghost.pk}" data-liked="0" aria-pressed="false"' in ben_html
@@ -98,9 +98,9 @@ def test_the_pages_show_each_dancer_their_own_hearts(played):
 
 
 def test_the_fragment_pushed_to_every_phone_carries_no_dancer_state(played):
-    session, (ghost, cafe) = played
+    dj_set, (ghost, cafe) = played
     like(dancer(), cafe)
-    html = render_live(session)
+    html = render_live(dj_set)
     assert f'data-like="{cafe.pk}" aria-pressed="false"' in html
     assert f'data-like="{ghost.pk}" aria-pressed="false"' in html
     assert "data-liked" not in html and "csrfmiddlewaretoken" not in html
@@ -110,29 +110,29 @@ def test_the_stage_page_hearts_the_live_track(dj, other_dj):
     from tests.likes_helpers import event_stage
 
     stage = event_stage(other_dj)
-    session, (ghost,) = played_set(dj, titles=("Ghost",), stage=stage)
+    dj_set, (ghost,) = played_set(dj, titles=("Ghost",), stage=stage)
     phone = dancer()
     like(phone, ghost)
     html = phone.get(f"/s/{stage.code}").content.decode()
     now_playing = html[html.index('id="now-playing"'):html.index('id="set-list"')]
-    assert f'action="/live/{session.code}/tracks/{ghost.pk}/like"' in now_playing
+    assert f'action="/live/{dj_set.code}/tracks/{ghost.pk}/like"' in now_playing
     assert 'aria-pressed="true"' in now_playing
 
 
 def test_an_unknown_track_is_a_404(played):
-    session, (ghost, _) = played
+    dj_set, (ghost, _) = played
     phone = dancer()
-    assert phone.post(f"/live/{session.code}/tracks/999999/like", {"liked": "1"}).status_code == 404
+    assert phone.post(f"/live/{dj_set.code}/tracks/999999/like", {"liked": "1"}).status_code == 404
     assert phone.post(f"/live/nosuchcode/tracks/{ghost.pk}/like", {"liked": "1"}).status_code == 404
-    assert phone.post(f"/live/{session.code}/tracks/abc/like", {"liked": "1"}).status_code == 404
+    assert phone.post(f"/live/{dj_set.code}/tracks/abc/like", {"liked": "1"}).status_code == 404
     assert Like.objects.count() == 0
 
 
 def test_a_track_id_under_another_sets_code_is_a_404(dj, other_dj, played):
     _, (ghost, _) = played
-    other_session, _ = played_set(other_dj, titles=("Other",), dj_name="DJ Other")
+    other_set, _ = played_set(other_dj, titles=("Other",), dj_name="DJ Other")
     phone = dancer()
-    response = phone.post(f"/live/{other_session.code}/tracks/{ghost.pk}/like", {"liked": "1"})
+    response = phone.post(f"/live/{other_set.code}/tracks/{ghost.pk}/like", {"liked": "1"})
     assert response.status_code == 404
     assert "We can't find that" in response.content.decode()
     assert Like.objects.count() == 0
@@ -190,7 +190,7 @@ def test_a_signed_in_dancer_likes_on_their_account(client, dj, played):
 
 
 def test_a_deleted_track_takes_its_likes_with_it(played):
-    session, (ghost, _) = played
+    dj_set, (ghost, _) = played
     like(dancer(), ghost)
     ghost.delete()
     assert Like.objects.count() == 0

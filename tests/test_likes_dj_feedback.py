@@ -20,12 +20,12 @@ def likes_from(track, n):
 
 @pytest.mark.django_db
 def test_the_past_set_page_shows_like_counts_most_liked_first(client, dj):
-    session, (ghost, dreams, lovely) = played_set(dj, titles=("Ghost", "Dreams", "Lovely"))
-    session.end()
+    dj_set, (ghost, dreams, lovely) = played_set(dj, titles=("Ghost", "Dreams", "Lovely"))
+    dj_set.end()
     likes_from(ghost, 1)
     likes_from(lovely, 3)
     client.force_login(dj)
-    html = client.get(f"/dj/sets/{session.code}").content.decode()
+    html = client.get(f"/dj/sets/{dj_set.code}").content.decode()
     counts = html[html.index('id="like-counts"'):]
     assert "<strong>4</strong> likes on 2 tracks" in counts
     assert counts.index("Lovely") < counts.index("Ghost") and "Dreams" not in counts
@@ -35,30 +35,30 @@ def test_the_past_set_page_shows_like_counts_most_liked_first(client, dj):
 
 @pytest.mark.django_db
 def test_only_the_sets_dj_sees_its_counts(client, dj, other_dj):
-    session, (ghost,) = played_set(dj, titles=("Ghost",))
+    dj_set, (ghost,) = played_set(dj, titles=("Ghost",))
     likes_from(ghost, 2)
     client.force_login(other_dj)
-    assert client.get(f"/dj/sets/{session.code}").status_code == 404
+    assert client.get(f"/dj/sets/{dj_set.code}").status_code == 404
     client.logout()
-    response = client.get(f"/dj/sets/{session.code}")
+    response = client.get(f"/dj/sets/{dj_set.code}")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     # The public pages never show counts.
-    public = dancer().get(session.get_absolute_url()).content.decode()
+    public = dancer().get(dj_set.get_absolute_url()).content.decode()
     assert "like-counts" not in public and "Likes from the floor" not in public
 
 
 @pytest.mark.django_db
 def test_a_set_without_likes_says_so(client, dj):
-    session, _ = played_set(dj, titles=("Ghost",))
+    dj_set, _ = played_set(dj, titles=("Ghost",))
     client.force_login(dj)
     html = client.get("/dj/").content.decode()
     assert "No likes yet. When dancers tap ♥ on a song, it shows up here as it happens." in html
-    assert f'ws-connect="/ws/dj/sets/{session.code}/likes/"' in html
+    assert f'ws-connect="/ws/dj/sets/{dj_set.code}/likes/"' in html
 
 
 @pytest.mark.django_db
 def test_the_dashboard_shows_the_live_sets_counts(client, dj):
-    session, (ghost, dreams) = played_set(dj, titles=("Ghost", "Dreams"))
+    dj_set, (ghost, dreams) = played_set(dj, titles=("Ghost", "Dreams"))
     likes_from(dreams, 2)
     client.force_login(dj)
     html = client.get("/dj/").content.decode()
@@ -85,8 +85,8 @@ def session_cookie(user):
 @pytest.mark.django_db(transaction=True)
 async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj, monkeypatch):
     monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.2)
-    session, (ghost, dreams) = await database_sync_to_async(played_set)(dj, titles=("Ghost", "Dreams"))
-    communicator, connected, _ = await connect(f"/ws/dj/sets/{session.code}/likes/", dj)
+    dj_set, (ghost, dreams) = await database_sync_to_async(played_set)(dj, titles=("Ghost", "Dreams"))
+    communicator, connected, _ = await connect(f"/ws/dj/sets/{dj_set.code}/likes/", dj)
     assert connected
     first = await communicator.receive_from()
     assert first.lstrip().startswith('<div id="like-counts"') and "No likes yet" in first
@@ -110,9 +110,9 @@ async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj
 
 @pytest.mark.django_db(transaction=True)
 async def test_the_counts_socket_is_closed_to_other_djs_and_dancers(dj, other_dj):
-    session, _ = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
+    dj_set, _ = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
     for user in (other_dj, None):
-        communicator, connected, code = await connect(f"/ws/dj/sets/{session.code}/likes/", user)
+        communicator, connected, code = await connect(f"/ws/dj/sets/{dj_set.code}/likes/", user)
         assert not connected and code == consumers.NOT_FOUND
     communicator, connected, code = await connect("/ws/dj/sets/nosuchcode/likes/", dj)
     assert not connected and code == consumers.NOT_FOUND
@@ -121,8 +121,8 @@ async def test_the_counts_socket_is_closed_to_other_djs_and_dancers(dj, other_dj
 @pytest.mark.django_db(transaction=True)
 async def test_likes_are_never_pushed_to_the_dancers_pages(dj, monkeypatch):
     monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.05)
-    session, (ghost,) = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
-    communicator, connected, _ = await connect(f"/ws/sessions/{session.code}/")
+    dj_set, (ghost,) = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
+    communicator, connected, _ = await connect(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()  # the current state
     phone = await database_sync_to_async(dancer)()
     await database_sync_to_async(like)(phone, ghost)
@@ -136,17 +136,17 @@ async def test_likes_are_never_pushed_to_the_dancers_pages(dj, monkeypatch):
 
 @pytest.mark.django_db
 def test_the_past_set_page_costs_the_same_queries_for_one_or_thirty_liked_tracks(client, dj, django_assert_num_queries):
-    session, tracks = played_set(dj, titles=[f"Song {n}" for n in range(30)])
-    session.end()
+    dj_set, tracks = played_set(dj, titles=[f"Song {n}" for n in range(30)])
+    dj_set.end()
     likes_from(tracks[0], 2)
     client.force_login(dj)
-    client.get(f"/dj/sets/{session.code}")
+    client.get(f"/dj/sets/{dj_set.code}")
     with django_assert_num_queries(5):
-        assert "<strong>2</strong> likes on 1 track" in client.get(f"/dj/sets/{session.code}").content.decode()
+        assert "<strong>2</strong> likes on 1 track" in client.get(f"/dj/sets/{dj_set.code}").content.decode()
     for track in tracks[1:]:
         likes_from(track, 1)
     with django_assert_num_queries(5):
-        assert "<strong>31</strong> likes on 30 tracks" in client.get(f"/dj/sets/{session.code}").content.decode()
+        assert "<strong>31</strong> likes on 30 tracks" in client.get(f"/dj/sets/{dj_set.code}").content.decode()
 
 
 @pytest.mark.django_db

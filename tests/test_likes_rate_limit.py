@@ -71,6 +71,6 @@ def test_an_htmx_tap_over_the_limit_gets_a_429_the_heart_script_reverts(settings
 def test_probing_unknown_track_ids_is_rate_limited_too(settings, tracks):
     settings.PIKA_LIKE_RATE = "3/m"
     phone = dancer()
-    code = tracks[0].session.code
+    code = tracks[0].dj_set.code
     statuses = [phone.post(f"/live/{code}/tracks/{900000 + n}/like", {"liked": "1"}).status_code for n in range(5)]
     assert statuses == [404, 404, 404, 429, 429]

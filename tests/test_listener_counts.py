@@ -9,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 
 from events.models import Event
 from pika.asgi import application
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.live_server import socket_receive_until
 from tests.organizers import make_event, make_organizer
 
@@ -47,16 +47,16 @@ main_floor = database_sync_to_async(make_main_floor)
 
 @database_sync_to_async
 def go_live(user, name, stage=None):
-    return LiveSession.objects.go_live(user, name, stage)[0]
+    return DJSet.objects.go_live(user, name, stage)[0]
 
 
 @pytest.mark.django_db(transaction=True)
 async def test_the_dj_sees_the_stage_pages_listeners_while_their_set_drives_the_stage(dj, other_dj):
     stage = await main_floor()
-    session = await go_live(dj, "DJ Alpha", stage)
-    dashboard = await connect(f"/ws/sessions/{session.code}/?dj=1")  # the DJ's own socket is not counted
+    dj_set = await go_live(dj, "DJ Alpha", stage)
+    dashboard = await connect(f"/ws/sessions/{dj_set.code}/?dj=1")  # the DJ's own socket is not counted
     pages = [await connect(f"/ws/stages/{stage.code}/") for _ in range(2)]
-    pages.append(await connect(f"/ws/sessions/{session.code}/"))
+    pages.append(await connect(f"/ws/sessions/{dj_set.code}/"))
     # Two on the stage page, one on the set's own page: the DJ, the stage and the set page all say 3.
     for socket in [dashboard, *pages]:
         await receive_until(socket, "3 listening")
@@ -74,9 +74,9 @@ async def test_the_dj_sees_the_stage_pages_listeners_while_their_set_drives_the_
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_quick_start_set_counts_only_its_own_page(dj):
-    session = await go_live(dj, "DJ Alpha")
-    dashboard = await connect(f"/ws/sessions/{session.code}/?dj=1")
-    pages = [await connect(f"/ws/sessions/{session.code}/") for _ in range(2)]
+    dj_set = await go_live(dj, "DJ Alpha")
+    dashboard = await connect(f"/ws/sessions/{dj_set.code}/?dj=1")
+    pages = [await connect(f"/ws/sessions/{dj_set.code}/") for _ in range(2)]
     assert "2 listening" in await receive_until(dashboard, "listening")
     await pages[0].disconnect()
     assert "1 listening" in await receive_until(dashboard, "1 listening")
@@ -89,12 +89,12 @@ def test_the_dashboard_and_now_playing_start_from_the_same_count(client, dj):
     from django.core.cache import cache
 
     stage = make_main_floor()
-    session = LiveSession.objects.go_live(dj, "DJ Alpha", stage)[0]
+    dj_set = DJSet.objects.go_live(dj, "DJ Alpha", stage)[0]
     cache.set(f"listeners:stage.{stage.pk}", 40)
-    cache.set(f"listeners:session.{session.pk}", 2)
+    cache.set(f"listeners:session.{dj_set.pk}", 2)
     assert client.get(f"/api/v1/stages/{stage.code}/now-playing").json()["listeners"] == 42
     assert "42 listening" in client.get(f"/s/{stage.code}").content.decode()
-    assert "42 listening" in client.get(f"/live/{session.code}").content.decode()
+    assert "42 listening" in client.get(f"/live/{dj_set.code}").content.decode()
     client.force_login(dj)
     assert "42 listening" in client.get("/dj/").content.decode()
 
@@ -105,19 +105,19 @@ async def test_stage_and_set_counts_add_up_across_processes(redis_servers, dj_to
     first, second = redis_servers
     stage = await main_floor()
     async with httpx.AsyncClient(base_url=first.url, headers={"Authorization": f"Bearer {dj_token}"}) as api:
-        session = (await api.post("/api/v1/sessions", json={"dj_name": "DJ Nova", "stage": stage.code})).json()
-        assert session["stage"]["code"] == stage.code
+        dj_set = (await api.post("/api/v1/sessions", json={"dj_name": "DJ Nova", "stage": stage.code})).json()
+        assert dj_set["stage"]["code"] == stage.code
 
         def url(server, path):
             return server.url.replace("http", "ws") + path
 
         sockets = []
         for server, path in [(first, f"/ws/stages/{stage.code}/"), (first, f"/ws/stages/{stage.code}/"),
-                             (second, f"/ws/stages/{stage.code}/"), (second, f"/ws/sessions/{session['code']}/")]:
+                             (second, f"/ws/stages/{stage.code}/"), (second, f"/ws/sessions/{dj_set['code']}/")]:
             socket = await websockets.connect(url(server, path), origin=server.url)
             await socket.recv()
             sockets.append(socket)
-        dj_socket = await websockets.connect(url(second, f"/ws/sessions/{session['code']}/?dj=1"), origin=second.url)
+        dj_socket = await websockets.connect(url(second, f"/ws/sessions/{dj_set['code']}/?dj=1"), origin=second.url)
         await dj_socket.recv()
 
         # Every page, on either process, and the DJ end up with all four listeners.

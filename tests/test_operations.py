@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from events.models import Event
-from stages.models import LiveSession
+from stages.models import DJSet
 
 
 def test_healthz_reports_the_database_and_redis(client, db, settings):
@@ -48,7 +48,7 @@ def test_pika_demo_json_prints_exactly_one_object(capsys, db):
     assert event.is_published
     assert data["stages"] == list(event.stages.values_list("code", flat=True)) and len(data["stages"]) >= 2
     assert ApiToken.objects.authenticate(data["dj_token"]).user.email == "dj@pika.local"
-    assert not LiveSession.objects.exists()  # seeding starts no playback
+    assert not DJSet.objects.exists()  # seeding starts no playback
 
 
 def test_pika_demo_can_run_twice(capsys, db):
@@ -74,11 +74,11 @@ def test_idle_live_sets_end_by_themselves(dj, other_dj, settings):
     from django_q.models import Schedule
     from django_q.tasks import async_task
 
-    idle = LiveSession.objects.go_live(dj)[0]
-    LiveSession.objects.filter(pk=idle.pk).update(last_activity_at=timezone.now() - timedelta(hours=7))
-    busy = LiveSession.objects.go_live(other_dj)[0]
+    idle = DJSet.objects.go_live(dj)[0]
+    DJSet.objects.filter(pk=idle.pk).update(last_activity_at=timezone.now() - timedelta(hours=7))
+    busy = DJSet.objects.go_live(other_dj)[0]
     busy.add_track(artist="A", title="T")
-    schedule = Schedule.objects.get(name="End idle live sessions")
+    schedule = Schedule.objects.get(name="End idle live sets")
     async_task(schedule.func)
     idle.refresh_from_db()
     busy.refresh_from_db()
@@ -88,6 +88,6 @@ def test_idle_live_sets_end_by_themselves(dj, other_dj, settings):
 @pytest.mark.parametrize("hours, ends", [(5.9, False), (6.1, True)])
 def test_the_idle_limit_is_a_setting(dj, settings, hours, ends):
     settings.PIKA_IDLE_SESSION_HOURS = 6
-    session = LiveSession.objects.go_live(dj)[0]
-    LiveSession.objects.filter(pk=session.pk).update(last_activity_at=timezone.now() - timedelta(hours=hours))
-    assert LiveSession.end_idle() == int(ends)
+    dj_set = DJSet.objects.go_live(dj)[0]
+    DJSet.objects.filter(pk=dj_set.pk).update(last_activity_at=timezone.now() - timedelta(hours=hours))
+    assert DJSet.end_idle() == int(ends)

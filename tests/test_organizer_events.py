@@ -5,7 +5,7 @@ from datetime import datetime, timezone as dt_timezone
 import pytest
 
 from events.models import Event
-from stages.models import LiveSession, Stage
+from stages.models import DJSet, Stage
 from tests.organizers import event_form, make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
@@ -283,7 +283,7 @@ def test_the_event_list_shows_only_ones_own_events_in_a_fixed_number_of_queries(
     for n in range(5):
         make_event(organizer, name=f"Mine {n}", slug=f"mine-{n}")
     make_event(make_organizer("else@example.com"), name="Not mine", slug="not-mine")
-    # session, user, organizer check, events with their stage counts
+    # set, user, organizer check, events with their stage counts
     with django_assert_num_queries(4):
         html = client.get("/organize/").content.decode()
     assert html.count('class="card event-item"') == 5
@@ -295,17 +295,17 @@ def test_the_event_list_shows_only_ones_own_events_in_a_fixed_number_of_queries(
 def test_times_show_in_the_events_time_zone(client, organizer, dj):
     event = make_event(organizer, status=Event.Status.PUBLISHED, timezone="Asia/Tokyo", stages=("Main Floor",))
     stage = event.stages.get()
-    session, _ = LiveSession.objects.go_live(dj, "DJ Nova", stage)
-    LiveSession.objects.filter(pk=session.pk).update(started_at=datetime(2026, 5, 1, 2, 50, tzinfo=dt_timezone.utc))
-    session.add_track(artist="Ella Henderson", title="Ghost", played_at=datetime(2026, 5, 1, 3, 5, tzinfo=dt_timezone.utc))
-    session.add_track(artist="Bruno Mars", title="Leave the Door Open",
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova", stage)
+    DJSet.objects.filter(pk=dj_set.pk).update(started_at=datetime(2026, 5, 1, 2, 50, tzinfo=dt_timezone.utc))
+    dj_set.add_track(artist="Ella Henderson", title="Ghost", played_at=datetime(2026, 5, 1, 3, 5, tzinfo=dt_timezone.utc))
+    dj_set.add_track(artist="Bruno Mars", title="Leave the Door Open",
                       played_at=datetime(2026, 5, 1, 3, 9, tzinfo=dt_timezone.utc))
     # 03:05 UTC is 12:05 in Tokyo.
     assert ">12:05</time>" in client.get(f"/s/{stage.code}").content.decode()
-    assert ">12:05</time>" in client.get(f"/live/{session.code}").content.decode()
+    assert ">12:05</time>" in client.get(f"/live/{dj_set.code}").content.decode()
     live_html = client.get(f"/organize/{event.slug}/live").content.decode()
     assert "live since <time" in live_html and ">11:50</time>" in live_html and ">12:09</time>" in live_html
-    session.end()
+    dj_set.end()
     client.force_login(dj)
-    assert ">12:05</time>" in client.get(f"/dj/sets/{session.code}").content.decode()
+    assert ">12:05</time>" in client.get(f"/dj/sets/{dj_set.code}").content.decode()
     assert "Fri 1 May, 11:50</a>" in client.get("/dj/").content.decode()

@@ -5,14 +5,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from announcements.models import PushMessage
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.push_helpers import Subscriber, organizer, push_service, subscribe, weekend  # noqa: F401
 
 
 def go_live(dj, capture, stage=None, name="DJ Nova"):
     with capture(execute=True):
-        session, _ = LiveSession.objects.go_live(dj, name, stage)
-    return session
+        dj_set, _ = DJSet.objects.go_live(dj, name, stage)
+    return dj_set
 
 
 def test_going_live_on_a_stage_tells_that_stages_subscribers(
@@ -79,7 +79,7 @@ def test_the_same_dj_back_after_a_long_break_is_news(
 ):
     subscribe(Subscriber(push_service, "main"), stage=weekend.main)
     earlier = go_live(dj, django_capture_on_commit_callbacks, weekend.main)
-    LiveSession.objects.filter(pk=earlier.pk).update(
+    DJSet.objects.filter(pk=earlier.pk).update(
         started_at=timezone.now() - timedelta(hours=3), ended_at=timezone.now() - timedelta(hours=2)
     )
 
@@ -94,8 +94,8 @@ def test_a_set_that_no_longer_drives_its_stage_when_the_task_runs_is_not_pushed(
     from announcements import tasks
 
     subscribe(Subscriber(push_service, "main"), stage=weekend.main)
-    monkeypatch.setattr("announcements.hooks.music_started", lambda session_id: None)
-    monkeypatch.setattr("stages.models.music_started", lambda session_id: None)
+    monkeypatch.setattr("announcements.hooks.music_started", lambda dj_set_id: None)
+    monkeypatch.setattr("stages.models.music_started", lambda dj_set_id: None)
     first = go_live(dj, django_capture_on_commit_callbacks, weekend.main)
     go_live(other_dj, django_capture_on_commit_callbacks, weekend.main, name="DJ Other")
 

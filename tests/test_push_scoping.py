@@ -9,15 +9,15 @@ import json
 import pytest
 
 from announcements.models import Announcement
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
 
 
 @pytest.fixture
 def room(client, push_service, weekend, dj, other_dj):
     """Phones following every kind of scope, subscribed through the API."""
-    nova = LiveSession.objects.go_live(dj, "DJ Nova")[0]
-    other = LiveSession.objects.go_live(other_dj, "DJ Other")[0]
+    nova = DJSet.objects.go_live(dj, "DJ Nova")[0]
+    other = DJSet.objects.go_live(other_dj, "DJ Other")[0]
     follows = {
         "main": [{"stage": weekend.main.code}],
         "blues": [{"stage": weekend.blues.code}],
@@ -78,7 +78,7 @@ def test_music_starting_on_stage_a_never_reaches_stage_b(
     room, push_service, weekend, dj, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        LiveSession.objects.go_live(dj, "DJ Nova", weekend.blues)
+        DJSet.objects.go_live(dj, "DJ Nova", weekend.blues)
 
     assert reached(push_service, room) == {
         "blues": ["DJ Nova is now live on Blues Room"],
@@ -86,11 +86,11 @@ def test_music_starting_on_stage_a_never_reaches_stage_b(
     }
 
 
-def test_a_djs_session_announcement_never_reaches_another_djs_listeners(
+def test_a_djs_set_announcement_never_reaches_another_djs_listeners(
     room, push_service, dj, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        Announcement.objects.send(author=dj, session=room.nova, message="Last song!", push=True)
+        Announcement.objects.send(author=dj, dj_set=room.nova, message="Last song!", push=True)
 
     assert reached(push_service, room) == {"nova-fan": ["Last song!"], "everything": ["Last song!"]}
 

@@ -3,7 +3,7 @@
 import json
 
 from events.models import Event
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.push_helpers import organizer, weekend  # noqa: F401
 
 
@@ -69,12 +69,12 @@ def test_a_long_stage_name_is_shortened_for_the_home_screen(client, weekend):
 
 
 def test_a_quick_start_set_has_a_manifest_too(client, dj):
-    session, _ = LiveSession.objects.go_live(dj, "DJ Nova")
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
 
-    manifest = json.loads(client.get(f"/live/{session.code}/manifest.webmanifest").content)
+    manifest = json.loads(client.get(f"/live/{dj_set.code}/manifest.webmanifest").content)
 
     assert (manifest["name"], manifest["start_url"], manifest["display"]) == (
-        "DJ Nova · Pika!", f"/live/{session.code}", "standalone"
+        "DJ Nova · Pika!", f"/live/{dj_set.code}", "standalone"
     )
 
 
@@ -111,27 +111,27 @@ def test_the_stage_page_is_installable_and_offers_notifications_without_asking(c
 
 
 def test_a_live_quick_start_set_page_offers_its_own_notifications(client, dj):
-    session, _ = LiveSession.objects.go_live(dj, "DJ Nova")
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
 
-    html = client.get(session.get_absolute_url()).content.decode()
+    html = client.get(dj_set.get_absolute_url()).content.decode()
 
-    assert f'data-push-optin data-kind="session" data-code="{session.code}" data-label="DJ Nova"' in html
-    assert f'<link rel="manifest" href="/live/{session.code}/manifest.webmanifest">' in html
+    assert f'data-push-optin data-kind="session" data-code="{dj_set.code}" data-label="DJ Nova"' in html
+    assert f'<link rel="manifest" href="/live/{dj_set.code}/manifest.webmanifest">' in html
 
 
 def test_a_stage_sets_own_page_follows_the_stage(client, weekend, dj):
-    session, _ = LiveSession.objects.go_live(dj, "DJ Nova", weekend.main)
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova", weekend.main)
 
-    html = client.get(session.get_absolute_url()).content.decode()
+    html = client.get(dj_set.get_absolute_url()).content.decode()
 
     assert f'data-push-optin data-kind="stage" data-code="{weekend.main.code}"' in html
 
 
 def test_an_ended_sets_page_offers_nothing_to_follow(client, dj):
-    session, _ = LiveSession.objects.go_live(dj, "DJ Nova")
-    session.end()
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
+    dj_set.end()
 
-    html = client.get(session.get_absolute_url()).content.decode()
+    html = client.get(dj_set.get_absolute_url()).content.decode()
 
     assert "data-push-optin" not in html
     assert 'id="announcements"' in html  # its socket may still bring the banners section

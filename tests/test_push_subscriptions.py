@@ -9,7 +9,7 @@ from announcements import push
 from announcements.models import PushDevice, PushSubscription
 from events.models import Event
 from pika.middleware import CLIENT_COOKIE
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
 
 URL = "/api/v1/push/subscriptions"
@@ -54,7 +54,7 @@ def test_subscribing_from_a_stage_page_stores_the_device_and_its_scope(client, p
         phone.endpoint, phone.subscription()["keys"]["p256dh"], phone.subscription()["keys"]["auth"]
     )
     assert (device.client_id, device.user) == ("a" * 32, None)
-    assert list(device.subscriptions.values_list("stage", "session")) == [(weekend.main.pk, None)]
+    assert list(device.subscriptions.values_list("stage", "dj_set")) == [(weekend.main.pk, None)]
 
 
 def test_a_signed_in_dancer_is_remembered_on_the_device(client, phone, weekend, dj):
@@ -66,18 +66,18 @@ def test_a_signed_in_dancer_is_remembered_on_the_device(client, phone, weekend, 
 
 
 def test_one_device_can_follow_several_scopes_and_subscribing_twice_is_harmless(client, phone, weekend, dj):
-    session, _ = LiveSession.objects.go_live(dj, "DJ Nova")
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
 
     for body in (
         {"stage": weekend.main.code},
         {"stage": weekend.main.code},
-        {"stage": weekend.blues.code, "session": session.code},
+        {"stage": weekend.blues.code, "session": dj_set.code},
     ):
         assert post(client, {"subscription": phone.subscription(), **body}).status_code == 201
 
     device = PushDevice.objects.get()
-    assert sorted(device.subscriptions.values_list("stage", "session"), key=str) == sorted(
-        [(weekend.main.pk, None), (weekend.blues.pk, None), (None, session.pk)], key=str
+    assert sorted(device.subscriptions.values_list("stage", "dj_set"), key=str) == sorted(
+        [(weekend.main.pk, None), (weekend.blues.pk, None), (None, dj_set.pk)], key=str
     )
 
 
@@ -220,7 +220,7 @@ def test_a_subscription_needs_a_scope(client, phone, db):
     assert not PushDevice.objects.exists()
 
 
-def test_an_unknown_stage_or_session_is_a_404(client, phone, db):
+def test_an_unknown_stage_or_set_is_a_404(client, phone, db):
     assert error(post(client, {"subscription": phone.subscription(), "stage": "nope2345"})) == (
         404, {"code": "stage_not_found", "message": "No stage has that code.", "field": "stage"},
     )
@@ -241,10 +241,10 @@ def test_a_draft_events_stage_is_followed_only_by_its_organizer(client, phone, w
 
 
 def test_an_ended_set_cannot_be_followed(client, phone, dj):
-    session, _ = LiveSession.objects.go_live(dj, "DJ Nova")
-    session.end()
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
+    dj_set.end()
 
-    assert error(post(client, {"subscription": phone.subscription(), "session": session.code})) == (
+    assert error(post(client, {"subscription": phone.subscription(), "session": dj_set.code})) == (
         409, {"code": "session_ended", "message": "This set has ended; there is nothing more to follow.", "field": "session"},
     )
 

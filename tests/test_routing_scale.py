@@ -19,7 +19,7 @@ from django.conf import settings
 from accounts.models import ApiToken, User
 from events.models import Event
 from pika.asgi import application
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.organizers import make_event, make_organizer
 
 SESSIONS, PAGES_EACH, TRACKS_EACH = 100, 10, 2
@@ -30,7 +30,7 @@ HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 def create_sets():
     """100 live sets by 100 DJs; the first half each drive the only stage of their own event.
 
-    Returns [(session, token, [page paths])].
+    Returns [(dj_set, token, [page paths])].
     """
     organizer = make_organizer("org@example.com")
     sets = []
@@ -42,13 +42,13 @@ def create_sets():
             event = make_event(organizer, name=f"Weekend {index:03}", slug=f"weekend-{index:03}",
                                status=Event.Status.PUBLISHED, stages=("Main Floor",))
             stage = event.stages.get()
-        session = LiveSession.objects.go_live(dj, f"DJ {index:03}", stage)[0]
-        own = f"/ws/sessions/{session.code}/"
+        dj_set = DJSet.objects.go_live(dj, f"DJ {index:03}", stage)[0]
+        own = f"/ws/sessions/{dj_set.code}/"
         if stage:
             paths = [f"/ws/stages/{stage.code}/"] * (PAGES_EACH // 2) + [own] * (PAGES_EACH // 2)
         else:
             paths = [own] * PAGES_EACH
-        sets.append((session, token, paths))
+        sets.append((dj_set, token, paths))
     return sets
 
 
@@ -84,8 +84,8 @@ async def test_100_sets_and_1000_pages_in_one_process():
     @database_sync_to_async
     def post_all():
         for n in range(TRACKS_EACH):
-            for index, (session, _, _) in enumerate(sets):
-                session.add_track(artist=f"Artist {index:03}", title=f"Song s{index:03} #{n}")
+            for index, (dj_set, _, _) in enumerate(sets):
+                dj_set.add_track(artist=f"Artist {index:03}", title=f"Song s{index:03} #{n}")
 
     await post_all()
 
@@ -136,15 +136,15 @@ async def test_100_sets_and_1000_pages_across_two_processes(redis_servers):
     # Each track goes to one process; half the pages of its set sit on the other one.
     limits = httpx.Limits(max_connections=10)
     async with httpx.AsyncClient(limits=limits, timeout=30) as http:
-        async def post(index, session, token, n):
+        async def post(index, dj_set, token, n):
             base = (first, second)[index % 2].url
-            response = await http.post(f"{base}/api/v1/sessions/{session.pk}/tracks",
+            response = await http.post(f"{base}/api/v1/sessions/{dj_set.pk}/tracks",
                                        json={"artist": f"Artist {index:03}", "title": f"Song s{index:03} #{n}"},
                                        headers={"Authorization": f"Bearer {token}"})
             assert response.status_code == 201, response.text
 
         for n in range(TRACKS_EACH):
-            await asyncio.gather(*(post(index, session, token, n) for index, (session, token, _) in enumerate(sets)))
+            await asyncio.gather(*(post(index, dj_set, token, n) for index, (dj_set, token, _) in enumerate(sets)))
 
     async def collect(index, socket):
         messages, wanted = [], titles(index)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from events.models import Event
 from pika.asgi import application
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.organizers import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,17 +42,17 @@ def stages_of(event):
 
 @database_sync_to_async
 def go_live(user, name, stage=None):
-    return LiveSession.objects.go_live(user, name, stage)[0]
+    return DJSet.objects.go_live(user, name, stage)[0]
 
 
 @database_sync_to_async
-def add_track(session, artist, title):
-    return session.add_track(artist=artist, title=title)[0]
+def add_track(dj_set, artist, title):
+    return dj_set.add_track(artist=artist, title=title)[0]
 
 
 @database_sync_to_async
-def end(session):
-    session.end()
+def end(dj_set):
+    dj_set.end()
 
 
 async def test_the_open_stage_page_follows_the_handover_from_dj_a_to_dj_b(dj, other_dj):
@@ -134,9 +134,9 @@ async def test_the_event_page_shows_each_stage_live(dj):
     assert connected
     state = await page.receive_from()
     assert f'id="stage-card-{main.code}"' in state and f'id="stage-card-{blues.code}"' in state
-    session = await go_live(dj, "DJ Alpha", blues)
+    dj_set = await go_live(dj, "DJ Alpha", blues)
     assert "DJ Alpha" in await receive_until(page, f'id="stage-card-{blues.code}"')
-    await add_track(session, "Etta James", "At Last")
+    await add_track(dj_set, "Etta James", "At Last")
     card = await receive_until(page, "At Last")
     assert f'id="stage-card-{blues.code}"' in card and "Etta James" in card
     await page.disconnect()
@@ -173,14 +173,14 @@ async def test_the_organizer_dashboard_follows_djs_tracks_and_listeners(dj):
     state = await dashboard.receive_from()
     assert f'id="organizer-stage-{main.code}"' in state and "Waiting for the next DJ" in state
 
-    session = await go_live(dj, "DJ Alpha", main)
+    dj_set = await go_live(dj, "DJ Alpha", main)
     row = await receive_until(dashboard, "DJ Alpha")
     assert f'id="organizer-stage-{main.code}"' in row and "live since" in row
-    await add_track(session, "Ella Henderson", "Ghost")
+    await add_track(dj_set, "Ella Henderson", "Ghost")
     assert "Ghost" in await receive_until(dashboard, "Ghost")
 
     dancers = []
-    for path in (f"/ws/stages/{main.code}/", f"/ws/stages/{main.code}/", f"/ws/sessions/{session.code}/"):
+    for path in (f"/ws/stages/{main.code}/", f"/ws/stages/{main.code}/", f"/ws/sessions/{dj_set.code}/"):
         dancer, _, _ = await connect(path)
         await dancer.receive_from()
         dancers.append(dancer)

@@ -5,7 +5,7 @@ import gzip
 import pytest
 
 from events.models import Event
-from stages.models import LiveSession
+from stages.models import DJSet
 from tests.organizers import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +22,9 @@ def stage(event):
 
 
 def test_the_first_response_shows_the_live_dj_and_track(client, stage, dj):
-    session = LiveSession.objects.go_live(dj, "DJ Nova", stage)[0]
-    session.add_track(artist="Ella Henderson", title="Ghost")
-    session.add_track(artist="Bruno Mars", title="Leave the Door Open")
+    dj_set = DJSet.objects.go_live(dj, "DJ Nova", stage)[0]
+    dj_set.add_track(artist="Ella Henderson", title="Ghost")
+    dj_set.add_track(artist="Bruno Mars", title="Leave the Door Open")
     html = client.get(f"/s/{stage.code}").content.decode()
     now_playing = html[html.index('id="now-playing"'):html.index('id="set-list"')]
     assert "DJ Nova</span> is live on Main Floor" in now_playing
@@ -40,25 +40,25 @@ def test_nobody_live_means_waiting_for_the_next_dj(client, stage):
 
 
 def test_an_ended_set_leaves_the_stage_waiting(client, stage, dj):
-    session = LiveSession.objects.go_live(dj, "DJ Nova", stage)[0]
-    session.add_track(artist="A", title="Last song")
-    session.end()
+    dj_set = DJSet.objects.go_live(dj, "DJ Nova", stage)[0]
+    dj_set.add_track(artist="A", title="Last song")
+    dj_set.end()
     html = client.get(f"/s/{stage.code}").content.decode()
     assert "Waiting for the next DJ" in html and "Last song" not in html
 
 
 def test_the_page_lists_every_room_of_the_event(client, event, stage, dj):
     blues = event.stages.get(name="Blues Room")
-    LiveSession.objects.go_live(dj, "DJ Nova", blues)[0].add_track(artist="Etta James", title="At Last")
+    DJSet.objects.go_live(dj, "DJ Nova", blues)[0].add_track(artist="Etta James", title="At Last")
     html = client.get(f"/s/{stage.code}").content.decode()
     card = html[html.index(f'id="stage-card-{blues.code}"'):]
     assert "DJ Nova" in card[:600] and "At Last" in card[:600]
 
 
 def test_the_page_is_small_and_loads_nothing_from_another_origin(client, stage, dj):
-    session = LiveSession.objects.go_live(dj, "D" * 80, stage)[0]
+    dj_set = DJSet.objects.go_live(dj, "D" * 80, stage)[0]
     for n in range(50):
-        session.add_track(artist="A" * 500, title=f"{n}" + "T" * 490)
+        dj_set.add_track(artist="A" * 500, title=f"{n}" + "T" * 490)
     response = client.get(f"/s/{stage.code}", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert len(response.content) < 14 * 1024
@@ -74,14 +74,14 @@ def test_the_poll_fallback_gets_only_the_live_panel(client, stage):
 
 
 def test_the_stage_page_needs_a_fixed_number_of_queries(client, stage, dj, django_assert_num_queries):
-    session = LiveSession.objects.go_live(dj, "DJ Nova", stage)[0]
+    dj_set = DJSet.objects.go_live(dj, "DJ Nova", stage)[0]
     for n in range(30):
-        session.add_track(artist="A", title=f"T{n}")
+        dj_set.add_track(artist="A", title=f"T{n}")
     client.get(f"/s/{stage.code}")  # the anonymous cookie is set once
     with django_assert_num_queries(9):
         client.get(f"/s/{stage.code}")
     for n in range(30):
-        session.add_track(artist="B", title=f"U{n}")
+        dj_set.add_track(artist="B", title=f"U{n}")
     with django_assert_num_queries(9):
         client.get(f"/s/{stage.code}")
 
@@ -94,7 +94,7 @@ def test_an_unknown_or_odd_code_is_not_found(client, db, code):
 
 def test_html_in_names_shows_as_text(client, event, dj):
     stage = event.stages.create(name="<b>Room</b>")
-    LiveSession.objects.go_live(dj, "<i>Nova</i>", stage)[0].add_track(artist="x", title="<script>alert(1)</script>")
+    DJSet.objects.go_live(dj, "<i>Nova</i>", stage)[0].add_track(artist="x", title="<script>alert(1)</script>")
     html = client.get(f"/s/{stage.code}").content.decode()
     assert "<b>Room</b>" not in html and "<i>Nova</i>" not in html and "<script>alert(1)" not in html
     assert "&lt;b&gt;Room&lt;/b&gt;" in html

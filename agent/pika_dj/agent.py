@@ -56,11 +56,13 @@ class Agent:
         self.source_problem: str | None = None
 
     def run(self, until: Callable[[], bool] = lambda: False) -> None:
+        # A source that hears about plays as they happen (Traktor's broadcast) wakes the loop at once.
+        wait = getattr(self.source, "wait", time.sleep)
         while True:
             self.step()
             if until():
                 return
-            time.sleep(self.poll)
+            wait(self.poll)
 
     def step(self) -> None:
         """One poll: pick up new plays, then send what is queued (unless backing off)."""
@@ -69,6 +71,8 @@ class Agent:
             self.flush()
 
     def collect(self) -> None:
+        for notice in getattr(self.source, "notices", list)():
+            self.say(notice)
         try:
             plays = self.source.read()
         except SourceError as error:

@@ -7,6 +7,8 @@ import getpass
 import signal
 import sys
 import tempfile
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from pika_dj import __version__, config
@@ -22,11 +24,12 @@ from pika_dj.client import (
     normalize_server,
 )
 from pika_dj.queue import PlayQueue, StateLocked
-from pika_dj.sources import Source
+from pika_dj.sources import Source, SourceError
 from pika_dj.sources.mixxx import MixxxSource
 from pika_dj.sources.serato import SeratoSource
 from pika_dj.sources.simulated import SET_LIST, SimulatedSource
 from pika_dj.sources.traktor import TraktorSource
+from pika_dj.sources.traktor_broadcast import DEFAULT_PORT
 from pika_dj.sources.virtualdj import VirtualDJSource
 from pika_dj.tracks import count
 
@@ -88,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--state-dir", type=Path, help="where queued tracks are kept (default: per-user state folder)")
     live.add_argument(
         "--poll", type=float, default=2.0, metavar="SECONDS", help="how often to read the history (default 2)"
+    )
+    live.add_argument(
+        "--broadcast-port",
+        type=int,
+        default=DEFAULT_PORT,
+        metavar="PORT",
+        help=f"with --traktor: the port Traktor's Broadcasting sends to (default {DEFAULT_PORT})",
     )
     live.add_argument("--end-on-exit", action="store_true", help="end the set on Ctrl-C without asking")
     live.add_argument("--new-set", action="store_true", help="start a new set even if an unfinished one can be resumed")
@@ -243,18 +253,33 @@ def run_live(args) -> int:
         if not resumed:
             if session:
                 _deliver_leftovers(client, queue, session)
-            session = _session_record(_start_session(client, args), **wanted)
+            started_at = datetime.now(timezone.utc).isoformat()
+            session = _session_record(_start_session(client, args), **wanted, started_at=started_at)
             queue.start_session(session)
         _show_session(session, args, resumed)
+        if isinstance(source, TraktorSource):
+            _listen_for_traktor(source, args.broadcast_port, Path(state_dir).expanduser(), session)
         agent = Agent(client, source, queue, session["id"], say, poll=args.poll)
         agent.collect()  # the history as it is now is the baseline, before "Following" is shown
         queued = queue.pending_count()
         say(f"Following {source.describe()}" + (f" ({count(queued, 'track')} queued)" if queued else ""))
+        for line in getattr(source, "instructions", list)():
+            say(line)
         say("Ctrl-C to stop.")
         return _follow(agent, client, queue, session, args)
     finally:
+        getattr(source, "close", lambda: None)()
         queue.close()
         client.close()
+
+
+def _listen_for_traktor(source: TraktorSource, port: int, state_dir: Path, session: dict) -> None:
+    # Sets started by an older agent have no start time: the set starts now for the History.
+    since = datetime.fromisoformat(session.get("started_at") or datetime.now(timezone.utc).isoformat())
+    try:
+        source.listen(port, state_dir / "traktor-broadcast.jsonl", since)
+    except SourceError as error:
+        raise Fatal(str(error)) from None
 
 
 def _follow(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict, args) -> int:
@@ -297,9 +322,36 @@ def _ask(question: str) -> bool:
         return False
 
 
+# How long ending a set waits for the DJ program's final write (Traktor's History on closing).
+FINAL_WRITE_WAIT = 15 * 60
+
+
+def _wait_for_final_write(agent: Agent) -> None:
+    """Before ending, let the program write what only it knows (Ctrl-C ends at once)."""
+    due = getattr(agent.source, "final_write_due", lambda: None)
+    waiting_for = due()
+    if not waiting_for:
+        return
+    say(f"Waiting for {waiting_for} before ending the set, so no track is left out. Ctrl-C to end now.")
+    deadline = time.monotonic() + FINAL_WRITE_WAIT
+    try:
+        while due() and time.monotonic() < deadline:
+            agent.collect()
+            agent.flush()
+            agent.source.wait(agent.poll)
+    except (KeyboardInterrupt, Terminated):
+        say("\nEnding the set now.")
+        return
+    if due():
+        say(f"{agent.source.name} did not store its history within {FINAL_WRITE_WAIT // 60} minutes; ending the set.")
+    else:
+        say(f"{agent.source.name} stored its history.")
+
+
 def _end_set(agent: Agent, client: PikaClient, queue: PlayQueue, session: dict) -> int:
     """Deliver what is queued, then end the set; if either fails the set stays live."""
     try:
+        _wait_for_final_write(agent)
         agent.collect()
         agent.flush()
         left = queue.pending_count()

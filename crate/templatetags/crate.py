@@ -17,5 +17,5 @@ def is_liked(context, track):
 
 
 @register.inclusion_tag("crate/like_counts.html")
-def like_counts(session, live=False):
-    return {**like_counts_context(session), "live": live}
+def like_counts(dj_set, live=False):
+    return {**like_counts_context(dj_set), "live": live}

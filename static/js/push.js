@@ -1,4 +1,4 @@
-// Pika! push opt-in: a "Notify me" button on stage and session pages. The browser asks
+// Pika! push opt-in: a "Notify me" button on stage and set pages. The browser asks
 // for permission only when the dancer taps it, never on page load.
 (function () {
   "use strict";

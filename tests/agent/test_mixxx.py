@@ -18,11 +18,12 @@ def mixxxdb(tmp_path):
     return path
 
 
-def test_reads_the_two_newest_history_playlists_only(mixxxdb):
+def test_reads_the_newest_history_playlists_by_creation_only(mixxxdb):
     plays = MixxxSource(mixxxdb).read()
 
-    # Not the old set log, the normal playlist or Auto DJ.
+    # Not the oldest set log (though its id is the highest), the normal playlist or Auto DJ.
     assert [(p.artist, p.title) for p in plays] == [
+        ("Christina Aguilera", "Hurt"),
         ("Bruno Mars", "Treasure"),
         ("Ella Henderson", "Ghost (WCS Edit)"),
         ("Christina Aguilera", "Hurt"),
@@ -31,27 +32,27 @@ def test_reads_the_two_newest_history_playlists_only(mixxxdb):
 
 
 def test_track_details(mixxxdb):
-    ghost = MixxxSource(mixxxdb).read()[1]
+    ghost = MixxxSource(mixxxdb).read()[2]
     assert ghost.played_at == datetime(2026, 3, 14, 22, 47, tzinfo=timezone.utc)
     assert (ghost.album, ghost.bpm, ghost.key, ghost.duration_ms) == ("Chapter One", 98.0, "Dm", 213412)
     assert ghost.path == "/home/dj/Music/Ghost.mp3"
 
 
 def test_missing_details_stay_empty(mixxxdb):
-    hurt = MixxxSource(mixxxdb).read()[2]
+    hurt = MixxxSource(mixxxdb).read()[3]
     assert (hurt.album, hurt.bpm, hurt.key, hurt.duration_ms) == ("", None, "", None)
 
 
 def test_same_song_twice_is_two_plays(mixxxdb):
     ghosts = [p for p in MixxxSource(mixxxdb).read() if p.title == "Ghost (WCS Edit)"]
-    assert [p.source_id for p in ghosts] == ["mixxx-5", "mixxx-7"]
+    assert len({p.source_id for p in ghosts}) == 2
 
 
 def test_iso_timestamps_with_a_zone(mixxxdb):
     with sqlite3.connect(mixxxdb) as db:
         db.execute("UPDATE PlaylistTracks SET pl_datetime_added = '2026-03-14T23:47:00.000+01:00' WHERE id = 5")
     db.close()
-    ghost = MixxxSource(mixxxdb).read()[1]
+    ghost = MixxxSource(mixxxdb).read()[2]
     assert ghost.played_at == datetime(2026, 3, 14, 22, 47, tzinfo=timezone.utc)
 
 

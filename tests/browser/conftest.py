@@ -174,8 +174,8 @@ class DjApi:
     def go_live(self, **body):
         return self.post("/sessions", body)
 
-    def track(self, session_id, artist, title):
-        return self.post(f"/sessions/{session_id}/tracks", {"artist": artist, "title": title})
+    def track(self, dj_set_id, artist, title):
+        return self.post(f"/sessions/{dj_set_id}/tracks", {"artist": artist, "title": title})
 
 
 @pytest.fixture

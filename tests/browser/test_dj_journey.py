@@ -6,7 +6,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from stages.models import LiveSession
+from stages.models import DJSet
 
 pytestmark = pytest.mark.browser
 
@@ -40,16 +40,16 @@ def test_a_dj_goes_live_types_a_track_a_dancer_sees_it_and_the_set_ends(server, 
     dashboard.get_by_label("Your DJ name").fill("DJ Nova")
     dashboard.get_by_role("button", name="Go Live").click()
     expect(dashboard.locator(".dj-line").first).to_contain_text("You're live as DJ Nova")
-    session = LiveSession.objects.get(dj=dj, ended_at__isnull=True)
+    dj_set = DJSet.objects.get(dj=dj, ended_at__isnull=True)
     share = dashboard.locator("#share-link")
-    expect(share).to_have_attribute("href", f"/live/{session.code}")
-    expect(share).to_have_text(f"{server.url}/live/{session.code}")
+    expect(share).to_have_attribute("href", f"/live/{dj_set.code}")
+    expect(share).to_have_text(f"{server.url}/live/{dj_set.code}")
     qr = dashboard.get_by_role("img", name=re.compile("QR code to"))
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
 
     # A dancer on their own phone opens the link.
-    dancer = phone.open(f"{server.url}/live/{session.code}", "dancer-session-page")
+    dancer = phone.open(f"{server.url}/live/{dj_set.code}", "dancer-session-page")
     expect(dancer.locator("#now-playing .track-title")).to_have_text("The first track is coming up")
     expect(dancer.locator("[data-conn]")).to_have_text("Live")
     dancer.evaluate("window.pikaSamePage = true")
@@ -75,4 +75,4 @@ def test_a_dj_goes_live_types_a_track_a_dancer_sees_it_and_the_set_ends(server, 
     expect(dancer.locator("#now-playing .track-title")).to_have_text("This set has ended")
     expect(dancer.locator("#set-list .track .t")).to_have_text("Ghost")
     assert dancer.evaluate("window.pikaSamePage") is True, "the dancer's page reloaded"
-    assert session.tracks.count() == 1
+    assert dj_set.tracks.count() == 1

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, OrganizerApplication, User
+from events.demo import seed_timetable
 from events.models import Event
 from stages.models import Stage
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         )
         for position, name in enumerate(["Main Floor", "Blues Room"]):
             Stage.objects.get_or_create(event=event, name=name, defaults={"position": position})
+        seed_timetable(event, dj)
         _, token = ApiToken.issue(dj, "Demo token")
         stages = list(event.stages.values_list("code", flat=True))
         if options["json"]:
@@ -54,6 +56,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo event: /e/{event.slug}")
         for stage in event.stages.all():
             self.stdout.write(f"  {stage.name}: /s/{stage.code}")
+        self.stdout.write(f"  Timetable: /e/{event.slug}/timetable")
         self.stdout.write(f"DJ sign-in: {DEMO_DJ} / {DEMO_PASSWORD}")
         self.stdout.write(f"Organizer sign-in: {DEMO_ORGANIZER} / {DEMO_PASSWORD}")
         self.stdout.write(f"DJ API token: {token}")

@@ -32,18 +32,18 @@ class Command(BaseCommand):
     def handle(self, *args, server, token, stage, dj_name, every, count, **options):
         client = httpx.Client(base_url=server.rstrip("/") + "/api/v1",
                               headers={"Authorization": f"Bearer {token}"}, timeout=10)
-        session = self._go_live(client, dj_name, stage)
-        self.stdout.write(f"Live: {session['url']}")
+        dj_set = self._go_live(client, dj_name, stage)
+        self.stdout.write(f"Live: {dj_set['url']}")
         tracks = DEMO_TRACKS[:]
         random.shuffle(tracks)
         played = 0
         while not count or played < count:
             artist, title, bpm = tracks[played % len(tracks)]
             try:
-                response = client.post(f"/sessions/{session['id']}/tracks",
+                response = client.post(f"/sessions/{dj_set['id']}/tracks",
                                        json={"artist": artist, "title": title, "bpm": bpm})
                 if response.status_code == 409:
-                    session = self._go_live(client, dj_name, stage)
+                    dj_set = self._go_live(client, dj_name, stage)
                     continue
                 response.raise_for_status()
                 self.stdout.write(f"Playing: {artist} — {title}")
