@@ -131,6 +131,6 @@ def run(server, stage_code, token, listeners, gate=100, timeout=60):
 
 
 def _add_track(set_id, title):
-    from stages.models import LiveSession
+    from stages.models import DJSet
 
-    LiveSession.objects.get(pk=set_id).add_track(artist="Storm", title=title)
+    DJSet.objects.get(pk=set_id).add_track(artist="Storm", title=title)
