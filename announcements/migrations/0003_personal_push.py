@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('announcements', '0001_initial'),
+        ('announcements', '0002_rename_session_dj_set'),
     ]
 
     operations = [
