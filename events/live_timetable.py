@@ -7,14 +7,13 @@ boundary and sends their fresh state, so a venue screen turns over without a rel
 
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events import timetable
+from pika import live_state
 
 TICK_KEY = "timetable:last-tick"
 
@@ -53,7 +52,7 @@ def render_now_next(event, rows=None, moment=None):
 
 
 def send(group, html):
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
+    live_state.send(group, html)
 
 
 def broadcast_timetable(release_id):

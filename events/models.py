@@ -4,12 +4,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.text import slugify
 
+from events import live_timetable
 from events.hooks import released
+from pika import live_state
 
 # Paths under /organize/ that an event slug must not shadow.
 RESERVED_SLUGS = {"new", "apply", "stage-row"}
@@ -54,6 +56,13 @@ class Event(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Open pages' first states show the event (its name, its clock, whether it is
+        # public): a socket connecting after this edit must not get the cached old one.
+        pk = self.pk
+        transaction.on_commit(lambda: live_state.bump(live_timetable.event_group(pk)), robust=True)
 
     def get_absolute_url(self):
         return reverse("events:event", args=[self.slug])

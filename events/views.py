@@ -17,8 +17,10 @@ from stages import live
 @never_cache
 def event_page(request, slug):
     event = event_for_visitor(request.user, slug)
+    versions = live.page_versions(live.event_page_groups(event))
     return render(request, "events/event_page.html", {
         "event": event,
+        "live_versions": versions,
         "cards": live.stage_cards(event),
         "is_preview": not event.is_visible_publicly(),
     })

@@ -1,21 +1,21 @@
 """Versions of what live pages show, and each page's first state rendered once per version.
 
-Every change a live page shows (a track, a set starting or ending, an announcement, a room
-renamed, …) bumps its *scope's* version, one number shared by every server process through
-the cache (Redis in production), and the broadcast that tells open pages carries it. A scope
-is an event (its stage pages, event page and the sets played on its stages) or, for a Quick
-Start set, the set itself.
+Every message sent to a live group (a track, a set starting or ending, an announcement, a
+room renamed, the stage handed to the next DJ, …) bumps that group's version, one number
+shared by every server process through the cache (Redis in production), and carries it:
+`<!--v:group=N-->` before the fragment. A page's state is the versions of its groups.
 
-A socket that connects joins its groups first, then reads the version, then takes the state
-of that version from this process's cache, rendered by the first socket that needed it: a
-thousand phones arriving at once cost one render, not a thousand. A change committed after
-the version was read reaches the socket as a message (it joined before reading), and a
-message whose change the state already holds (version ≤ the state's) is dropped, so nothing
-is lost or applied twice.
+A socket that connects joins its groups first, then reads their versions, then takes the
+state of those versions from this process's cache, rendered by the first socket that needed
+it: a thousand phones arriving at once cost one render, not a thousand. A change committed
+after the versions were read reaches the socket as a message (it joined before reading),
+and a message whose change the state already holds (version ≤ the state's) is dropped, so
+nothing is lost or applied twice. The state goes out as `<!--state:g=N,g=N-->` + HTML; a
+page that asks with exactly those versions (`?v=g=N,g=N`) is sent the marker alone.
 
-Versions start at the clock (microseconds) the first time a scope is seen, then count up, so
-a version never goes back even if the cache forgets the key (a Redis restart): a page that
-remembers an old number is sent the whole state.
+Versions start at the clock (microseconds) the first time a group is seen, then count up,
+so a version never goes back even if the cache forgets the key (a Redis restart): a page
+that remembers an old number is sent the whole state.
 """
 
 import asyncio
@@ -35,14 +35,6 @@ STATE_SECONDS = 60
 MAX_ENTRIES = 2000
 
 
-def event_scope(event_id):
-    return f"event.{event_id}"
-
-
-def set_scope(set_id):
-    return f"set.{set_id}"
-
-
 @functools.cache
 def _cache():
     # One client for the whole process: `django.core.cache.cache` is context-local under
@@ -50,21 +42,21 @@ def _cache():
     return caches.create_connection("default")
 
 
-def _key(scope):
-    return f"live-version:{scope}"
+def _key(group):
+    return f"live-version:{group}"
 
 
 def _now_us():
     return int(time.time() * 1_000_000)
 
 
-def bump(scope):
-    """The next version of `scope`: call once per change, after it is committed.
+def bump(group):
+    """The next version of `group`: once per message, after the change is committed.
 
-    None if the cache is unreachable: the change is still sent, pages just cannot be told
-    they are current, and connects render their state afresh.
+    None if the cache is unreachable: the change is still sent; pages cannot be told they
+    are current meanwhile, and connects render their state afresh.
     """
-    key, cache = _key(scope), _cache()
+    key, cache = _key(group), _cache()
     try:
         cache.add(key, _now_us(), timeout=None)
         try:
@@ -73,43 +65,76 @@ def bump(scope):
             cache.add(key, _now_us(), timeout=None)
             return cache.incr(key)
     except Exception:
-        log.warning("live versions: cannot bump %s", scope, exc_info=True)
+        log.warning("live versions: cannot bump %s", group, exc_info=True)
         return None
 
 
-def current(scope):
-    """The version `scope` is at now (None if the cache is unreachable)."""
-    key, cache = _key(scope), _cache()
+def current_versions(groups):
+    """{group: version} now, in one cache round trip (None if the cache is unreachable)."""
+    cache = _cache()
+    keys = {_key(group): group for group in groups}
     try:
-        found = cache.get(key)
-        if found is None:
+        found = cache.get_many(list(keys))
+        for key in set(keys) - set(found):
             cache.add(key, _now_us(), timeout=None)
-            found = cache.get(key)
-        return found
+            found[key] = cache.get(key)
+        return {keys[key]: int(value) for key, value in found.items()}
     except Exception:
-        log.warning("live versions: cannot read %s", scope, exc_info=True)
+        log.warning("live versions: cannot read %s", groups, exc_info=True)
         return None
 
 
-def parse_version(query_string):
-    """The `v` a page asked with (`?v=V`), or None for none or garbage."""
+def send(group, html):
+    """Hand one rendered change to every open page in `group`, stamped with its version."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    version = bump(group)
+    message = {"type": "live.html", "html": change_marker(group, version) + html}
+    if version is not None:
+        message.update(group=group, version=version)
+    async_to_sync(get_channel_layer().group_send)(group, message)
+
+
+def already_in(message, versions):
+    """Whether a state of `versions` already holds this message's change."""
+    group, version = message.get("group"), message.get("version")
+    return versions is not None and version is not None and group in versions and version <= versions[group]
+
+
+def versions_key(versions):
+    return None if versions is None else tuple(sorted(versions.items()))
+
+
+def format_versions(versions):
+    return ",".join(f"{group}={version}" for group, version in sorted(versions.items()))
+
+
+def parse_versions(query_string):
+    """The versions a page asked with (`?v=g=N,g=N`), or None for none or garbage."""
     from urllib.parse import parse_qs
 
     if isinstance(query_string, bytes):
         query_string = query_string.decode("latin-1")
-    values = parse_qs(query_string).get("v")
-    if not values or not values[0].isdigit() or len(values[0]) > 20:
+    values = parse_qs(query_string[:2000]).get("v")
+    if not values:
         return None
-    return int(values[0])
+    versions = {}
+    for part in values[0].split(","):
+        group, _, number = part.partition("=")
+        if not group or not number.isdigit() or len(number) > 20:
+            return None
+        versions[group] = int(number)
+    return versions
 
 
-def state_marker(version):
-    """Starts a whole state; alone, it tells a page that it is current at `version`."""
-    return f"<!--state:{version}-->" if version is not None else ""
+def state_marker(versions):
+    """Starts a whole state; alone, it tells a page that it is current at `versions`."""
+    return f"<!--state:{format_versions(versions)}-->" if versions else ""
 
 
-def change_marker(version):
-    return f"<!--v:{version}-->" if version is not None else ""
+def change_marker(group, version):
+    return f"<!--v:{group}={version}-->" if version is not None else ""
 
 
 class FirstStates:
@@ -118,6 +143,23 @@ class FirstStates:
     def __init__(self):
         self.entries = {}
         self.rendering = {}  # (key, version) -> future of the render in progress
+        self.found = {}  # key -> what `find` said: the page's groups
+
+    async def find(self, key, find):
+        """`find()` (a plain database function), remembered: a code keeps meaning the same
+        groups. (A slug can be reused by a new event: `forget` then drops the old answer.)"""
+        if key not in self.found:
+            found = await database_sync_to_async(find, thread_sensitive=False)()
+            if found is None:
+                return None
+            self.found[key] = found
+            while len(self.found) > MAX_ENTRIES * 5:
+                self.found.pop(next(iter(self.found)))
+        return self.found[key]
+
+    def forget(self, key):
+        self.found.pop(key, None)
+        self.entries.pop(key, None)
 
     async def get(self, key, version, render):
         """The value of `render()` for this version of `key`, rendered once per version.
@@ -157,6 +199,7 @@ class FirstStates:
 
     def clear(self):
         self.entries.clear()
+        self.found.clear()
 
 
 _states = weakref.WeakKeyDictionary()

@@ -1,10 +1,13 @@
 """WebSocket consumers: join the right groups, send the current state, then relay."""
 
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from announcements.live import event_page_group, render_banners
+from pika import live_state
 from stages import listeners, live
 from stages.relay import relay
 
@@ -12,36 +15,94 @@ NOT_FOUND = 4404
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
-    """Base for the live pages. Subclasses say which groups and what state to send."""
+    """Base for the live pages. Subclasses say which groups a code means (`find`) and
+    render the page's state (`render`); both are plain database functions.
+
+    A connect joins the groups first, then reads their versions, then takes the state of
+    those versions (pika/live_state.py): a change committed meanwhile arrives as a message
+    after the state, and a message the state already holds is dropped. A page that asks
+    with the versions it already shows (`?v=`) is only told that it is current.
+    """
 
     counted_group = None
+    counted = None
     held = None
+    # One rendered state per version serves every socket of the page (False: per socket,
+    # for pages whose state depends on who asks).
+    shared_state = True
     # No channel of its own per socket: the process's relay receives each group message
     # once and hands it to every local socket (stages/relay.py says why).
     channel_layer_alias = None
 
+    def find(self, code):
+        """(groups, counted group or None) for this page's code, or None: not found."""
+        raise NotImplementedError
+
+    def render(self, code):
+        """(groups, the page's state as one message) or None if the page is not (or no
+        longer) shown. The groups are the rendered object's: they tell a stale `find`."""
+        raise NotImplementedError
+
     async def connect(self):
-        # Off the one shared "thread-sensitive" thread: when a venue's phones reconnect at
-        # once, their state queries overlap instead of queueing behind each other.
-        load = database_sync_to_async(self.load, thread_sensitive=False)
-        state = await load(self.scope["url_route"]["kwargs"]["code"])
-        if state is None:
+        code = self.scope["url_route"]["kwargs"]["code"]
+        for _ in range(2):
+            state = await self._join_and_load(code)
+            if state != "moved":
+                break
+        if state is None or state == "moved":
             await self.close(code=NOT_FOUND)
             return
-        # What the relay brings before the state is sent waits here, then follows it.
+        await self.accept()
+        query = self.scope.get("query_string", b"")
+        versions, html = state
+        marker = live_state.state_marker(versions)
+        if versions is not None and live_state.parse_versions(query) == versions:
+            await self.send(text_data=marker)
+        else:
+            # Sent at once: a phone that wakes up or reconnects is never stale.
+            await self.send(text_data=marker + html)
+        held, self.held = self.held, None
+        for message in held:
+            if not live_state.already_in(message, versions):
+                await self.dispatch(message)
+        if self.counted and b"dj=1" not in query:
+            self.counted_group = self.counted
+            await listeners.joined(self.counted_group)
+
+    async def _join_and_load(self, code):
+        """Join the page's groups, then read their versions, then take that state.
+
+        Returns (versions, html), None (not found), or "moved" (the code now means other
+        groups: joined nothing, try again).
+        """
+        states = live_state.first_states()
+        key = (type(self).__name__, code)
+        if self.shared_state:
+            found = await states.find(key, lambda: self.find(code))
+        else:
+            found = await database_sync_to_async(self.find, thread_sensitive=False)(code)
+        if found is None:
+            return None
+        self.groups, self.counted = found
+        # What the relay brings from now on waits here, then follows the state.
         self.held = []
         for group in self.groups:
             await relay().join(group, self)
-        await self.accept()
-        # Sent at once: a phone that wakes up or reconnects is never stale.
-        await self.send(text_data=state)
-        held, self.held = self.held, None
-        for message in held:
-            await self.dispatch(message)
-        if self.counted_group and "dj=1" not in self.scope.get("query_string", b"").decode():
-            await listeners.joined(self.counted_group)
+        versions = await asyncio.to_thread(live_state.current_versions, self.groups)
+        if self.shared_state:
+            rendered = await states.get(key, live_state.versions_key(versions), lambda: self.render(code))
         else:
-            self.counted_group = None
+            # Off the one shared "thread-sensitive" thread: a reconnect storm's queries overlap.
+            rendered = await database_sync_to_async(self.render, thread_sensitive=False)(code)
+        if rendered is None or rendered[0] != self.groups:
+            for group in self.groups:
+                relay().leave(group, self)
+            self.held = None
+            if rendered is None:
+                return None
+            states.forget(key)
+            return "moved"
+        return versions, rendered[1]
 
     async def websocket_disconnect(self, message):
         for group in self.groups:
@@ -73,38 +134,54 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
 
 class SetConsumer(LiveConsumer):
-    def load(self, code):
+    def find(self, code):
+        from stages.models import DJSet
+
+        pk = DJSet.objects.filter(code=code).values_list("pk", flat=True).first()
+        return None if pk is None else (live.set_page_groups(DJSet(pk=pk)), live.set_group(pk))
+
+    def render(self, code):
         from stages.models import DJSet
 
         dj_set = DJSet.objects.select_related("stage__event").filter(code=code).first()
         if dj_set is None:
             return None
-        self.groups = [live.set_group(dj_set.pk)]
-        self.counted_group = self.groups[0]
-        return live.render_live(dj_set) + render_banners(dj_set=dj_set)
+        return live.set_page_groups(dj_set), live.render_live(dj_set, with_count=False) + render_banners(dj_set=dj_set)
 
 
 class StageConsumer(LiveConsumer):
-    def load(self, code):
+    def find(self, code):
+        from stages.models import Stage
+
+        found = Stage.objects.filter(code=code).values_list("pk", "event_id").first()
+        if found is None:
+            return None
+        pk, event_id = found
+        return live.stage_page_groups(Stage(pk=pk, event_id=event_id)), live.stage_group(pk)
+
+    def render(self, code):
         from stages.models import Stage
 
         stage = Stage.objects.select_related("event").filter(code=code).first()
         if stage is None or not stage.event.is_visible_publicly():
             return None
-        self.groups = [live.stage_group(stage.pk), live.event_group(stage.event_id)]
-        self.counted_group = self.groups[0]
-        cards = "".join(live.render_stage_card(other) for other in stage.event.stages.select_related("event"))
-        return live.render_live(stage.current_set(), stage) + cards + render_banners(event=stage.event)
+        cards = "".join(live.render_stage_cards(stage.event))
+        html = live.render_live(stage.current_set(), stage, with_count=False) + cards + render_banners(event=stage.event)
+        return live.stage_page_groups(stage), html
 
 
 class EventConsumer(LiveConsumer):
-    def load(self, slug):
+    def find(self, slug):
+        from events.models import Event
+
+        pk = Event.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        return None if pk is None else (live.event_page_groups(Event(pk=pk)), event_page_group(pk))
+
+    def render(self, slug):
         from events.models import Event
 
         event = Event.objects.filter(slug=slug).first()
         if event is None or not event.is_visible_publicly():
             return None
-        self.groups = [live.event_group(event.pk)]
-        self.counted_group = event_page_group(event.pk)
-        cards = "".join(live.render_stage_card(stage) for stage in event.stages.select_related("event"))
-        return cards + render_banners(event=event, as_list=True)
+        html = "".join(live.render_stage_cards(event)) + render_banners(event=event, as_list=True)
+        return live.event_page_groups(event), html

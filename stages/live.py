@@ -6,10 +6,10 @@ Consumers only relay what arrives. Pages, HTMX swaps and WebSocket pushes all re
 the same partials of `stages/live.html`.
 """
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from pika import live_state
 
 RECENT_LIMIT = 50
 
@@ -30,6 +30,25 @@ def organizer_group(event_id):
     return f"organize.{event_id}"
 
 
+def page_versions(groups):
+    """What a page rendered now shows, as its socket asks with it (`?v=`): read before
+    rendering, so the page holds at least those versions (pika/live_state.py)."""
+    versions = live_state.current_versions(groups)
+    return live_state.format_versions(versions) if versions else ""
+
+
+def set_page_groups(dj_set):
+    return [set_group(dj_set.pk)]
+
+
+def stage_page_groups(stage):
+    return [stage_group(stage.pk), event_group(stage.event_id)]
+
+
+def event_page_groups(event):
+    return [event_group(event.pk)]
+
+
 def audience(dj_set=None, stage=None):
     """How many follow this music: the set's own page plus its stage's page.
 
@@ -48,12 +67,12 @@ def audience(dj_set=None, stage=None):
     return listeners.total(groups)
 
 
-def live_context(dj_set, stage=None):
+def live_context(dj_set, stage=None, with_count=True):
     """Everything the live partials need, for a set page (stage=None) or a stage page."""
     tracks = list(dj_set.tracks_newest_first()[:RECENT_LIMIT]) if dj_set else []
     current = tracks[0] if tracks and dj_set.is_live else None
     event = stage.event if stage else (dj_set.stage.event if dj_set and dj_set.stage else None)
-    count = audience(dj_set, stage) if (dj_set or stage) else 0
+    count = audience(dj_set, stage) if with_count and (dj_set or stage) else 0
     return {
         "dj_set": dj_set,
         "stage": stage,
@@ -65,15 +84,18 @@ def live_context(dj_set, stage=None):
     }
 
 
-def render_live(dj_set, stage=None):
-    """The now-playing card and the set list, as one WebSocket message."""
-    context = live_context(dj_set, stage)
-    return (
-        render_to_string("stages/live.html#now-playing", context)
-        + render_to_string("stages/live.html#set-list", context)
-        # A new set on a stage brings its own listeners: the count changes with it.
-        + render_listeners(context["listeners"])
-    )
+def render_live(dj_set, stage=None, with_count=True):
+    """The now-playing card and the set list, as one WebSocket message.
+
+    A socket's first state leaves the count out (`with_count=False`): it changes with
+    every join and would spoil the state cached per version; the socket's own join
+    brings a fresh count within a second (stages/listeners.py).
+    """
+    context = live_context(dj_set, stage, with_count)
+    html = (render_to_string("stages/live.html#now-playing", context)
+            + render_to_string("stages/live.html#set-list", context))
+    # A new set on a stage brings its own listeners: the count changes with it.
+    return html + render_listeners(context["listeners"]) if with_count else html
 
 
 def render_listeners(count):
@@ -86,7 +108,32 @@ def stage_card(stage):
 
 
 def stage_cards(event):
-    return [stage_card(stage) for stage in event.stages.select_related("event")]
+    """Every room's card in three queries however many rooms there are (two per room
+    before: the stage page's largest cost, docs/benchmarks.md)."""
+    from django.db.models import OuterRef, Subquery
+
+    from stages.models import DJSet, PlayedTrack
+
+    newest_set = DJSet.objects.filter(stage=OuterRef("pk")).order_by("-started_at").values("pk")[:1]
+    stages = list(event.stages.select_related("event").annotate(newest_set_id=Subquery(newest_set)))
+    newest_track = PlayedTrack.objects.filter(dj_set=OuterRef("pk")).order_by("-played_at", "-pk").values("pk")[:1]
+    live_sets = {
+        dj_set.pk: dj_set
+        for dj_set in DJSet.objects.live().select_related("stage__event")
+        .filter(pk__in=[stage.newest_set_id for stage in stages if stage.newest_set_id])
+        .annotate(current_track_id=Subquery(newest_track))
+    }
+    tracks = PlayedTrack.objects.in_bulk([s.current_track_id for s in live_sets.values() if s.current_track_id])
+    cards = []
+    for stage in stages:
+        dj_set = live_sets.get(stage.newest_set_id)
+        track = tracks.get(dj_set.current_track_id) if dj_set else None
+        cards.append({"stage": stage, "dj_set": dj_set, "track": track})
+    return cards
+
+
+def render_stage_cards(event):
+    return [render_to_string("stages/live.html#stage-card", {"card": card}) for card in stage_cards(event)]
 
 
 def render_stage_card(stage):
@@ -141,7 +188,8 @@ def listener_messages(group):
 
 
 def send(group, html):
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
+    """Hand one rendered change to every open page in `group`, with the group's next version."""
+    live_state.send(group, html)
 
 
 def broadcast_set(dj_set_id):
@@ -193,6 +241,17 @@ def broadcast_track(track_id):
         send(stage_group(stage.pk), render_new_track(dj_set, track, previous, stage))
         send(event_group(stage.event_id), render_stage_card(stage))
         send(organizer_group(stage.event_id), render_organizer_row(stage))
+
+
+def broadcast_stage(stage_id):
+    """A room renamed (or moved): its card on every open page of the event, and its row."""
+    from stages.models import Stage
+
+    stage = Stage.objects.select_related("event").filter(pk=stage_id).first()
+    if stage is None:
+        return
+    send(event_group(stage.event_id), render_stage_card(stage))
+    send(organizer_group(stage.event_id), render_organizer_row(stage))
 
 
 def broadcast_go_live(dj_set_id):

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from announcements.hooks import music_started
 from pika.codes import unique_code
+from pika import live_state
+from pika.deferred import after_response
 from stages import live
 
 TEXT_LIMIT = 500
@@ -30,9 +32,18 @@ class Stage(models.Model):
         return f"{self.name} — {self.event}"
 
     def save(self, *args, **kwargs):
+        created = not self.pk
         if not self.code:
             self.code = unique_code(Stage)
         super().save(*args, **kwargs)
+        if not created:
+            # Renamed or moved: every open page of the event shows this room's card.
+            transaction.on_commit(lambda: live.broadcast_stage(self.pk), robust=True)
+
+    def delete(self, *args, **kwargs):
+        group = live.event_group(self.event_id)
+        transaction.on_commit(lambda: live_state.bump(group), robust=True)
+        return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("stages:stage", args=[self.code])
@@ -155,7 +166,9 @@ class DJSet(models.Model):
                 now = timezone.now()
                 DJSet.objects.filter(pk=self.pk).update(last_activity_at=now)
                 self.last_activity_at = now
-                transaction.on_commit(lambda: live.broadcast_track(track.pk), robust=True)
+                # Answered first, then broadcast (pika/deferred.py): the DJ's agent waits for
+                # the answer, not for the phones.
+                transaction.on_commit(lambda: after_response(live.broadcast_track, track.pk), robust=True)
         except IntegrityError:
             # A retry raced the first attempt: the first one stored it.
             return self.tracks.get(source_id=source_id), False

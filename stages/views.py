@@ -22,7 +22,8 @@ from stages.models import DJSet
 @never_cache
 def set_page(request, code):
     dj_set = set_for_public(code)
-    context = live.live_context(dj_set)
+    versions = live.page_versions(live.set_page_groups(dj_set))
+    context = dict(live.live_context(dj_set), live_versions=versions)
     if request.htmx:
         return render(request, "stages/live.html#live-panel", context)
     return render(request, "stages/set_page.html", context)
@@ -31,7 +32,8 @@ def set_page(request, code):
 @never_cache
 def stage_page(request, code):
     stage = stage_for_visitor(request.user, code)
-    context = live.live_context(stage.current_set(), stage)
+    versions = live.page_versions(live.stage_page_groups(stage))
+    context = dict(live.live_context(stage.current_set(), stage), live_versions=versions)
     context["cards"] = live.stage_cards(stage.event)
     context["is_preview"] = not stage.event.is_visible_publicly()
     if request.htmx:

@@ -5,28 +5,40 @@ import asyncio
 from pika import live_state
 
 
-def test_a_version_only_goes_up_even_when_the_cache_forgets_it(settings):
-    scope = live_state.event_scope(12345)
-    first = live_state.current(scope)
-    assert live_state.current(scope) == first
-    assert live_state.bump(scope) == first + 1
-    assert live_state.current(scope) == first + 1
+def test_a_version_only_goes_up_even_when_the_cache_forgets_it():
+    group = "stage.12345"
+    first = live_state.current_versions([group])[group]
+    assert live_state.current_versions([group]) == {group: first}
+    assert live_state.bump(group) == first + 1
+    assert live_state.current_versions([group, "event.9"])[group] == first + 1
     # A Redis restart loses the key: the next number still beats every earlier one.
-    live_state._cache().delete(live_state._key(scope))
-    assert live_state.current(scope) > first + 1
+    live_state._cache().delete(live_state._key(group))
+    assert live_state.current_versions([group])[group] > first + 1
 
 
-def test_a_garbage_version_counts_as_none():
-    assert live_state.parse_version(b"v=42") == 42
-    assert live_state.parse_version(b"dj=1&v=7") == 7
-    for garbage in [b"", b"v=", b"v=abc", b"v=-3", b"v=1e9", b"v=" + b"9" * 40, b"v=%00", b"x=1"]:
-        assert live_state.parse_version(garbage) is None, garbage
+def test_versions_a_page_asks_with():
+    assert live_state.parse_versions(b"v=stage.1%3D42%2Cevent.2%3D7") == {"stage.1": 42, "event.2": 7}
+    assert live_state.parse_versions(b"dj=1&v=session.3=9") == {"session.3": 9}
+    assert live_state.format_versions({"stage.1": 42, "event.2": 7}) == "event.2=7,stage.1=42"
+    for garbage in [b"", b"v=", b"v=abc", b"v=stage.1=", b"v=stage.1=-3", b"v=stage.1=1e9", b"v==5",
+                    b"v=stage.1=" + b"9" * 40, b"v=%00", b"x=1", b"v=stage.1=1,,"]:
+        assert live_state.parse_versions(garbage) is None, garbage
 
 
 def test_markers():
-    assert live_state.state_marker(9) == "<!--state:9-->"
-    assert live_state.change_marker(9) == "<!--v:9-->"
-    assert live_state.state_marker(None) == live_state.change_marker(None) == ""
+    assert live_state.state_marker({"stage.1": 9, "event.2": 3}) == "<!--state:event.2=3,stage.1=9-->"
+    assert live_state.change_marker("stage.1", 9) == "<!--v:stage.1=9-->"
+    assert live_state.state_marker(None) == live_state.change_marker("stage.1", None) == ""
+
+
+def test_a_message_the_state_already_holds():
+    versions = {"stage.1": 10, "event.2": 5}
+    assert live_state.already_in({"group": "stage.1", "version": 10}, versions)
+    assert not live_state.already_in({"group": "stage.1", "version": 11}, versions)
+    assert not live_state.already_in({"group": "event.3", "version": 1}, versions)
+    # Counts and unversioned messages always go through.
+    assert not live_state.already_in({"html": "12 listening"}, versions)
+    assert not live_state.already_in({"group": "stage.1", "version": 3}, None)
 
 
 async def test_a_thousand_connects_cost_one_render_per_version():

@@ -42,30 +42,41 @@
     if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () {});
   });
 
-  // The live socket. Every frame says which version of the page's state it brings:
-  // "<!--state:V-->" starts a whole state (or, alone, "you are current at V"), "<!--v:V-->"
-  // one change. A socket that reconnects asks with ?v=<the newest it has> and is sent
-  // nothing but that marker when nothing changed, so a venue's phones coming back after a
-  // wifi drop cost the server almost nothing (docs/benchmarks.md, "Reconnect storms").
-  var STATE = /^<!--state:(\d+)-->/, CHANGE = /^<!--v:(\d+)-->/;
-  var version = null;
+  // The live socket. Every frame says which version of the page's state it brings
+  // (pika/live_state.py): "<!--state:g=N,g=N-->" starts a whole state (alone: "you are
+  // current"), "<!--v:g=N-->" one change to group g. A socket that reconnects asks with
+  // the versions it holds (?v=) and is sent nothing but the marker when nothing changed,
+  // so a venue's phones coming back after a wifi drop cost the server almost nothing.
+  var STATE = /^<!--state:([^>]*)-->/, CHANGE = /^<!--v:([^=>]+)=(\d+)-->/;
+  var versions = null;
+  function readVersions(text) {
+    var found = {};
+    text.split(",").forEach(function (part) {
+      var pair = part.split("=");
+      if (pair.length === 2 && /^\d+$/.test(pair[1])) found[pair[0]] = parseInt(pair[1], 10);
+    });
+    return found;
+  }
+  function versionsParam() {
+    return Object.keys(versions).sort().map(function (group) { return group + "=" + versions[group]; }).join(",");
+  }
   var socketElement = document.querySelector("[ws-connect]");
   if (socketElement) {
-    var given = /[?&]v=(\d+)/.exec(socketElement.getAttribute("ws-connect"));
-    if (given) version = parseInt(given[1], 10);
+    var given = /[?&]v=([^&]*)/.exec(socketElement.getAttribute("ws-connect"));
+    if (given) versions = readVersions(decodeURIComponent(given[1]));
   }
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     var message = event.detail.message, found;
     if ((found = STATE.exec(message))) {
-      version = parseInt(found[1], 10);
-    } else if ((found = CHANGE.exec(message))) {
-      version = Math.max(version || 0, parseInt(found[1], 10));
+      versions = readVersions(found[1]);
+    } else if (versions && (found = CHANGE.exec(message)) && found[1] in versions) {
+      versions[found[1]] = Math.max(versions[found[1]], parseInt(found[2], 10));
     }
   });
   if (window.htmx) {
     htmx.createWebSocket = function (url) {
       var target = new URL(url, location.href);
-      if (version !== null) target.searchParams.set("v", String(version));
+      if (versions) target.searchParams.set("v", versionsParam());
       var socket = new WebSocket(target.toString(), []);
       socket.binaryType = htmx.config.wsBinaryType;
       return socket;
