@@ -16,15 +16,24 @@ import time
 
 from bench.stats import summary_ms
 
-# The page's backoff (static/js/pika.js): delay = random() × min(CAP, BASE × 2^retry).
+# The page's backoff (static/js/pika.js): delay = random() × min(CAP, BASE × 2^level), where
+# level is the retry count, held at FAST_LEVEL while attempts are refused at once.
 BASE_SECONDS = 1.0
 CAP_SECONDS = 15.0
-VERSION = re.compile(r"^<!--(?:state|v):(\d+)-->")
+FAST_FAILURE_SECONDS = 1.0
+FAST_LEVEL = 1.5
+
+
+def _delay(retry, failed_fast):
+    level = min(retry, FAST_LEVEL) if failed_fast else retry
+    return random.random() * min(CAP_SECONDS, BASE_SECONDS * 2 ** level)
+STATE = re.compile(r"^<!--state:([^>]*)-->")
+CHANGE = re.compile(r"^<!--v:([^=>]+)=(\d+)-->")
 
 
 class _Phone:
     def __init__(self):
-        self.version = None
+        self.versions = None  # {group: version}, as the page keeps them
         self.current_at = None  # when it had the awaited track
         self.attempts = 0
 
@@ -36,7 +45,8 @@ async def _phone(url, origin, phone, gate, wanted, opened):
     retry = 0
     first = True
     while True:
-        target = url + (f"?v={phone.version}" if phone.version is not None else "")
+        target = url + (f"?v={_versions_param(phone.versions)}" if phone.versions else "")
+        started = time.monotonic()
         try:
             if first:
                 async with gate:
@@ -45,7 +55,7 @@ async def _phone(url, origin, phone, gate, wanted, opened):
                 phone.attempts += 1
                 ws = await connect(target, origin=origin, open_timeout=60, ping_interval=None, close_timeout=1)
         except Exception:  # refused while the server is down, or a timeout
-            await asyncio.sleep(random.random() * min(CAP_SECONDS, BASE_SECONDS * 2 ** retry))
+            await asyncio.sleep(_delay(retry, time.monotonic() - started < FAST_FAILURE_SECONDS))
             retry += 1
             continue
         retry = 0
@@ -54,14 +64,16 @@ async def _phone(url, origin, phone, gate, wanted, opened):
             first = False
         try:
             async for message in ws:
-                found = VERSION.match(message)
+                found = STATE.match(message)
                 if found:
-                    phone.version = int(found[1])
+                    phone.versions = dict((g, int(v)) for g, _, v in (p.partition("=") for p in found[1].split(",")))
+                elif phone.versions and (found := CHANGE.match(message)) and found[1] in phone.versions:
+                    phone.versions[found[1]] = max(phone.versions[found[1]], int(found[2]))
                 if wanted[0] and wanted[0] in message and phone.current_at is None:
                     phone.current_at = time.monotonic()
         except ConnectionClosed:
             pass
-        await asyncio.sleep(random.random() * min(CAP_SECONDS, BASE_SECONDS))
+        await asyncio.sleep(_delay(0, False))
         retry = 1
 
 
@@ -72,7 +84,7 @@ async def _client(conn, url, origin, listeners, gate_size):
     while len(opened) < listeners:
         await asyncio.sleep(0.05)
     await asyncio.sleep(1)
-    conn.send(("connected", sum(p.version is not None for p in phones)))
+    conn.send(("connected", sum(p.versions is not None for p in phones)))
     command, marker, deadline = await asyncio.to_thread(conn.recv)
     wanted[0] = marker
     while time.monotonic() < deadline and any(p.current_at is None for p in phones):
@@ -81,6 +93,12 @@ async def _client(conn, url, origin, listeners, gate_size):
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _versions_param(versions):
+    from urllib.parse import quote
+
+    return quote(",".join(f"{g}={v}" for g, v in sorted(versions.items())), safe="")
 
 
 def _client_process(conn, url, origin, listeners, gate_size):

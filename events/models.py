@@ -62,7 +62,7 @@ class Event(models.Model):
         # Open pages' first states show the event (its name, its clock, whether it is
         # public): a socket connecting after this edit must not get the cached old one.
         pk = self.pk
-        transaction.on_commit(lambda: live_state.bump(live_timetable.event_group(pk)), robust=True)
+        transaction.on_commit(lambda: live_state.touch(live_timetable.event_group(pk)), robust=True)
 
     def get_absolute_url(self):
         return reverse("events:event", args=[self.slug])

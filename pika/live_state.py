@@ -96,6 +96,12 @@ def send(group, html):
     async_to_sync(get_channel_layer().group_send)(group, message)
 
 
+def touch(group):
+    """A change with nothing to show open pages (an event edited, a room removed): a new
+    version and an empty message, so no process serves the state cached before it."""
+    send(group, "")
+
+
 def already_in(message, versions):
     """Whether a state of `versions` already holds this message's change."""
     group, version = message.get("group"), message.get("version")

@@ -88,7 +88,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.held = []
         for group in self.groups:
             await relay().join(group, self)
-        versions = await asyncio.to_thread(live_state.current_versions, self.groups)
+        versions = relay().versions_for(self.groups)
+        if versions is None:
+            versions = await asyncio.to_thread(live_state.current_versions, self.groups)
         if self.shared_state:
             rendered = await states.get(key, live_state.versions_key(versions), lambda: self.render(code))
         else:

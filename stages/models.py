@@ -42,7 +42,7 @@ class Stage(models.Model):
 
     def delete(self, *args, **kwargs):
         group = live.event_group(self.event_id)
-        transaction.on_commit(lambda: live_state.bump(group), robust=True)
+        transaction.on_commit(lambda: live_state.touch(group), robust=True)
         return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -17,6 +17,8 @@ import weakref
 
 from channels.layers import get_channel_layer
 
+from pika import live_state
+
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +29,18 @@ class Relay:
         self.members = {}  # group -> set of consumers in this process
         self.subscriptions = {}  # group -> (relay task, future set once subscribed)
         self.unfinished = set()  # sends waiting for a slow socket
+        # group -> the newest version this process knows the group has reached: read once
+        # when it subscribes, then raised by every message it relays. A connecting socket
+        # labels its state with it instead of asking Redis (pika/live_state.py: a label
+        # never newer than the state's content is all that correctness needs).
+        self.versions = {}
+
+    def versions_for(self, groups):
+        """{group: version} as this process knows them, or None if it does not for all."""
+        try:
+            return {group: self.versions[group] for group in groups}
+        except KeyError:
+            return None
 
     async def join(self, group, consumer):
         self.members.setdefault(group, set()).add(consumer)
@@ -43,8 +57,13 @@ class Relay:
         members.discard(consumer)
         if not members:
             del self.members[group]
+            self.versions.pop(group, None)
             task, _ = self.subscriptions.pop(group)
             task.cancel()
+
+    def _raise_version(self, group, version):
+        if version > self.versions.get(group, 0):
+            self.versions[group] = version
 
     async def _relay(self, group, ready):
         layer = get_channel_layer()
@@ -52,6 +71,10 @@ class Relay:
         try:
             channel = await layer.new_channel("relay.")
             await layer.group_add(group, channel)
+            # Read after subscribing: every later change arrives here as a message.
+            known = await asyncio.to_thread(live_state.current_versions, [group])
+            if known is not None:
+                self._raise_version(group, known[group])
             ready.set_result(None)
             while True:
                 try:
@@ -61,6 +84,8 @@ class Relay:
                     log.exception("relay: receiving for %s failed", group)
                     await asyncio.sleep(1)
                     continue
+                if message.get("version") is not None:
+                    self._raise_version(group, message["version"])
                 for consumer in tuple(self.members.get(group, ())):
                     self._send_now(consumer.dispatch(message))
         except Exception as error:

@@ -212,12 +212,16 @@ async def test_an_unpublished_event_closes_to_new_phones(dj):
 # The race: a track broadcast while a socket is between loading its state and joining its groups.
 
 @pytest.mark.parametrize("moment", ["while joining", "after joining, before the versions",
-                                    "while rendering"])
+                                    "after joining a room already open", "while rendering"])
 async def test_a_track_posted_while_a_phone_connects_is_never_lost(moment, dj, monkeypatch):
     event, (main, _), _ = await weekend()
     dj_set = await go_live(dj, "DJ Nova", main)
     await add_track(dj_set, "Ghost")
     fired = []
+    others = []
+    if moment == "after joining a room already open":
+        # Another phone keeps the process subscribed: the label comes from the relay.
+        others.append((await connect(f"/ws/stages/{main.code}/"))[0])
 
     def post_once():
         if not fired:
@@ -240,6 +244,15 @@ async def test_a_track_posted_while_a_phone_connects_is_never_lost(moment, dj, m
             return real_versions(groups)
 
         monkeypatch.setattr(live_state, "current_versions", versions)
+    elif moment == "after joining a room already open":
+        real_join = Relay.join
+
+        async def join(self, group, consumer):
+            await real_join(self, group, consumer)
+            if group.startswith("event."):  # the page's last group: joined them all
+                await asyncio.to_thread(post_once)
+
+        monkeypatch.setattr(Relay, "join", join)
     else:
         real_render = live.render_live
 
@@ -262,3 +275,5 @@ async def test_a_track_posted_while_a_phone_connects_is_never_lost(moment, dj, m
             if marker:
                 assert int(marker[2]) > versions_of(state)[marker[1]]
     await page.disconnect()
+    for other in others:
+        await other.disconnect()

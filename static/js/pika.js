@@ -73,18 +73,30 @@
       versions[found[1]] = Math.max(versions[found[1]], parseInt(found[2], 10));
     }
   });
+  // Exponential backoff with full jitter: the first retry within 1 s, then up to 2, 4, 8
+  // and at most 15 s apart, so a venue's phones spread out instead of returning in one
+  // burst. An attempt refused at once (nothing listening: the server is restarting) costs
+  // the server nothing, so those keep retrying within ~3 s and a restarted server has its
+  // phones back in seconds; only attempts that fail slowly (an overloaded server) back off
+  // further.
+  var FAST_FAILURE_MS = 1000, FAST_LEVEL = 1.5, failedFast = false;
   if (window.htmx) {
     htmx.createWebSocket = function (url) {
       var target = new URL(url, location.href);
       if (versions) target.searchParams.set("v", versionsParam());
       var socket = new WebSocket(target.toString(), []);
+      var started = Date.now(), opened = false;
       socket.binaryType = htmx.config.wsBinaryType;
+      // Registered before htmx's own close handler, which asks for the delay below.
+      socket.addEventListener("open", function () { opened = true; });
+      socket.addEventListener("close", function () {
+        failedFast = !opened && Date.now() - started < FAST_FAILURE_MS;
+      });
       return socket;
     };
-    // Exponential backoff with full jitter: the first retry within 1 s, never more than
-    // 15 s apart, and a venue's phones spread out instead of returning in one burst.
     htmx.config.wsReconnectDelay = function (retryCount) {
-      return Math.random() * Math.min(15000, 1000 * Math.pow(2, retryCount));
+      var level = failedFast ? Math.min(retryCount, FAST_LEVEL) : retryCount;
+      return Math.random() * Math.min(15000, 1000 * Math.pow(2, level));
     };
   }
 
