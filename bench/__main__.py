@@ -41,6 +41,8 @@ def parse_args(argv):
                         help="DJANGO_SETTINGS_MODULE for the servers (e.g. bench.settings_core)")
     parser.add_argument("--server-arg", action="append", default=[],
                         help="extra argument for the server command (repeatable)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment variable for the servers (repeatable)")
     parser.add_argument("--profile", action="store_true",
                         help="record each fan-out server with py-spy into var dir profiles/ (collapsed stacks)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md with the results")
@@ -57,7 +59,8 @@ def parse_args(argv):
 def start_servers(args, count):
     servers = []
     for _ in range(count):
-        servers.append(env.server(args.server, args.settings, args.server_arg).start())
+        servers.append(env.server(args.server, args.settings, args.server_arg,
+                                  dict(item.split("=", 1) for item in args.server_env)).start())
     return servers
 
 
@@ -76,7 +79,7 @@ def main(argv=None):
     results = {"started": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": report.machine(),
                "versions": report.versions(), "config": {
                    "label": args.label, "server": args.server, "settings": args.settings,
-                   "server_args": args.server_arg,
+                   "server_args": args.server_arg, "server_env": args.server_env,
                    "fd_limit": fd_limit}}
     print(f"bench: {results['machine']['summary']}; load before: {results['machine']['load']}", flush=True)
 

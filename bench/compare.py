@@ -81,7 +81,8 @@ def peer_run(runner, git_dir, listeners):
 
 
 def our_run(args, world, listeners):
-    server = env.server(args.server, args.settings, args.server_arg).start()
+    server = env.server(args.server, args.settings, args.server_arg,
+                        dict(item.split("=", 1) for item in args.server_env)).start()
     try:
         row = fanout.run([server], world.stage_codes[1], world.dj_tokens[0], listeners, tracks=TRACKS, warmup=0,
                          clients=1, gap=OUR_GAP, connect_concurrency=GATE)
