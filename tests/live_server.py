@@ -19,7 +19,7 @@ def shared_database_url():
     return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def server_for_test(**extra_env):
+def server_for_test(extra_args=(), **extra_env):
     """A server process (not started) on the test's database and Redis."""
     env = {
         "DATABASE_URL": shared_database_url(),
@@ -29,7 +29,7 @@ def server_for_test(**extra_env):
         "PASSWORD_HASHERS": ",".join(settings.PASSWORD_HASHERS),
     }
     env.update(extra_env)
-    return ServerProcess(env, start_timeout=30)
+    return ServerProcess(env, extra_args=extra_args, start_timeout=30)
 
 
 async def socket_receive_until(socket, text, timeout=10):
