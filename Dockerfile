@@ -1,6 +1,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIKA_VAR_DIR=/var/lib/pika
 WORKDIR /app
+# Exactly the locked versions (make lock), then our code without re-resolving anything.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY pika pika
 COPY accounts accounts
@@ -8,8 +11,15 @@ COPY events events
 COPY stages stages
 COPY crate crate
 COPY announcements announcements
-RUN pip install --no-cache-dir .
+COPY dj dj
+RUN pip install --no-cache-dir --no-deps .
 COPY . .
 RUN python manage.py collectstatic --no-input -v0
+# Never root: the app writes only to its state folder (VAPID key, collected static).
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin pika \
+    && mkdir -p /var/lib/pika && chown -R pika:pika /var/lib/pika
+USER pika
+# The image is the production shape: SECRET_KEY and an https PIKA_BASE_URL are required.
+ENV PIKA_PRODUCTION=1
 EXPOSE 8000
-CMD ["uvicorn", "pika.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log", "--ws-per-message-deflate", "false"]
+CMD ["uvicorn", "pika.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", "--no-access-log", "--ws-per-message-deflate", "false"]

@@ -9,17 +9,25 @@ VAR := $(or $(PIKA_VAR_DIR),var)
 # A unique prefix per test run, so runs sharing one Redis never hear each other.
 TEST_RUN := $(shell date +%s%N)
 
-.PHONY: run test bench install install-test
+.PHONY: run test bench install install-test lock
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# The lock files pin every package (the container and CI install exactly these);
+# pyproject.toml says what we need, with bounds.
 install: $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -c requirements.lock -e .
 
 install-test: $(PY)
-	$(PY) -m pip install --quiet -e '.[test]' -e agent
+	$(PY) -m pip install --quiet -c requirements-test.lock -e '.[test]' -e agent
+
+# After changing a dependency in pyproject.toml (or agent/pyproject.toml).
+lock: $(PY)
+	$(PY) -m pip install --quiet "uv>=0.5,<1"
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --python-platform x86_64-manylinux_2_28 -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml agent/pyproject.toml --extra test --python-version 3.11 --python-platform x86_64-manylinux_2_28 -q -o requirements-test.lock
 
 run: install
 	@mkdir -p $(VAR)
@@ -36,7 +44,7 @@ run: install
 	    --token $$($(PY) -c "import json;print(json.load(open('$(VAR)/demo.json'))['dj_token'])") \
 	    --stage $$($(PY) -c "import json;print(json.load(open('$(VAR)/demo.json'))['stages'][0])") \
 	    > $(VAR)/simulated-dj.log 2>&1 & \
-	  PIKA_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/uvicorn pika.asgi:application --host $(HOST) --port $(PORT) --no-access-log --ws-per-message-deflate false
+	  PIKA_BASE_URL=http://$(HOST):$(PORT) $(VENV)/bin/uvicorn pika.asgi:application --host $(HOST) --port $(PORT) --no-access-log --no-proxy-headers --ws-per-message-deflate false
 
 test: install-test
 	PIKA_CHANNEL_PREFIX=pika-test-$(TEST_RUN) PIKA_CACHE_PREFIX=pika-test-$(TEST_RUN) $(PY) -m pytest $(ARGS)

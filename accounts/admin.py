@@ -28,7 +28,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     actions = ["revoke"]
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
         for token in queryset:
             token.revoke()
@@ -80,11 +80,12 @@ class OrganizerApplicationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Approve the selected applications…")
+    # A staff member who may only view applications must not decide them.
+    @admin.action(description="Approve the selected applications…", permissions=["change"])
     def approve(self, request, queryset):
         return self._decide(request, queryset, OrganizerApplication.Status.APPROVED, "approve")
 
-    @admin.action(description="Reject the selected applications…")
+    @admin.action(description="Reject the selected applications…", permissions=["change"])
     def reject(self, request, queryset):
         return self._decide(request, queryset, OrganizerApplication.Status.REJECTED, "reject")
 

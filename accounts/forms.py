@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.models import OrganizerApplication
+from accounts.models import OrganizerApplication, User
 
 
 class SignupForm(forms.Form):
@@ -16,19 +16,6 @@ class SignupForm(forms.Form):
         user.save(update_fields=["display_name"])
 
 
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label="Token name", max_length=80,
-        help_text="Where you'll use it, e.g. “Laptop — VirtualDJ”.",
-    )
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Give the token a name.")
-        return name
-
-
 class OrganizerApplicationForm(forms.ModelForm):
     class Meta:
         model = OrganizerApplication
@@ -36,3 +23,14 @@ class OrganizerApplicationForm(forms.ModelForm):
         labels = {"name": "Your name", "community": "Your community or event", "message": "Anything we should know?"}
         help_texts = {"community": "e.g. “Swing Fling Lyon” or “Berlin WCS community”."}
         widgets = {"links": forms.Textarea(attrs={"rows": 3}), "message": forms.Textarea(attrs={"rows": 5})}
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+        labels = {"display_name": "Display name"}
+        help_texts = {"display_name": "What DJs and other dancers see. Empty: the part of your email before the @."}
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())

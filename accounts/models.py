@@ -12,6 +12,10 @@ from django.utils.functional import cached_property
 TOKEN_PREFIX = "pika_"
 
 
+# What dancers see for a DJ who has not chosen a display name.
+ANONYMOUS_DJ_NAME = "Guest DJ"
+
+
 class UserManager(DjangoUserManager):
     """Users sign in with their email address; there is no username."""
 
@@ -56,8 +60,9 @@ class User(AbstractUser):
 
     @property
     def public_name(self):
-        """What dancers see: the display name, else the part of the email before the @."""
-        return self.display_name or self.email.split("@")[0]
+        """What dancers see: the display name. Never any part of the e-mail address, which
+        is often the person's full name and is theirs to keep private."""
+        return self.display_name or ANONYMOUS_DJ_NAME
 
     @cached_property
     def is_organizer(self):

@@ -5,7 +5,6 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("dj/tokens", views.create_token, name="create-token"),
-    path("dj/tokens/<int:pk>/revoke", views.revoke_token, name="revoke-token"),
+    path("me/", views.profile, name="profile"),
     path("organize/apply", views.organizer_apply, name="organizer-apply"),
 ]

@@ -1,44 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
 
-from accounts.forms import OrganizerApplicationForm, TokenForm
-from accounts.models import ApiToken, OrganizerApplication
+from accounts.forms import OrganizerApplicationForm, ProfileForm
+from accounts.models import OrganizerApplication
 from pika import submit_once
-
-
-def token_for_owner(user, pk):
-    return get_object_or_404(ApiToken, pk=pk, user=user)
-
-
-def _tokens_response(request, form, new_secret=None, status=200):
-    context = {"tokens": request.user.api_tokens.all(), "token_form": form, "new_secret": new_secret}
-    if request.htmx:
-        return render(request, "stages/dashboard.html#tokens", context, status=status)
-    if new_secret:
-        # Without JavaScript the secret still shows once, on its own page.
-        return render(request, "accounts/token_created.html", context)
-    return redirect("stages:dashboard")
-
-
-@login_required
-@require_POST
-def create_token(request):
-    form = TokenForm(request.POST)
-    if not form.is_valid():
-        return _tokens_response(request, form, status=400)
-    if not submit_once.first_submit(request):
-        return _tokens_response(request, TokenForm())
-    _, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
-    return _tokens_response(request, TokenForm(), new_secret=secret)
-
-
-@login_required
-@require_POST
-def revoke_token(request, pk):
-    token_for_owner(request.user, pk).revoke()
-    return _tokens_response(request, TokenForm())
 
 
 @login_required
@@ -62,3 +28,20 @@ def organizer_apply(request):
     return render(request, "accounts/organizer_apply.html", {
         "application": application, "can_apply": can_apply, "form": form,
     }, status=status)
+
+
+@login_required
+def profile(request):
+    """The dancer's own page: display name, password, sign out, and how many songs they liked."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+        status = 400
+    else:
+        status = 200
+    # `likes` is the crate app's relation onto the user: counted without importing crate.
+    context = {"form": form, "like_count": request.user.likes.count()}
+    return render(request, "accounts/profile.html", context, status=status)

@@ -3,6 +3,8 @@
 `POST /api/v1/push/subscriptions` `{"subscription": <PushSubscription JSON>, "stage"?: code,
 "session"?: a set code}` → 201; `DELETE` with the same body removes it; `GET
 /api/v1/push/vapid-public-key`. Anonymous, so rate limited per client id and per IP.
+An endpoint alone proves nothing (it travels in logs and push-service errors): changing or
+removing a stored device takes its keys, which only the browser holds.
 """
 
 from typing import Annotated, Any, Optional
@@ -10,19 +12,19 @@ from typing import Annotated, Any, Optional
 from django.conf import settings
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
-from ninja.throttling import SimpleRateThrottle
 
 from announcements import push
-from announcements.models import PushDevice
-from pika.api import ApiError
-from stages.models import DJSet, Stage
+from announcements.models import PushDevice, WrongKeys
+from pika.api import ApiError, FailOpenThrottle, or_not_found
+from pika.middleware import rate_key
+from stages.access import set_for_public, stage_for_visitor
 
 router = Router(tags=["push"])
 
 Code = Annotated[str, Field(max_length=16)]
 
 
-class SubscribeThrottle(SimpleRateThrottle):
+class SubscribeThrottle(FailOpenThrottle):
     """Per anonymous client id, or per IP address; the rates are read per request."""
 
     def __init__(self, by):
@@ -38,7 +40,7 @@ class SubscribeThrottle(SimpleRateThrottle):
         return super().allow_request(request)
 
     def get_cache_key(self, request):
-        ident = getattr(request, "client_id", None) if self.by == "client" else self.get_ident(request)
+        ident = rate_key(self.by, request) if self.by == "client" else request.META.get("REMOTE_ADDR")
         return f"throttle:push-{self.by}:{ident}" if ident else None
 
 
@@ -63,14 +65,29 @@ def _scope(request, stage_code, set_code):
     """(stage, set) named by the codes; 404 for what does not exist or is not visible."""
     stage = dj_set = None
     if stage_code:
-        stage = Stage.objects.select_related("event").filter(code=stage_code.strip()).first()
-        if stage is None or not stage.event.is_visible_to(request.user):
-            raise ApiError(404, "stage_not_found", "No stage has that code.", "stage")
+        stage = or_not_found(
+            stage_for_visitor(request.user, stage_code.strip()), "stage_not_found", "No stage has that code.", "stage"
+        )
     if set_code:
-        dj_set = DJSet.objects.filter(code=set_code.strip()).first()
-        if dj_set is None:
-            raise ApiError(404, "session_not_found", "No set has that code.", "session")
+        dj_set = or_not_found(set_for_public(set_code.strip()), "session_not_found", "No set has that code.", "session")
     return stage, dj_set
+
+
+def _wrong_keys():
+    return ApiError(
+        403, "wrong_keys", "That endpoint belongs to a subscription with other keys.", "subscription.keys"
+    )
+
+
+def _key_proof(subscription):
+    """(p256dh, auth) as stored, from a PushSubscription JSON's keys; None when absent or malformed."""
+    keys = subscription.get("keys") if isinstance(subscription, dict) else None
+    if not isinstance(keys, dict):
+        return None
+    point, secret = push.b64decode(keys.get("p256dh")), push.b64decode(keys.get("auth"))
+    if point is None or secret is None:
+        return None
+    return push.b64url(point), push.b64url(secret)
 
 
 def _invalid(error):
@@ -97,10 +114,13 @@ def subscribe(request, payload: SubscriptionIn):
     # The JSON says "session" (a public contract); the model says dj_set.
     for key, field, target in (("stage", "stage", stage), ("session", "dj_set", dj_set)):
         if target is not None:
-            PushDevice.objects.subscribe(
-                endpoint=endpoint, p256dh=p256dh, auth=auth, client_id=request.client_id,
-                user=request.user, **{field: target},
-            )
+            try:
+                PushDevice.objects.subscribe(
+                    endpoint=endpoint, p256dh=p256dh, auth=auth, client_id=request.client_id,
+                    user=request.user, **{field: target},
+                )
+            except WrongKeys:
+                raise _wrong_keys() from None
             scopes.append({key: target.code})
     return Status(201, {"endpoint": endpoint, "scopes": scopes})
 
@@ -117,6 +137,14 @@ def unsubscribe(request, payload: UnsubscribeIn):
     stage, dj_set = _scope(request, payload.stage, payload.session)
     if device is None:
         return {"removed": 0, "remaining": 0}
+    proof = _key_proof(payload.subscription)
+    if proof is None:
+        raise ApiError(
+            403, "key_proof_required",
+            "Send the whole subscription (with its keys) to stop notifications.", "subscription.keys",
+        )
+    if not device.has_keys(*proof):
+        raise _wrong_keys()
     subscriptions = device.subscriptions.all()
     if stage is not None or dj_set is not None:
         named = Q()

@@ -8,24 +8,17 @@ connects or reconnects gets the whole section with its current state.
 """
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django_q.tasks import async_task
 
-from announcements.models import Announcement
-from stages import live
+from announcements.models import Announcement, PushDevice
+from pika import listeners
+from pika.live import event_group, event_page_group, send, set_group, stage_group
+from stages.timezones import shown_tz
 
 TEMPLATE = "announcements/banners.html"
 # The event page keeps the history; stage and set pages show what is recent.
 EVENT_LIST_LIMIT = 50
 BANNER_LIMIT = 3
-
-
-def event_page_group(event_id):
-    """Counts open event pages (for the reach preview); nobody listens on it."""
-    return f"eventpage.{event_id}"
-
-
-def _tz(event):
-    return event.tzinfo if event is not None else timezone.get_current_timezone()
 
 
 def banners_context(*, event=None, dj_set=None, as_list=False):
@@ -41,7 +34,7 @@ def banners_context(*, event=None, dj_set=None, as_list=False):
     return {
         "announcements": list(queryset[:limit]),
         "as_list": as_list,
-        "tz": _tz(event if event is not None else (dj_set.stage.event if dj_set and dj_set.stage else None)),
+        "tz": shown_tz(event) if event is not None else dj_set.tz,
     }
 
 
@@ -53,29 +46,43 @@ def render_banners(*, event=None, dj_set=None, as_list=False):
 def render_arrival(announcement):
     """One new banner, to be put at the top of every open page's section."""
     event = announcement.event if announcement.event_id else None
-    return render_to_string(TEMPLATE + "#arrival", {"announcement": announcement, "tz": _tz(event)})
+    return render_to_string(TEMPLATE + "#arrival", {"announcement": announcement, "tz": shown_tz(event)})
 
 
 def broadcast(announcement_id):
     """Show a just-sent announcement on every open page of its event or set."""
     announcement = Announcement.objects.select_related("event", "dj_set").get(pk=announcement_id)
     if announcement.event_id:
-        group = live.event_group(announcement.event_id)
+        group = event_group(announcement.event_id)
     else:
-        group = live.set_group(announcement.dj_set_id)
-    live.send(group, render_arrival(announcement))
+        group = set_group(announcement.dj_set_id)
+    send(group, render_arrival(announcement))
 
 
 def reach(*, event=None, dj_set=None):
     """Who an announcement would reach now: open pages, and devices with notifications on."""
-    from announcements.models import PushDevice
-    from stages import listeners
-
     if event is not None:
-        groups = [live.stage_group(pk) for pk in event.stages.values_list("pk", flat=True)]
+        groups = [stage_group(pk) for pk in event.stages.values_list("pk", flat=True)]
         groups.append(event_page_group(event.pk))
         devices = PushDevice.objects.for_event(event)
     else:
-        groups = [live.set_group(dj_set.pk)]
+        groups = [set_group(dj_set.pk)]
         devices = PushDevice.objects.for_set(dj_set)
     return {"pages": sum(listeners.count(group) for group in groups), "devices": devices.count()}
+
+
+def banners_on_connect(sender, dj_set=None, stage=None, event=None, **kwargs):
+    """A live page's first state carries its banners (pika.live.first_state)."""
+    if sender == "set":
+        return render_banners(dj_set=dj_set)
+    if sender == "stage":
+        return render_banners(event=stage.event)
+    if sender == "event":
+        return render_banners(event=event, as_list=True)
+    return ""
+
+
+def music_started(sender, dj_set_id, **kwargs):
+    """A set just went live on a stage: the stage's push subscribers hear "DJ X is now
+    live on Main Floor", from the task cluster."""
+    async_task("announcements.tasks.music_started", dj_set_id)

@@ -11,7 +11,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from pika.codes import unique_code
+from announcements import push
+from pika.codes import PublicCode, unique_code
+from pika.tasks import later
+from stages.models import DJSet
 
 MESSAGE_LIMIT = 280
 # Devices per delivery task: several workers share a big fan-out, and one task stays
@@ -21,6 +24,9 @@ BATCH_SIZE = 500
 # attempt n+1 is RETRY_BASE_SECONDS * 4**(n-1), and never past the message's TTL.
 MAX_ATTEMPTS = 4
 RETRY_BASE_SECONDS = 15
+# A device a push service refuses (400/403) this many deliveries in a row is forgotten:
+# its subscription is broken for good, and posting to it again only wastes a thread.
+REFUSALS_LIMIT = 3
 
 
 class Priority(models.TextChoices):
@@ -40,6 +46,10 @@ DELIVERY = {
 MUSIC_START_DELIVERY = (10 * 60, "normal")
 # The same DJ back on the same stage this soon is a restart, not news.
 MUSIC_START_QUIET_MINUTES = 15
+
+
+class WrongKeys(Exception):
+    """A subscription names a stored device's endpoint with other keys than the device's."""
 
 
 class PushDeviceQuerySet(models.QuerySet):
@@ -66,7 +76,12 @@ class PushDeviceQuerySet(models.QuerySet):
         if user is not None and user.is_authenticated:
             defaults["user"] = user
         with transaction.atomic():
-            device, _ = self.update_or_create(endpoint=endpoint, defaults=defaults)
+            device, created = self.get_or_create(endpoint=endpoint, defaults=defaults)
+            if not created:
+                # Knowing an endpoint is not owning it: only its own keys may touch it.
+                if not device.has_keys(p256dh, auth):
+                    raise WrongKeys()
+                self.filter(pk=device.pk).update(**defaults)
             try:
                 with transaction.atomic():
                     _, created = PushSubscription.objects.get_or_create(
@@ -91,11 +106,18 @@ class PushDevice(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_delivered_at = models.DateTimeField(null=True, blank=True)
+    refusals = models.PositiveSmallIntegerField(default=0)
 
     objects = PushDeviceQuerySet.as_manager()
 
     def __str__(self):
         return self.endpoint[:60]
+
+    def has_keys(self, p256dh, auth):
+        """The device's key proof: the browser's public key and auth secret, as stored."""
+        import hmac
+
+        return hmac.compare_digest(f"{self.p256dh}.{self.auth}", f"{p256dh}.{auth}")
 
     def subscription_info(self):
         """The PushSubscription JSON pywebpush expects."""
@@ -140,8 +162,6 @@ class PushMessageQuerySet(models.QuerySet):
         None when it is not news: no stage, the set is over or no longer drives its
         stage, or the same DJ was live here a moment ago (a restart).
         """
-        from stages.models import DJSet
-
         stage = dj_set.stage
         if stage is None or not dj_set.is_live or not dj_set.drives_stage():
             return None
@@ -280,11 +300,25 @@ class PushMessage(models.Model):
         for start in range(0, len(ids), BATCH_SIZE):
             async_task("announcements.tasks.deliver_push", self.pk, ids[start:start + BATCH_SIZE], 1)
 
+    def _claim(self, device_ids, attempt):
+        """The devices this run may send to: each (message, device) is claimed by exactly
+        one run of each attempt, so a task the cluster runs twice never sends twice."""
+        import uuid
+
+        PushDelivery.objects.bulk_create(
+            [PushDelivery(message=self, device_id=pk, attempts=attempt - 1) for pk in device_ids],
+            ignore_conflicts=True,
+        )
+        claim = uuid.uuid4().hex
+        PushDelivery.objects.filter(
+            message=self, device_id__in=device_ids, state=PushDelivery.State.PENDING, attempts=attempt - 1
+        ).update(state=PushDelivery.State.SENDING, attempts=attempt, claim=claim)
+        return list(PushDelivery.objects.filter(message=self, claim=claim).values_list("device_id", flat=True))
+
     def deliver(self, device_ids, attempt=1):
         """Send to these devices; count what happened; retry what may pass later."""
-        from announcements import push, tasks
-
-        devices = list(PushDevice.objects.filter(pk__in=device_ids))
+        claimed = self._claim(device_ids, attempt)
+        devices = list(PushDevice.objects.filter(pk__in=claimed))
         ttl = self.ttl_left()
         if ttl <= 0:
             outcomes = {device.pk: push.Outcome(push.FAILED) for device in devices}
@@ -297,21 +331,59 @@ class PushMessage(models.Model):
         if retry and (attempt >= MAX_ATTEMPTS or delay >= self.ttl_left()):
             failed += retry
             retry = []
+        refused = [pk for pk in by_kind[push.FAILED] if outcomes[pk].status in push.REFUSED_STATUSES]
         # Unsubscribed while queued: gone as surely as a 410.
-        vanished = len(set(device_ids) - {device.pk for device in devices})
+        vanished = list(set(claimed) - {device.pk for device in devices})
+        removed = by_kind[push.GONE] + vanished
         now = timezone.now()
-        if by_kind[push.GONE]:
-            PushDevice.objects.filter(pk__in=by_kind[push.GONE]).delete()
-        if by_kind[push.DELIVERED]:
-            PushDevice.objects.filter(pk__in=by_kind[push.DELIVERED]).update(last_delivered_at=now)
-        PushMessage.objects.filter(pk=self.pk).update(
-            delivered=F("delivered") + len(by_kind[push.DELIVERED]),
-            failed=F("failed") + len(failed),
-            removed=F("removed") + len(by_kind[push.GONE]) + vanished,
-        )
+        State = PushDelivery.State
+        with transaction.atomic():
+            for state, pks in ((State.DELIVERED, by_kind[push.DELIVERED]), (State.FAILED, failed),
+                               (State.REMOVED, removed), (State.PENDING, retry)):
+                if pks:
+                    PushDelivery.objects.filter(message=self, device_id__in=pks).update(state=state, claim="")
+            if by_kind[push.GONE]:
+                PushDevice.objects.filter(pk__in=by_kind[push.GONE]).delete()
+            if by_kind[push.DELIVERED]:
+                PushDevice.objects.filter(pk__in=by_kind[push.DELIVERED]).update(last_delivered_at=now, refusals=0)
+            if refused:
+                PushDevice.objects.filter(pk__in=refused).update(refusals=F("refusals") + 1)
+                PushDevice.objects.filter(pk__in=refused, refusals__gte=REFUSALS_LIMIT).delete()
+            PushMessage.objects.filter(pk=self.pk).update(
+                delivered=F("delivered") + len(by_kind[push.DELIVERED]),
+                failed=F("failed") + len(failed),
+                removed=F("removed") + len(removed),
+            )
         if retry:
-            tasks.later(delay, "announcements.tasks.deliver_push", self.pk, retry, attempt + 1)
+            later(delay, "announcements.tasks.deliver_push", self.pk, retry, attempt + 1)
         return by_kind
+
+
+class PushDelivery(models.Model):
+    """One message to one device: claimed before it is sent, settled after, so retried
+    tasks neither send it twice nor count it twice."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+        REMOVED = "removed"
+
+    message = models.ForeignKey(PushMessage, on_delete=models.CASCADE, related_name="deliveries")
+    # No foreign key: the record outlives a device the push service said is gone.
+    device_id = models.BigIntegerField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "device_id"], name="one_delivery_per_message_device"),
+        ]
+
+    def __str__(self):
+        return f"{self.message_id} → {self.device_id}: {self.state}"
 
 
 class AnnouncementQuerySet(models.QuerySet):
@@ -328,7 +400,7 @@ class AnnouncementQuerySet(models.QuerySet):
     def send(self, *, author, message, priority=Priority.INFO, push=True, event=None, dj_set=None):
         """Save an announcement; on commit show it on every open page of its scope and
         queue its push. `event` for an organizer, `dj_set` for a DJ's Quick Start set."""
-        from announcements import live
+        from announcements import live  # live renders with these models: imported when needed
 
         if (event is None) == (dj_set is None):
             raise ValueError("An announcement goes to one event or one set.")
@@ -358,10 +430,9 @@ class AnnouncementQuerySet(models.QuerySet):
         return announcement
 
 
-class Announcement(models.Model):
+class Announcement(PublicCode):
     """A message from an organizer to an event, or from a DJ to their Quick Start set."""
 
-    code = models.CharField(max_length=16, unique=True, editable=False)
     event = models.ForeignKey(
         "events.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="announcements"
     )
@@ -388,11 +459,6 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.message[:60]
-
-    def save(self, *args, **kwargs):
-        if not self.code:
-            self.code = unique_code(Announcement)
-        super().save(*args, **kwargs)
 
     @property
     def is_urgent(self):

@@ -30,11 +30,15 @@ PUSH_SERVICE_HOSTS = (
 )
 ENDPOINT_LIMIT = 1024
 VAPID_KEY_FILE = "vapid_private_key.txt"
-SEND_TIMEOUT = 10
+# (connect, read) seconds: a push service answers in well under a second, and one slow or
+# silent host must not hold a sending thread (and so the batch) for long.
+SEND_TIMEOUT = (3, 5)
 SEND_THREADS = 16
 
 DELIVERED, GONE, RETRY, FAILED = "delivered", "gone", "retry", "failed"
 KINDS = (DELIVERED, GONE, RETRY, FAILED)
+# Answers that say the subscription itself is wrong; repeated, the device is forgotten.
+REFUSED_STATUSES = (400, 403)
 
 
 class InvalidSubscription(ValueError):
@@ -126,19 +130,43 @@ def extra_hosts():
     return {host.strip().lower() for host in hosts if host.strip()}
 
 
+# RFC 3986's unreserved, reserved and percent characters: nothing else (no backslash,
+# space, quote or non-ASCII) reaches a parser that may read it differently from ours.
+_URI_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# A DNS name only: IP literals (v4, v6, decimal) are never a push service.
+_HOST_NAME = re.compile(r"(?=.*[a-z])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+
+
 def endpoint_allowed(endpoint):
-    """Whether the server may POST to this endpoint (the SSRF guard)."""
+    """Whether the server may POST to this endpoint (the SSRF guard).
+
+    The host checked is the host the HTTP client (requests, through urllib3) will connect
+    to, read by that same parser from the URL it will send; Python's urlsplit must agree,
+    so a URL two parsers read differently (`https://evil\\.fcm.googleapis.com/`) is refused.
+    """
+    import requests
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url
+
+    if not isinstance(endpoint, str) or not _URI_CHARACTERS.fullmatch(endpoint):
+        return False
     try:
-        parts = urlsplit(endpoint)
-        port = parts.port
-    except ValueError:
+        prepared = requests.PreparedRequest()
+        prepared.prepare_url(endpoint, None)
+        client = parse_url(prepared.url)
+        ours = urlsplit(endpoint)
+        our_port = ours.port
+    except (requests.RequestException, LocationParseError, ValueError):
         return False
-    host = (parts.hostname or "").lower()
-    if not host or parts.username is not None or parts.password is not None:
+    host = (client.host or "").lower()
+    if not host or client.auth is not None or "@" in ours.netloc or "%" in ours.netloc:
         return False
+    if host != (ours.hostname or "").lower() or client.port != our_port:
+        return False
+    scheme = (client.scheme or "").lower()
     if host in extra_hosts():
-        return parts.scheme in ("https", "http")
-    if parts.scheme != "https" or port not in (None, 443):
+        return scheme in ("https", "http")
+    if scheme != "https" or client.port not in (None, 443) or not _HOST_NAME.fullmatch(host):
         return False
     return any(host == known or host.endswith("." + known) for known in PUSH_SERVICE_HOSTS)
 

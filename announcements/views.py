@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import organizer_required
 from announcements import live
-from announcements.access import announcement_for_author
+from announcements.access import announcement_for_author, why_dj_cannot_announce
 from announcements.forms import AnnouncementForm
 from announcements.models import Announcement
 from events.access import event_for_organizer
 from pika import submit_once
+from pika.access import or_404
 from stages.access import set_for_dj, set_for_public, stage_for_visitor
 
 SERVICE_WORKER_TYPE = "text/javascript; charset=utf-8"
@@ -57,12 +58,12 @@ def _manifest(name, short_name, start_url):
 
 
 def stage_manifest(request, code):
-    stage = stage_for_visitor(request.user, code)
+    stage = or_404(stage_for_visitor(request.user, code))
     return _manifest(f"{stage.name} · {stage.event.name}", stage.name, stage.get_absolute_url())
 
 
 def set_manifest(request, code):
-    dj_set = set_for_public(code)
+    dj_set = or_404(set_for_public(code))
     return _manifest(f"{dj_set.dj_name} · Pika!", dj_set.dj_name, dj_set.get_absolute_url())
 
 
@@ -77,7 +78,7 @@ def _pages(reach):
 
 @organizer_required
 def event_announce(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     form = AnnouncementForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -106,7 +107,7 @@ def event_announce(request, slug):
 @never_cache
 def event_reach(request, slug):
     """The reach preview, refreshed while the organizer writes."""
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     return render(request, "announcements/sent.html#reach", {
         "reach": live.reach(event=event), "reach_url": request.path,
     })
@@ -114,21 +115,13 @@ def event_reach(request, slug):
 
 # --- A DJ's announcement to their Quick Start set -----------------------------------
 
-def _dj_scope_error(dj_set):
-    if not dj_set.is_live:
-        return "This set has ended; its listeners have moved on."
-    if dj_set.stage_id:
-        return "On an event stage, announcements are the organizer's to send."
-    return None
-
-
 @login_required
 @require_POST
 def set_announce(request, code):
-    dj_set = set_for_dj(request.user, code)
+    dj_set = or_404(set_for_dj(request.user, code))
     form = AnnouncementForm(request.POST)
     status = 400
-    scope_error = _dj_scope_error(dj_set)
+    scope_error = why_dj_cannot_announce(dj_set)
     if scope_error:
         form.add_error(None, scope_error)
         status = 409
@@ -137,7 +130,7 @@ def set_announce(request, code):
             Announcement.objects.send(author=request.user, dj_set=dj_set, **form.cleaned_data)
             reach = live.reach(dj_set=dj_set)
             messages.success(request, f"Announcement sent to {_pages(reach)}.")
-        return redirect("stages:dashboard")
+        return redirect("dj:dashboard")
     # The dashboard is someone else's page: errors get a small page of their own that
     # keeps what was typed.
     return render(request, "announcements/dj_announce.html", {
@@ -153,7 +146,7 @@ def set_announce(request, code):
 
 @never_cache
 def delivery(request, code):
-    announcement = announcement_for_author(request.user, code)
+    announcement = or_404(announcement_for_author(request.user, code))
     return render(request, "announcements/sent.html#delivery", {"announcement": announcement})
 
 
@@ -161,7 +154,7 @@ def delivery(request, code):
 @never_cache
 def set_reach(request, code):
     """The reach preview, refreshed while the DJ writes."""
-    dj_set = set_for_dj(request.user, code)
+    dj_set = or_404(set_for_dj(request.user, code))
     return render(request, "announcements/sent.html#reach", {
         "reach": live.reach(dj_set=dj_set), "reach_url": request.path,
     })

@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from crate import live
+from stages.access import set_for_dj
 
 NOT_FOUND = 4404
 # At most one re-render a second however fast the hearts come in.
@@ -30,11 +31,9 @@ class SetLikesConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=state)
 
     def load(self, user, code):
-        from stages.models import DJSet
-
-        if user is None or not user.is_authenticated:
+        if user is None:
             return None
-        self.dj_set = DJSet.objects.filter(code=code, dj=user).first()
+        self.dj_set = set_for_dj(user, code)
         return live.render_like_counts(self.dj_set) if self.dj_set else None
 
     async def disconnect(self, close_code):

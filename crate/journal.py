@@ -6,13 +6,6 @@ import io
 from django.utils import timezone
 
 
-def event_of(dj_set):
-    return dj_set.stage.event if dj_set.stage_id else None
-
-
-def tz_of(dj_set):
-    event = event_of(dj_set)
-    return event.tzinfo if event else timezone.get_default_timezone()
 
 
 def group(likes):
@@ -23,13 +16,13 @@ def group(likes):
     events, sets = {}, {}
     for like in likes:
         dj_set = like.track.dj_set
-        event = event_of(dj_set)
+        event = dj_set.event
         event_group = events.get(event.pk if event else None)
         if event_group is None:
             event_group = events[event.pk if event else None] = {"event": event, "sets": []}
         set_group = sets.get(dj_set.pk)
         if set_group is None:
-            set_group = sets[dj_set.pk] = {"dj_set": dj_set, "tz": tz_of(dj_set), "likes": []}
+            set_group = sets[dj_set.pk] = {"dj_set": dj_set, "tz": dj_set.tz, "likes": []}
             event_group["sets"].append(set_group)
         set_group["likes"].append(like)
     return list(events.values())
@@ -75,7 +68,7 @@ def csv_text(likes):
     writer.writerow(CSV_HEADER)
     for like in likes:
         track, dj_set = like.track, like.track.dj_set
-        tz, event = tz_of(dj_set), event_of(dj_set)
+        tz, event = dj_set.tz, dj_set.event
         links = dict(like.search_links())
         writer.writerow([_cell(v) for v in (
             track.artist, track.title, track.album, _local(track.played_at, tz), dj_set.dj_name,

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crate import live
-from pika.middleware import CLIENT_COOKIE
 
 
 class LikeQuerySet(models.QuerySet):
@@ -19,7 +18,7 @@ class LikeQuerySet(models.QuerySet):
     def liked_track_ids(self, request):
         """The ids of the tracks this dancer likes, read once per request."""
         if not hasattr(request, "_pika_liked_ids"):
-            if not request.user.is_authenticated and request.COOKIES.get(CLIENT_COOKIE) != request.client_id:
+            if not request.user.is_authenticated and getattr(request, "client_id_is_new", False):
                 # A first visit (a fresh QR scan) has liked nothing yet: no query.
                 request._pika_liked_ids = set()
             else:

@@ -8,5 +8,4 @@ urlpatterns = [
     path("live/<str:code>/tracks/<int:pk>/like", views.like, name="like"),
     path("likes/", views.journal, name="journal"),
     re_path(r"^likes/export\.(?P<fmt>m3u|csv|txt)$", views.export, name="export"),
-    path("me/", views.profile, name="profile"),
 ]

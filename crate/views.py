@@ -1,6 +1,4 @@
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,13 +8,14 @@ from django_ratelimit.decorators import ratelimit
 
 from crate import journal as journal_lib
 from crate.access import track_to_like
-from crate.forms import ProfileForm
 from crate.models import Like
+from pika.access import or_404
+from pika.middleware import rate_key
 from pika.views import rate_limited
 
 
 def _client(group, request):
-    return request.client_id
+    return rate_key(group, request)
 
 
 def _client_rate(group, request):
@@ -42,7 +41,7 @@ def like(request, code, pk):
     """Like (liked=1) or unlike (liked=0) a track; the dancer is whoever sends the request."""
     if request.limited:
         return rate_limited(request)
-    track = track_to_like(code, pk)
+    track = or_404(track_to_like(code, pk))
     wanted = request.POST.get("liked")
     if wanted not in ("0", "1"):
         return HttpResponse(
@@ -80,18 +79,3 @@ def export(request, fmt):
     response = HttpResponse(body.encode(), content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pika-likes.{extension}"'
     return response
-
-
-@login_required
-def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Profile saved.")
-            return redirect("crate:profile")
-        status = 400
-    else:
-        status = 200
-    context = {"form": form, "like_count": Like.objects.of(request).count()}
-    return render(request, "crate/profile.html", context, status=status)

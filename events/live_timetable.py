@@ -13,14 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events import timetable
-from pika import live_state
+from pika.live import event_group, send
 
 TICK_KEY = "timetable:last-tick"
-
-
-def event_group(event_id):
-    # The event page's group: every page of the event listens here.
-    return f"event.{event_id}"
 
 
 def current_rows(event):
@@ -49,10 +44,6 @@ def render_now_next(event, rows=None, moment=None):
             "event": event, "stage": stage, "current": current, "upcoming": upcoming, "tz": event.tzinfo,
         })
     return html
-
-
-def send(group, html):
-    live_state.send(group, html)
 
 
 def broadcast_timetable(release_id):
@@ -86,3 +77,12 @@ def broadcast_boundaries(moment=None):
     for event in Event.objects.filter(pk__in=event_ids):
         send(event_group(event.pk), render_now_next(event, moment=moment))
     return len(event_ids)
+
+
+def released(release_id):
+    """A release was committed: open pages update now, people are told from the task cluster."""
+    # Here: events.models imports this module, and django_q's tasks import its models.
+    from django_q.tasks import async_task
+
+    broadcast_timetable(release_id)
+    async_task("events.tasks.notify_release", release_id)

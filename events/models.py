@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.text import slugify
 
-from events import live_timetable
-from events.hooks import released
+from events import live_timetable, timetable
 from pika import live_state
 
 # Paths under /organize/ that an event slug must not shadow.
@@ -138,8 +137,6 @@ class SlotQuerySet(models.QuerySet):
         return self.order_by("starts_at", "stage__position", "pk")
 
     def on_night(self, event, day):
-        from events import timetable
-
         start, end = timetable.night_bounds(day, event.tzinfo)
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
@@ -210,8 +207,6 @@ class ReleaseQuerySet(models.QuerySet):
 
     def preview(self, event):
         """What publishing the draft now would do: (changes, warnings, draft rows, previous)."""
-        from events import timetable
-
         previous = self.latest_for(event)
         old = list(previous.rows.showing().select_related("stage")) if previous else []
         draft = list(event.slots.in_draft().select_related("stage").in_order())
@@ -221,8 +216,6 @@ class ReleaseQuerySet(models.QuerySet):
         """Freeze the draft as the next release; on commit the pages update and, when
         `notify`, the concerned DJs and dancers are told. Raises NothingToPublish."""
         from django.db import IntegrityError, transaction
-
-        from events import timetable
 
         try:
             with transaction.atomic():
@@ -242,7 +235,7 @@ class ReleaseQuerySet(models.QuerySet):
         except IntegrityError:
             # A double-clicked Publish: the other click made this release.
             raise NothingToPublish from None
-        transaction.on_commit(lambda: released(release.pk), robust=True)
+        transaction.on_commit(lambda: live_timetable.released(release.pk), robust=True)
         return release
 
 
@@ -279,8 +272,6 @@ class Release(models.Model):
 
     def freeze(self, draft, previous, moment):
         """This release's rows: the draft's slots, plus recently cancelled ones kept for calendars."""
-        from events import timetable
-
         before = {row.slot_id: row for row in previous.rows.all()} if previous else {}
         rows = []
         for slot in draft:
@@ -315,7 +306,7 @@ class Release(models.Model):
         starred a changed slot (push), one message each, once per release."""
         from django.core.mail import send_mail
 
-        from events import signals, timetable
+        from events import signals
 
         claimed = Release.objects.filter(pk=self.pk, notify=True, notified_at__isnull=True).update(notified_at=now())
         if not claimed:

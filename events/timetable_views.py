@@ -17,12 +17,13 @@ from accounts.decorators import organizer_required
 from events import calendar, live_timetable, timetable
 from events.access import (
     event_for_organizer, event_for_visitor, feed_by_token, released_slot_for_visitor, slot_for_organizer,
-    stage_for_screen,
 )
 from events.forms import DuplicateNightForm, PublishForm, SlotForm
 from events.models import CalendarFeed, NothingToPublish, Release, ReleasedSlot, Slot, Star
 from pika import submit_once
+from pika.access import or_404
 from pika.views import rate_limited
+from stages.access import stage_for_public
 
 
 def _nights(event):
@@ -73,7 +74,7 @@ def _editor_context(request, event, form=None, duplicate=None):
 @never_cache
 def timetable_edit(request, slug):
     """The draft: a table of slots, an add form, filters by night and stage."""
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     if request.method == "POST":
         form = SlotForm(event, request.POST)
         if form.is_valid():
@@ -101,7 +102,7 @@ def _query(request):
 @organizer_required
 def slot_edit(request, slug, uid):
     """Edit one slot: inline in the table with htmx, or as a page without JavaScript."""
-    slot = slot_for_organizer(request.user, slug, uid)
+    slot = or_404(slot_for_organizer(request.user, slug, uid))
     event = slot.event
     if request.method == "POST":
         form = SlotForm(event, request.POST, slot=slot)
@@ -123,14 +124,14 @@ def slot_edit(request, slug, uid):
 @organizer_required
 def slot_row(request, slug, uid):
     """One slot's row again (htmx "Cancel" of an inline edit)."""
-    slot = slot_for_organizer(request.user, slug, uid)
+    slot = or_404(slot_for_organizer(request.user, slug, uid))
     return render(request, "events/timetable_edit.html#slot-row", {"slot": slot, "event": slot.event, "tz": slot.event.tzinfo})
 
 
 @organizer_required
 @require_POST
 def slot_delete(request, slug, uid):
-    slot = slot_for_organizer(request.user, slug, uid)
+    slot = or_404(slot_for_organizer(request.user, slug, uid))
     Slot.objects.filter(pk=slot.pk).update(removed_at=timezone.now(), updated_at=timezone.now())
     if request.htmx:
         return HttpResponse("")
@@ -141,7 +142,7 @@ def slot_delete(request, slug, uid):
 @organizer_required
 @require_POST
 def duplicate_night(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     form = DuplicateNightForm(event, request.POST)
     if not form.is_valid():
         return render(request, "events/timetable_edit.html", _editor_context(request, event, duplicate=form), status=400)
@@ -185,14 +186,14 @@ def _readable(changes, tz):
 @never_cache
 def timetable_preview(request, slug):
     """What publishing would change, what looks wrong, and who would be told."""
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     return render(request, "events/timetable_preview.html", _preview_context(event))
 
 
 @organizer_required
 @require_POST
 def timetable_publish(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     form = PublishForm(request.POST)
     if not form.is_valid():
         return render(request, "events/timetable_preview.html", _preview_context(event, form), status=400)
@@ -214,7 +215,7 @@ def timetable_publish(request, slug):
 @require_POST
 def event_feed(request, slug):
     """Make (or, with revoke, replace) the secret calendar address of the event's timetable."""
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     CalendarFeed.objects.filter(kind=CalendarFeed.Kind.EVENT, event=event, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
@@ -257,7 +258,7 @@ def _etag(context):
 
 def timetable_page(request, slug):
     """The published timetable: now/next, the nights, stars, the change log."""
-    event = event_for_visitor(request.user, slug)
+    event = or_404(event_for_visitor(request.user, slug))
     context = _public_context(request, event)
     etag = _etag(context)
     if request.headers.get("if-none-match") == etag:
@@ -287,7 +288,7 @@ def star(request, slug, uid):
     """Star (starred=1) or unstar (starred=0) a slot, for whoever sends the request."""
     if request.limited:
         return rate_limited(request)
-    row = released_slot_for_visitor(request.user, slug, uid)
+    row = or_404(released_slot_for_visitor(request.user, slug, uid))
     wanted = request.POST.get("starred")
     if wanted not in ("0", "1"):
         return HttpResponse("Send starred=1 to star the slot or starred=0 to unstar it.",
@@ -301,7 +302,7 @@ def star(request, slug, uid):
 
 def timetable_ics(request, slug):
     """The public calendar of a published event (contract: /e/<slug>/timetable.ics)."""
-    event = event_for_visitor(request.user, slug)
+    event = or_404(event_for_visitor(request.user, slug))
     return _event_ics(request, event)
 
 
@@ -316,7 +317,7 @@ def _event_ics(request, event):
 
 def calendar_feed(request, token):
     """A secret feed: an event's timetable, a dancer's starred slots, or a DJ's gigs."""
-    feed = feed_by_token(token)
+    feed = or_404(feed_by_token(token))
     if feed.kind == CalendarFeed.Kind.EVENT:
         return _event_ics(request, feed.event)
     current = ReleasedSlot.objects.current().select_related("slot", "release__event").in_order()
@@ -354,7 +355,7 @@ def calendars(request):
 
 def screen(request, code):
     """A venue screen for one stage: now, up next with a countdown; live over the socket."""
-    stage = stage_for_screen(code)
+    stage = or_404(stage_for_public(code))
     event = stage.event
     rows = [row for row in live_timetable.current_rows(event) if row.stage_id == stage.pk]
     current, upcoming = timetable.now_and_next(rows, timezone.now()).get(stage.pk, (None, None))

@@ -1,27 +1,39 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organizer_required
+from events import live
 from events.access import event_for_organizer, event_for_visitor
 from events.forms import MAX_STAGES, EventForm, save_stages, stage_formset, timezone_names
 from events.models import Event
+from pika import live as groups
 from pika import submit_once
-from stages import live
+from pika.access import or_404
+from stages.live import stage_cards
+
+
+def home(request):
+    # A day of slack: somewhere in the world it is still yesterday's last night.
+    today = timezone.localdate() - timedelta(days=1)
+    return render(request, "home.html", {"events": Event.objects.current_and_upcoming(today)[:12]})
 
 
 @never_cache
 def event_page(request, slug):
-    event = event_for_visitor(request.user, slug)
-    versions = live.page_versions(live.event_page_groups(event))
+    event = or_404(event_for_visitor(request.user, slug))
+    versions = groups.page_versions(groups.event_page_groups(event.pk))
     return render(request, "events/event_page.html", {
         "event": event,
         "live_versions": versions,
-        "cards": live.stage_cards(event),
+        "cards": stage_cards(event),
         "is_preview": not event.is_visible_publicly(),
     })
 
@@ -72,15 +84,20 @@ def event_create(request):
 
 @organizer_required
 def event_edit(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     if request.method != "POST":
         return _form_page(request, EventForm(instance=event), stage_formset(instance=event), event)
     form, formset = EventForm(request.POST, instance=event), stage_formset(request.POST, event)
     if form.is_valid() and formset.is_valid():
         if submit_once.first_submit(request):
-            with transaction.atomic():
-                event = form.save()
-                save_stages(formset, event)
+            try:
+                with transaction.atomic():
+                    event = form.save()
+                    save_stages(formset, event)
+            except IntegrityError:
+                # Two organizers saved the same new short link at once; the other one got it.
+                form.add_error("slug", "That short link was just taken; pick another.")
+                return _form_page(request, form, formset, Event.objects.get(pk=event.pk), status=409)
             messages.success(request, "Saved.")
         return redirect("events:edit", event.slug)
     # The form wrote what was typed onto the instance; the page's links need the saved event.
@@ -102,7 +119,7 @@ def stage_row(request):
 
 
 def _status_change(request, slug, change, done):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     error = change(event)
     if error:
         messages.error(request, error)
@@ -131,14 +148,14 @@ def event_archive(request, slug):
 
 @organizer_required
 def qr_sheet(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     return render(request, "events/qr_sheet.html", {"event": event, "stages": event.stages.all()})
 
 
 @organizer_required
 @never_cache
 def live_dashboard(request, slug):
-    event = event_for_organizer(request.user, slug)
+    event = or_404(event_for_organizer(request.user, slug))
     context = {"event": event, "rows": live.organizer_rows(event), "tz": event.tzinfo}
     if request.htmx:
         return render(request, "events/live_dashboard.html#live-panel", context)

@@ -2,6 +2,9 @@
 
 import secrets
 
+from django.conf import settings
+from django.db import models
+
 # No 0/O, 1/l/I: a code read aloud or typed from a printed sheet must survive.
 ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"
 
@@ -15,3 +18,23 @@ def unique_code(model, field="code", length=8):
         code = new_code(length)
         if not model.objects.filter(**{field: code}).exists():
             return code
+
+
+class PublicCode(models.Model):
+    """A thing people reach by a short code in a public URL or QR code (a stage, a set,
+    an announcement): the code is drawn once, on first save, and never changes."""
+
+    code = models.CharField(max_length=16, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = unique_code(type(self))
+        super().save(*args, **kwargs)
+
+    @property
+    def public_url(self):
+        """The absolute address: what QR codes print and the API answers."""
+        return settings.PIKA_BASE_URL + self.get_absolute_url()

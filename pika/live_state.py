@@ -38,7 +38,7 @@ MAX_ENTRIES = 2000
 @functools.cache
 def _cache():
     # One client for the whole process: `django.core.cache.cache` is context-local under
-    # ASGI and would open a Redis connection per socket (stages/listeners.py says more).
+    # ASGI and would open a Redis connection per socket (pika/listeners.py says more).
     return caches.create_connection("default")
 
 

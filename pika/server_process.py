@@ -28,7 +28,8 @@ def server_command(kind, port):
     if kind == "uvicorn":
         return [sys.executable, "-m", "uvicorn", "pika.asgi:application", "--host", "127.0.0.1",
                 "--port", str(port), "--no-access-log", "--lifespan", "off", "--backlog", "4096",
-                "--ws-per-message-deflate", "false"]
+                # Pika! reads X-Forwarded-For itself (PIKA_TRUSTED_PROXIES), as in production.
+                "--no-proxy-headers", "--ws-per-message-deflate", "false"]
     if kind == "daphne":
         return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "pika.asgi:application"]
     raise ValueError(f"unknown server {kind!r}")

@@ -9,18 +9,35 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-SECRET_KEY = env("SECRET_KEY", default="pika-dev-only-secret-key-change-me-in-production")
+# PIKA_PRODUCTION=1 (the container image sets it): behind a TLS-terminating proxy, with
+# a real secret, secure cookies and HSTS; `manage.py check --deploy` is clean.
+PIKA_PRODUCTION = env.bool("PIKA_PRODUCTION", default=False)
+
+if PIKA_PRODUCTION:
+    # No fallback: a guessable key signs sessions and password resets for everyone.
+    SECRET_KEY = env("SECRET_KEY", default="")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set (50+ random characters) when PIKA_PRODUCTION is on; "
+            "make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+else:
+    SECRET_KEY = env("SECRET_KEY", default="pika-dev-only-secret-key-change-me-in-production")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Absolute base of the links printed in QR codes and returned by the API.
 PIKA_BASE_URL = env("PIKA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if PIKA_PRODUCTION and not PIKA_BASE_URL.startswith("https://"):
+    # Printed QR codes outlive any redirect: they must say https themselves.
+    raise ImproperlyConfigured(f"PIKA_BASE_URL must start with https:// when PIKA_PRODUCTION is on (it is {PIKA_BASE_URL!r}).")
 # A live set with no new track for this long ends by itself (a DJ who forgot "End set").
 PIKA_IDLE_SESSION_HOURS = env.float("PIKA_IDLE_SESSION_HOURS", default=6)
 # Where local state lives when no real services are configured (SQLite, VAPID keys).
@@ -47,12 +64,15 @@ INSTALLED_APPS = [
     "stages",
     "crate",
     "announcements",
+    "dj",
     "pika",
 ]
 
 MIDDLEWARE = [
     # Outermost: broadcasts queued during the request run after its response (pika/deferred.py).
     "pika.deferred.after_response_middleware",
+    "pika.middleware.client_ip_middleware",
+    "pika.middleware.bad_input_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -210,11 +230,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every API body is small; anything larger is a mistake or an attack (answered 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+# Nothing here uploads files: every request body, chunked or not, stops at this size
+# before Django reads it (pika.asgi), so nothing beyond it is buffered or spooled to disk.
+PIKA_MAX_BODY_BYTES = env.int("PIKA_MAX_BODY_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+if PIKA_PRODUCTION:
+    # The proxy terminates TLS and says so in X-Forwarded-Proto (it must overwrite, never
+    # pass on, a client's own header); plain http is redirected, except the health check
+    # the container's own probe makes.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("PIKA_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("PIKA_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("PIKA_HSTS_PRELOAD", default=True)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -240,6 +275,18 @@ PIKA_API_RATE = env("PIKA_API_RATE", default="120/m")
 PIKA_LIKE_RATE = env("PIKA_LIKE_RATE", default="30/m")
 PIKA_LIKE_IP_RATE = env("PIKA_LIKE_IP_RATE", default="600/m")
 RATELIMIT_VIEW = "pika.views.rate_limited"
+# Proxies in front of the app that append to X-Forwarded-For (0: clients connect
+# directly and the header is ignored). Rate limits key on the address this yields.
+PIKA_TRUSTED_PROXIES = env.int("PIKA_TRUSTED_PROXIES", default=0)
+# REMOTE_ADDR is already the client's (pika.middleware.client_ip_middleware): the
+# libraries must not read X-Forwarded-For again.
+NINJA_NUM_PROXIES = 0
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# New anonymous client ids handed to one address: a whole venue behind one NAT scans
+# its QR codes within minutes, a script dropping its cookie asks every second.
+PIKA_NEW_CLIENT_IP_RATE = env("PIKA_NEW_CLIENT_IP_RATE", default="300/m")
+# A rate limit that cannot reach its cache lets the request through (Redis is a helper).
+RATELIMIT_FAIL_OPEN = True
 
 # Web Push (announcements/). VAPID key: the base64url private key from
 # `manage.py vapid_keys`; without one, a key is made on first use and kept in PIKA_VAR_DIR

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from events.views import home
 from pika import views
 from pika.api import api
 
@@ -8,9 +9,10 @@ handler404 = "pika.views.not_found"
 handler500 = "pika.views.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
@@ -18,4 +20,5 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("announcements.urls")),
     path("", include("crate.urls")),
+    path("", include("dj.urls")),
 ]

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -7,16 +5,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from pika.api import error_response
-
-
-def home(request):
-    from django.utils import timezone
-
-    from events.models import Event
-
-    # A day of slack: somewhere in the world it is still yesterday's last night.
-    today = timezone.localdate() - timedelta(days=1)
-    return render(request, "home.html", {"events": Event.objects.current_and_upcoming(today)[:12]})
 
 
 def _redis_status():
@@ -66,3 +54,20 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return error_response(500, "server_error", "Something went wrong on our side.")
     return render(request, "500.html", status=500)
+
+
+def admin_login(request, extra_context=None):
+    """The admin's sign-in, limited like allauth's own (ACCOUNT_RATE_LIMITS "login_failed":
+    per address and per account): the admin is the most valuable account to guess."""
+    from allauth.core import ratelimit
+    from django.contrib import admin
+
+    if request.method != "POST":
+        return admin.site.login(request, extra_context)
+    key = request.POST.get("username", "").strip().lower()
+    if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
+        return rate_limited(request)
+    response = admin.site.login(request, extra_context)
+    if not request.user.is_authenticated:
+        ratelimit.consume(request, action="login_failed", key=key)
+    return response

@@ -1,24 +1,32 @@
-"""One lookup per object type: the object, or a 404 for everybody who may not see it."""
+"""One rule per object type: the set or stage this person may see or drive, or None.
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+Pages wrap these in pika.access.or_404, the API answers a JSON 404, sockets close 4404.
+"""
 
 from stages.models import DJSet, Stage
 
 
 def set_for_public(code):
-    return get_object_or_404(DJSet.objects.select_related("stage__event"), code=code)
+    """A set's page is public: anyone with its code (from its QR) follows it."""
+    return DJSet.objects.select_related("stage__event").filter(code=code).first()
 
 
-def set_for_dj(user, code):
+def set_for_dj(user, code=None, *, pk=None):
+    """The DJ's own set, by its code (pages, sockets) or its id (the token API); None for
+    anyone else's, so nobody learns whether another DJ's set exists."""
     if not user.is_authenticated:
-        raise Http404
-    return get_object_or_404(DJSet.objects.select_related("stage__event"), code=code, dj=user)
+        return None
+    lookup = {"pk": pk} if pk is not None else {"code": code}
+    return DJSet.objects.select_related("stage__event").filter(dj=user, **lookup).first()
 
 
 def stage_for_visitor(user, code):
     """A stage page is public once its event is published; before, only its organizer sees it."""
-    stage = get_object_or_404(Stage.objects.select_related("event"), code=code)
-    if not stage.event.is_visible_to(user):
-        raise Http404
-    return stage
+    stage = Stage.objects.select_related("event").filter(code=code).first()
+    return stage if stage is not None and stage.event.is_visible_to(user) else None
+
+
+def stage_for_public(code):
+    """A stage of a published event: what sockets and the public API may show."""
+    stage = Stage.objects.select_related("event").filter(code=code).first()
+    return stage if stage is not None and stage.event.is_visible_publicly() else None

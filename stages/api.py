@@ -5,16 +5,19 @@ from datetime import timezone as dt_timezone
 from typing import Annotated, Optional
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from pika.api import ApiError, DjToken, TokenRateThrottle
-from stages.models import TEXT_LIMIT, DJSet, PlayedTrack, Stage
+from accounts.api import DjToken
+from pika.api import ApiError, TokenRateThrottle, or_not_found
+from stages import live
+from stages.access import set_for_dj, stage_for_public
+from stages.models import TEXT_LIMIT, DJSet, Stage
 
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
 
 Text = Annotated[str, Field(max_length=TEXT_LIMIT)]
+EARLIEST_PLAYED_AT = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
 
 
 class SetIn(Schema):
@@ -79,12 +82,9 @@ def blank_to_empty(value):
 
 def own_set(request, dj_set_id):
     """The caller's own set, or a 404 that does not reveal another DJ's."""
-    dj_set = DJSet.objects.select_related("stage__event").filter(
-        pk=dj_set_id, dj=request.auth.user
-    ).first()
-    if dj_set is None:
+    if not 0 < dj_set_id < 2**63:
         raise ApiError(404, "not_found", "No such session.")
-    return dj_set
+    return or_not_found(set_for_dj(request.auth.user, pk=dj_set_id), "not_found", "No such session.")
 
 
 @router.post("/sessions", response={201: dict})
@@ -123,6 +123,9 @@ def post_track(request, session_id: int, payload: TrackIn):
         played_at = played_at.replace(tzinfo=dt_timezone.utc)
     if played_at is not None and played_at > timezone.now() + timedelta(minutes=5):
         raise ApiError(400, "invalid_field", "played_at is in the future.", "played_at")
+    if played_at is not None and played_at < EARLIEST_PLAYED_AT:
+        # A laptop whose clock reset to 1970, or a typo: nobody is posting a 1990s set live.
+        raise ApiError(400, "invalid_field", "played_at is before 2000.", "played_at")
     track, _ = dj_set.add_track(
         artist=artist,
         title=title,
@@ -155,11 +158,7 @@ def list_stages(request, event: Optional[str] = None):
 
 @router.get("/stages/{code}/now-playing", response={200: dict}, auth=None, throttle=[])
 def now_playing(request, code: str):
-    from stages import live
-
-    stage = Stage.objects.select_related("event").filter(code=code).first()
-    if stage is None or not stage.event.is_visible_publicly():
-        raise ApiError(404, "stage_not_found", "No stage has that code.")
+    stage = or_not_found(stage_for_public(code), "stage_not_found", "No stage has that code.")
     dj_set = stage.current_set()
     tracks = list(dj_set.tracks_newest_first()[:live.RECENT_LIMIT]) if dj_set else []
     return {

@@ -1,189 +1,39 @@
-"""WebSocket consumers: join the right groups, send the current state, then relay."""
+"""The dancers' live sockets: a set's page and a stage's page.
 
-import asyncio
+`find` says which groups a code means (cheap, remembered per process); `render` builds the
+page's state, once per version for every socket of the page (pika/consumers.py).
+"""
 
-from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncWebsocketConsumer
-
-from announcements.live import event_page_group, render_banners
-from pika import live_state
-from stages import listeners, live
-from stages.relay import relay
-
-NOT_FOUND = 4404
-
-
-class LiveConsumer(AsyncWebsocketConsumer):
-    """Base for the live pages. Subclasses say which groups a code means (`find`) and
-    render the page's state (`render`); both are plain database functions.
-
-    A connect joins the groups first, then reads their versions, then takes the state of
-    those versions (pika/live_state.py): a change committed meanwhile arrives as a message
-    after the state, and a message the state already holds is dropped. A page that asks
-    with the versions it already shows (`?v=`) is only told that it is current.
-    """
-
-    counted_group = None
-    counted = None
-    held = None
-    # One rendered state per version serves every socket of the page (False: per socket,
-    # for pages whose state depends on who asks).
-    shared_state = True
-    # No channel of its own per socket: the process's relay receives each group message
-    # once and hands it to every local socket (stages/relay.py says why).
-    channel_layer_alias = None
-
-    def find(self, code):
-        """(groups, counted group or None) for this page's code, or None: not found."""
-        raise NotImplementedError
-
-    def render(self, code):
-        """(groups, the page's state as one message) or None if the page is not (or no
-        longer) shown. The groups are the rendered object's: they tell a stale `find`."""
-        raise NotImplementedError
-
-    async def connect(self):
-        code = self.scope["url_route"]["kwargs"]["code"]
-        for _ in range(2):
-            state = await self._join_and_load(code)
-            if state != "moved":
-                break
-        if state is None or state == "moved":
-            await self.close(code=NOT_FOUND)
-            return
-        await self.accept()
-        query = self.scope.get("query_string", b"")
-        versions, html = state
-        marker = live_state.state_marker(versions)
-        if versions is not None and live_state.parse_versions(query) == versions:
-            await self.send(text_data=marker)
-        else:
-            # Sent at once: a phone that wakes up or reconnects is never stale.
-            await self.send(text_data=marker + html)
-        held, self.held = self.held, None
-        for message in held:
-            if not live_state.already_in(message, versions):
-                await self.dispatch(message)
-        if self.counted and b"dj=1" not in query:
-            self.counted_group = self.counted
-            await listeners.joined(self.counted_group)
-
-    async def _join_and_load(self, code):
-        """Join the page's groups, then read their versions, then take that state.
-
-        Returns (versions, html), None (not found), or "moved" (the code now means other
-        groups: joined nothing, try again).
-        """
-        states = live_state.first_states()
-        key = (type(self).__name__, code)
-        if self.shared_state:
-            found = await states.find(key, lambda: self.find(code))
-        else:
-            found = await database_sync_to_async(self.find, thread_sensitive=False)(code)
-        if found is None:
-            return None
-        self.groups, self.counted = found
-        # What the relay brings from now on waits here, then follows the state.
-        self.held = []
-        for group in self.groups:
-            await relay().join(group, self)
-        versions = relay().versions_for(self.groups)
-        if versions is None:
-            versions = await asyncio.to_thread(live_state.current_versions, self.groups)
-        if self.shared_state:
-            rendered = await states.get(key, live_state.versions_key(versions), lambda: self.render(code))
-        else:
-            # Off the one shared "thread-sensitive" thread: a reconnect storm's queries overlap.
-            rendered = await database_sync_to_async(self.render, thread_sensitive=False)(code)
-        if rendered is None or rendered[0] != self.groups:
-            for group in self.groups:
-                relay().leave(group, self)
-            self.held = None
-            if rendered is None:
-                return None
-            states.forget(key)
-            return "moved"
-        return versions, rendered[1]
-
-    async def websocket_disconnect(self, message):
-        for group in self.groups:
-            relay().leave(group, self)
-        await self.disconnect(message["code"])
-        raise StopConsumer()
-
-    async def disconnect(self, close_code):
-        if self.counted_group:
-            await listeners.left(self.counted_group)
-
-    async def receive(self, text_data=None, bytes_data=None):
-        """Pages only listen; anything they send is ignored."""
-
-    async def dispatch(self, message):
-        if self.held is not None and message["type"] != "websocket.disconnect":
-            self.held.append(message)
-            return
-        # Relaying a rendered fragment touches no database, so skip Channels' per-message
-        # close_old_connections(): it is a thread hop per socket per message, and was a
-        # third of the server's CPU when a track reached 1000 phones (see docs/benchmarks.md).
-        if message["type"] == "live.html":
-            await self.send(text_data=message["html"])
-        else:
-            await super().dispatch(message)
-
-    async def live_html(self, message):
-        await self.send(text_data=message["html"])
+from pika import live as groups
+from pika.consumers import LiveConsumer
+from stages import live
+from stages.access import set_for_public, stage_for_public
 
 
 class SetConsumer(LiveConsumer):
     def find(self, code):
-        from stages.models import DJSet
-
-        pk = DJSet.objects.filter(code=code).values_list("pk", flat=True).first()
-        return None if pk is None else (live.set_page_groups(DJSet(pk=pk)), live.set_group(pk))
+        dj_set = set_for_public(code)
+        return None if dj_set is None else (groups.set_page_groups(dj_set.pk), groups.set_group(dj_set.pk))
 
     def render(self, code):
-        from stages.models import DJSet
-
-        dj_set = DJSet.objects.select_related("stage__event").filter(code=code).first()
+        dj_set = set_for_public(code)
         if dj_set is None:
             return None
-        return live.set_page_groups(dj_set), live.render_live(dj_set, with_count=False) + render_banners(dj_set=dj_set)
+        html = live.render_live(dj_set, with_count=False) + groups.extra_first_state("set", dj_set=dj_set)
+        return groups.set_page_groups(dj_set.pk), html
 
 
 class StageConsumer(LiveConsumer):
     def find(self, code):
-        from stages.models import Stage
-
-        found = Stage.objects.filter(code=code).values_list("pk", "event_id").first()
-        if found is None:
+        stage = stage_for_public(code)
+        if stage is None:
             return None
-        pk, event_id = found
-        return live.stage_page_groups(Stage(pk=pk, event_id=event_id)), live.stage_group(pk)
+        return groups.stage_page_groups(stage.pk, stage.event_id), groups.stage_group(stage.pk)
 
     def render(self, code):
-        from stages.models import Stage
-
-        stage = Stage.objects.select_related("event").filter(code=code).first()
-        if stage is None or not stage.event.is_visible_publicly():
+        stage = stage_for_public(code)
+        if stage is None:
             return None
-        cards = "".join(live.render_stage_cards(stage.event))
-        html = live.render_live(stage.current_set(), stage, with_count=False) + cards + render_banners(event=stage.event)
-        return live.stage_page_groups(stage), html
-
-
-class EventConsumer(LiveConsumer):
-    def find(self, slug):
-        from events.models import Event
-
-        pk = Event.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        return None if pk is None else (live.event_page_groups(Event(pk=pk)), event_page_group(pk))
-
-    def render(self, slug):
-        from events.models import Event
-
-        event = Event.objects.filter(slug=slug).first()
-        if event is None or not event.is_visible_publicly():
-            return None
-        html = "".join(live.render_stage_cards(event)) + render_banners(event=event, as_list=True)
-        return live.event_page_groups(event), html
+        html = (live.render_live(stage.current_set(), stage, with_count=False)
+                + "".join(live.render_stage_cards(stage.event)) + groups.extra_first_state("stage", stage=stage))
+        return groups.stage_page_groups(stage.pk, stage.event_id), html

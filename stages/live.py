@@ -7,46 +7,13 @@ the same partials of `stages/live.html`.
 """
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from pika import live_state
+from pika import listeners
+from pika.live import event_group, send, set_group, stage_group
+from stages.signals import stage_audience_changed, stage_changed
+from stages.timezones import shown_tz
 
 RECENT_LIMIT = 50
-
-
-def set_group(dj_set_id):
-    return f"session.{dj_set_id}"
-
-
-def stage_group(stage_id):
-    return f"stage.{stage_id}"
-
-
-def event_group(event_id):
-    return f"event.{event_id}"
-
-
-def organizer_group(event_id):
-    return f"organize.{event_id}"
-
-
-def page_versions(groups):
-    """What a page rendered now shows, as its socket asks with it (`?v=`): read before
-    rendering, so the page holds at least those versions (pika/live_state.py)."""
-    versions = live_state.current_versions(groups)
-    return live_state.format_versions(versions) if versions else ""
-
-
-def set_page_groups(dj_set):
-    return [set_group(dj_set.pk)]
-
-
-def stage_page_groups(stage):
-    return [stage_group(stage.pk), event_group(stage.event_id)]
-
-
-def event_page_groups(event):
-    return [event_group(event.pk)]
 
 
 def audience(dj_set=None, stage=None):
@@ -55,8 +22,6 @@ def audience(dj_set=None, stage=None):
     A stage page counts with the set it shows; a set's page counts its stage's page only
     while the set drives that stage. `stage` is given when the set is known to drive it.
     """
-    from stages import listeners
-
     groups = []
     if dj_set is not None:
         groups.append(set_group(dj_set.pk))
@@ -71,7 +36,7 @@ def live_context(dj_set, stage=None, with_count=True):
     """Everything the live partials need, for a set page (stage=None) or a stage page."""
     tracks = list(dj_set.tracks_newest_first()[:RECENT_LIMIT]) if dj_set else []
     current = tracks[0] if tracks and dj_set.is_live else None
-    event = stage.event if stage else (dj_set.stage.event if dj_set and dj_set.stage else None)
+    event = stage.event if stage else (dj_set.event if dj_set else None)
     count = audience(dj_set, stage) if with_count and (dj_set or stage) else 0
     return {
         "dj_set": dj_set,
@@ -80,7 +45,7 @@ def live_context(dj_set, stage=None, with_count=True):
         "current": current,
         "earlier": tracks[1:] if current else tracks,
         "listeners": count,
-        "tz": event.tzinfo if event else timezone.get_current_timezone(),
+        "tz": shown_tz(event),
     }
 
 
@@ -89,7 +54,7 @@ def render_live(dj_set, stage=None, with_count=True):
 
     A socket's first state leaves the count out (`with_count=False`): it changes with
     every join and would spoil the state cached per version; the socket's own join
-    brings a fresh count within a second (stages/listeners.py).
+    brings a fresh count within a second (pika/listeners.py).
     """
     context = live_context(dj_set, stage, with_count)
     html = (render_to_string("stages/live.html#now-playing", context)
@@ -140,33 +105,13 @@ def render_stage_card(stage):
     return render_to_string("stages/live.html#stage-card", {"card": stage_card(stage)})
 
 
-def organizer_row(stage):
-    """What the organizer's live dashboard shows for one stage."""
-    dj_set = stage.current_set()
-    return {
-        "stage": stage,
-        "dj_set": dj_set,
-        "track": dj_set.current_track() if dj_set else None,
-        "listeners": audience(dj_set, stage),
-        "tz": stage.event.tzinfo,
-    }
-
-
-def organizer_rows(event):
-    return [organizer_row(stage) for stage in event.stages.select_related("event")]
-
-
-def render_organizer_row(stage):
-    return render_to_string("events/live_dashboard.html#stage-row", {"row": organizer_row(stage)})
-
-
 def listener_messages(group):
     """The count messages after a join or leave in `group`: (group, html) pairs to send.
 
     Every page showing that audience gets the new number: the set's page, the stage page
-    while the set drives it, and the organizer's dashboard row for the stage.
+    while the set drives it, and whatever the apps above show of the stage.
     """
-    from stages import listeners
+    # Here, not at the top: stages.models imports this module to broadcast on commit.
     from stages.models import DJSet, Stage
 
     kind, _, pk = group.partition(".")
@@ -180,29 +125,32 @@ def listener_messages(group):
         dj_set = stage.current_set() if stage else None
     if dj_set is None and stage is None:
         return [(group, render_listeners(listeners.count(group)))]
-    html = render_listeners(audience(dj_set, stage))
+    count = audience(dj_set, stage)
+    html = render_listeners(count)
     messages = [(set_group(dj_set.pk), html)] if dj_set else []
     if stage is not None:
-        messages += [(stage_group(stage.pk), html), (organizer_group(stage.event_id), render_organizer_row(stage))]
+        messages.append((stage_group(stage.pk), html))
+        for _, more in stage_audience_changed.send(sender=Stage, stage=stage, listeners=count):
+            messages += more
     return messages
 
 
-def send(group, html):
-    """Hand one rendered change to every open page in `group`, with the group's next version."""
-    live_state.send(group, html)
+def _stage_changed(stage):
+    """The stage's own page is sent by the caller; its cards and the apps above follow."""
+    send(event_group(stage.event_id), render_stage_card(stage))
+    stage_changed.send(sender=type(stage), stage=stage)
 
 
 def broadcast_set(dj_set_id):
     """Send a set's new state to its page, and to its stage and event while it drives them."""
-    from stages.models import DJSet
+    from stages.models import DJSet  # see listener_messages
 
     dj_set = DJSet.objects.select_related("dj", "stage__event").get(pk=dj_set_id)
     send(set_group(dj_set.pk), render_live(dj_set))
     if dj_set.drives_stage():
         stage = dj_set.stage
         send(stage_group(stage.pk), render_live(stage.current_set(), stage))
-        send(event_group(stage.event_id), render_stage_card(stage))
-        send(organizer_group(stage.event_id), render_organizer_row(stage))
+        _stage_changed(stage)
     return dj_set
 
 
@@ -212,10 +160,10 @@ def render_new_track(dj_set, track, previous, stage=None):
     A few KB instead of the whole set list (up to 50 tracks) for every phone; pages get
     the full list on connect, on a late track and when the set starts or ends.
     """
-    event = stage.event if stage else (dj_set.stage.event if dj_set.stage_id else None)
+    event = stage.event if stage else dj_set.event
     context = {
         "dj_set": dj_set, "stage": stage, "event": event, "current": track,
-        "tz": event.tzinfo if event else timezone.get_current_timezone(),
+        "tz": shown_tz(event),
     }
     html = render_to_string("stages/live.html#now-playing", context)
     if previous is not None:
@@ -225,7 +173,7 @@ def render_new_track(dj_set, track, previous, stage=None):
 
 def broadcast_track(track_id):
     """Tell every open page of a new track: only what changed when it is now playing."""
-    from stages.models import PlayedTrack
+    from stages.models import PlayedTrack  # see listener_messages
 
     track = PlayedTrack.objects.select_related("dj_set__stage__event").get(pk=track_id)
     dj_set = track.dj_set
@@ -239,24 +187,21 @@ def broadcast_track(track_id):
     if dj_set.drives_stage():
         stage = dj_set.stage
         send(stage_group(stage.pk), render_new_track(dj_set, track, previous, stage))
-        send(event_group(stage.event_id), render_stage_card(stage))
-        send(organizer_group(stage.event_id), render_organizer_row(stage))
+        _stage_changed(stage)
 
 
 def broadcast_stage(stage_id):
     """A room renamed (or moved): its card on every open page of the event, and its row."""
-    from stages.models import Stage
+    from stages.models import Stage  # see listener_messages
 
     stage = Stage.objects.select_related("event").filter(pk=stage_id).first()
-    if stage is None:
-        return
-    send(event_group(stage.event_id), render_stage_card(stage))
-    send(organizer_group(stage.event_id), render_organizer_row(stage))
+    if stage is not None:
+        _stage_changed(stage)
 
 
 def broadcast_go_live(dj_set_id):
     """A new set: its state, and a fresh count for any older set it took the stage from."""
-    from stages.models import DJSet
+    from stages.models import DJSet  # see listener_messages
 
     dj_set = broadcast_set(dj_set_id)
     if dj_set.stage_id:

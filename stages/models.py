@@ -6,21 +6,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from announcements.hooks import music_started
-from pika.codes import unique_code
 from pika import live_state
+from pika.codes import PublicCode
 from pika.deferred import after_response
 from stages import live
+from stages.signals import set_started
+from stages.timezones import shown_tz
 
 TEXT_LIMIT = 500
 
 
-class Stage(models.Model):
+class Stage(PublicCode):
     """A room at an event. Its code (and QR) outlives every DJ set played there."""
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(max_length=80)
-    code = models.CharField(max_length=16, unique=True, editable=False)
     description = models.CharField(max_length=300, blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -32,9 +32,7 @@ class Stage(models.Model):
         return f"{self.name} — {self.event}"
 
     def save(self, *args, **kwargs):
-        created = not self.pk
-        if not self.code:
-            self.code = unique_code(Stage)
+        created = self._state.adding
         super().save(*args, **kwargs)
         if not created:
             # Renamed or moved: every open page of the event shows this room's card.
@@ -47,10 +45,6 @@ class Stage(models.Model):
 
     def get_absolute_url(self):
         return reverse("stages:stage", args=[self.code])
-
-    @property
-    def public_url(self):
-        return settings.PIKA_BASE_URL + self.get_absolute_url()
 
     def current_set(self):
         """The set this stage shows: the most recent one to go live here, while it lasts.
@@ -77,6 +71,15 @@ class DJSetQuerySet(models.QuerySet):
 
         Returns (dj_set, ended_sets).
         """
+        try:
+            return self.go_live_once(dj, dj_name, stage)
+        except IntegrityError:
+            # Two go-lives at once: the database let one through (one_live_set_per_dj).
+            # Going live again now ends that one, as a second tap should.
+            return self.go_live_once(dj, dj_name, stage)
+
+    def go_live_once(self, dj, dj_name, stage):
+        """One attempt at go_live, in one transaction (may lose a race: IntegrityError)."""
         with transaction.atomic():
             ended = list(self.live().filter(dj=dj).select_for_update())
             for previous in ended:
@@ -86,18 +89,19 @@ class DJSetQuerySet(models.QuerySet):
             )
             transaction.on_commit(lambda: live.broadcast_go_live(dj_set.pk), robust=True)
             if stage is not None:
-                transaction.on_commit(lambda: music_started(dj_set.pk), robust=True)
+                transaction.on_commit(
+                    lambda: set_started.send(sender=DJSet, dj_set_id=dj_set.pk), robust=True
+                )
         return dj_set, ended
 
 
-class DJSet(models.Model):
+class DJSet(PublicCode):
     """One DJ set, live from "Go Live" until "End set"."""
 
     dj = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dj_sets"
     )
     dj_name = models.CharField(max_length=80)
-    code = models.CharField(max_length=16, unique=True, editable=False)
     stage = models.ForeignKey(
         Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="dj_sets"
     )
@@ -110,25 +114,31 @@ class DJSet(models.Model):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["stage", "ended_at", "-started_at"])]
+        constraints = [
+            # A DJ plays one set at a time; the database holds that even for two taps at once.
+            models.UniqueConstraint(
+                fields=["dj"], condition=models.Q(ended_at__isnull=True), name="one_live_set_per_dj"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.dj_name} ({self.code})"
-
-    def save(self, *args, **kwargs):
-        if not self.code:
-            self.code = unique_code(DJSet)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("stages:set", args=[self.code])
 
     @property
-    def public_url(self):
-        return settings.PIKA_BASE_URL + self.get_absolute_url()
-
-    @property
     def is_live(self):
         return self.ended_at is None
+
+    @property
+    def event(self):
+        """The event this set is played at, or None for a Quick Start set."""
+        return self.stage.event if self.stage_id else None
+
+    @property
+    def tz(self):
+        return shown_tz(self.event)
 
     def drives_stage(self):
         """Whether this set is (or, once ended, was last) the one its stage shows."""

@@ -5,8 +5,12 @@ from django_q.conf import Conf
 # Tasks run inline in tests: what a task does is checked where the test can see it.
 Conf.SYNC = True
 
-from accounts.models import ApiToken, User
+from django.test import Client
+
+from accounts.models import ApiToken
+from tests import personas
 from tests.live_server import server_for_test
+from tests.push_helpers import PushService
 
 
 @pytest.fixture(autouse=True)
@@ -23,14 +27,61 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The personas (tests/personas.py says who they are).
+
+@pytest.fixture
+def dancer(db):
+    return personas.dancer_phone()
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
 @pytest.fixture
 def dj(db):
-    return User.objects.create_user(email="dj@example.com", password="dance-all-night", display_name="DJ Nova")
+    return personas.make_dj()
 
 
 @pytest.fixture
 def other_dj(db):
-    return User.objects.create_user(email="other@example.com", password="dance-all-night", display_name="DJ Other")
+    return personas.make_dj(email="other@example.com", name="DJ Other")
+
+
+@pytest.fixture
+def organizer(db):
+    return personas.make_organizer("org@example.com", name="Org")
+
+
+@pytest.fixture
+def other_organizer(db):
+    return personas.make_organizer("paris@example.com", name="Paris")
+
+
+@pytest.fixture
+def owner(db):
+    return personas.make_owner()
+
+
+@pytest.fixture
+def event(organizer):
+    return personas.make_event(organizer, status="published")
+
+
+@pytest.fixture
+def weekend(organizer, other_organizer):
+    return personas.Weekend(organizer, other_organizer)
+
+
+@pytest.fixture
+def push_service(settings):
+    """A real local HTTP server standing in for a push service (tests/push_helpers.py),
+    allowed by the SSRF guard for this test only."""
+    service = PushService().start()
+    settings.PIKA_PUSH_ENDPOINT_HOSTS = ["127.0.0.1"]
+    yield service
+    service.stop()
 
 
 @pytest.fixture

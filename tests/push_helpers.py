@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -163,54 +162,6 @@ def verify_vapid(received, public_key, subject, audience):
     assert claims["sub"] == subject
     assert time.time() < claims["exp"] <= time.time() + 24 * 3600
     return claims
-
-
-@pytest.fixture
-def push_service(settings):
-    """The local push service, allowed by the SSRF guard for this test only."""
-    service = PushService().start()
-    settings.PIKA_PUSH_ENDPOINT_HOSTS = ["127.0.0.1"]
-    yield service
-    service.stop()
-
-
-@pytest.fixture
-def organizer(db):
-    """An approved organizer."""
-    from tests.organizers import make_organizer
-
-    return make_organizer("org@example.com", name="Org")
-
-
-@pytest.fixture
-def weekend(organizer):
-    """Two published events: Swing Into Spring (Main Floor, Blues Room) and Paris Swing (Ballroom)."""
-    from datetime import date
-
-    from events.models import Event
-    from stages.models import Stage
-
-    def event(name, slug, organizer):
-        return Event.objects.create(
-            organizer=organizer, name=name, slug=slug, starts_on=date(2026, 3, 13),
-            ends_on=date(2026, 3, 15), timezone="Europe/Paris", status=Event.Status.PUBLISHED,
-        )
-
-    from tests.organizers import make_organizer
-
-    spring = event("Swing Into Spring", "swing-into-spring", organizer)
-    other_organizer = make_organizer("paris@example.com", name="Paris")
-    paris = event("Paris Swing", "paris-swing", other_organizer)
-
-    class Weekend:
-        pass
-
-    weekend = Weekend()
-    weekend.event, weekend.other_event = spring, paris
-    weekend.main = Stage.objects.create(event=spring, name="Main Floor", position=0)
-    weekend.blues = Stage.objects.create(event=spring, name="Blues Room", position=1)
-    weekend.ballroom = Stage.objects.create(event=paris, name="Ballroom", position=0)
-    return weekend
 
 
 def subscribe(subscriber, **scope):

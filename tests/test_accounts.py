@@ -44,9 +44,9 @@ def test_a_wrong_password_is_refused(client, dj):
     assert "not correct" in response.content.decode()
 
 
-def test_public_name_falls_back_to_the_email(db):
+def test_public_name_never_falls_back_to_the_email(db):
     user = User.objects.create_user(email="quiet.dancer@example.com")
-    assert user.public_name == "quiet.dancer"
+    assert user.public_name == "Guest DJ"
 
 
 @pytest.mark.parametrize("path", [

@@ -5,7 +5,7 @@ import pytest
 from announcements.models import Announcement, PushMessage
 from pika import submit_once
 from stages.models import DJSet
-from tests.push_helpers import Subscriber, organizer, push_service, subscribe, weekend  # noqa: F401
+from tests.push_helpers import Subscriber, subscribe
 
 
 @pytest.fixture

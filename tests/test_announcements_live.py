@@ -12,7 +12,6 @@ from announcements import live
 from announcements.models import Announcement
 from pika.asgi import application
 from stages.models import DJSet
-from tests.push_helpers import organizer, weekend  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ from accounts.models import User
 from announcements.models import Announcement, PushMessage
 from events.models import Event
 from pika import submit_once
-from tests.push_helpers import Subscriber, organizer, push_service, subscribe, weekend  # noqa: F401
+from tests.push_helpers import Subscriber, subscribe
 
 
 def url(event):
@@ -45,8 +45,7 @@ def test_the_page_previews_who_an_announcement_reaches(organizer_client, weekend
 def test_open_pages_are_counted_from_every_stage_and_the_event_page(organizer_client, weekend):
     from django.core.cache import cache
 
-    from announcements.live import event_page_group
-    from stages.live import stage_group
+    from pika.live import event_page_group, stage_group
 
     cache.set(f"listeners:{stage_group(weekend.main.pk)}", 300)
     cache.set(f"listeners:{stage_group(weekend.blues.pk)}", 10)

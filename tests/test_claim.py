@@ -5,7 +5,8 @@ import pytest
 
 from accounts.models import User
 from crate.models import Like
-from tests.likes_helpers import dancer, like, played_set
+from tests.likes_helpers import like
+from tests.personas import dancer_phone, played_set
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def log_in(phone, email="nova@example.com"):
 
 
 def test_signing_up_moves_the_anonymous_likes_and_says_how_many(tracks):
-    phone = dancer()
+    phone = dancer_phone()
     for track in tracks:
         like(phone, track)
     page = sign_up(phone)
@@ -49,7 +50,7 @@ def test_signing_up_moves_the_anonymous_likes_and_says_how_many(tracks):
 def test_logging_in_merges_likes_the_account_already_has(tracks, nova):
     ghost, cafe, senorita = tracks[:3]
     Like.objects.create(track=ghost, user=nova)
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, ghost)
     like(phone, cafe)
     like(phone, senorita)
@@ -61,19 +62,19 @@ def test_logging_in_merges_likes_the_account_already_has(tracks, nova):
 
 
 def test_one_song_is_one_song(tracks, nova):
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, tracks[0])
     assert "1 liked song transferred to your account." in log_in(phone).content.decode()
 
 
 def test_nothing_to_claim_says_nothing(tracks, nova):
-    html = log_in(dancer()).content.decode()
+    html = log_in(dancer_phone()).content.decode()
     assert "transferred" not in html
     assert Like.objects.count() == 0
 
 
 def test_only_this_browsers_likes_are_claimed(tracks, nova):
-    mine, someone_elses = dancer(), dancer()
+    mine, someone_elses = dancer_phone(), dancer_phone()
     like(mine, tracks[0])
     like(someone_elses, tracks[1])
     log_in(mine)
@@ -84,7 +85,7 @@ def test_only_this_browsers_likes_are_claimed(tracks, nova):
 
 def test_the_same_likes_on_every_device_after_login(tracks, nova):
     ghost, cafe = tracks[:2]
-    laptop, phone = dancer(), dancer()
+    laptop, phone = dancer_phone(), dancer_phone()
     log_in(laptop)
     like(laptop, ghost)
 
@@ -105,7 +106,7 @@ def test_the_same_likes_on_every_device_after_login(tracks, nova):
 
 
 def test_after_logout_the_browser_is_anonymous_again(tracks, nova):
-    phone = dancer()
+    phone = dancer_phone()
     log_in(phone)
     like(phone, tracks[0])
     phone.post("/accounts/logout/")
@@ -124,7 +125,7 @@ def test_a_like_from_another_device_during_the_claim_merges_too(tracks, nova, mo
     from crate.models import LikeQuerySet
 
     ghost = tracks[0]
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, ghost)
     original = LikeQuerySet.bulk_create
 

@@ -7,7 +7,8 @@ from django.core import mail
 
 from accounts.models import User
 from crate.models import Like
-from tests.likes_helpers import like, played_set
+from tests.likes_helpers import like
+from tests.personas import played_set
 
 pytestmark = pytest.mark.django_db
 

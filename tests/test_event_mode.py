@@ -6,17 +6,7 @@ import pytest
 
 from events.models import Event
 from stages.models import DJSet
-from tests.organizers import make_event, make_organizer
-
-
-@pytest.fixture
-def organizer(db):
-    return make_organizer("org@example.com")
-
-
-@pytest.fixture
-def event(organizer):
-    return make_event(organizer, status=Event.Status.PUBLISHED)
+from tests.personas import make_event
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from pika import live_state
 from pika.asgi import application
 from stages import live
 from stages.models import DJSet, Stage
-from stages.relay import Relay
-from tests.organizers import make_event, make_organizer
+from pika.relay import Relay
+from tests.personas import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from events.models import Event
-from tests.organizers import make_organizer
+from tests.personas import make_organizer
 
 
 def make(organizer, name, starts_in, days=2, status=Event.Status.PUBLISHED):

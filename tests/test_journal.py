@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from crate.models import Like
-from tests.likes_helpers import dancer, event_stage, like, played_set
+from tests.likes_helpers import like
+from tests.personas import dancer_phone, event_stage, played_set
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def backdate(dj_set, hours):
 
 
 @pytest.fixture
-def weekend(dj, other_dj):
+def three_sets(dj, other_dj):
     """Three sets: Friday night at an event, a Quick Start set, Saturday at the event."""
     stage = event_stage(other_dj)
     friday, friday_tracks = played_set(dj, titles=("Ghost", "Dreams"), dj_name="DJ Nova", stage=stage)
@@ -33,9 +34,9 @@ def weekend(dj, other_dj):
     return {"stage": stage, "friday": friday_tracks, "quick": quick_tracks, "saturday": saturday_tracks}
 
 
-def test_likes_are_grouped_by_event_then_set_newest_first(weekend):
-    phone = dancer()
-    for track in weekend["friday"] + weekend["quick"] + weekend["saturday"]:
+def test_likes_are_grouped_by_event_then_set_newest_first(three_sets):
+    phone = dancer_phone()
+    for track in three_sets["friday"] + three_sets["quick"] + three_sets["saturday"]:
         like(phone, track)
     html = phone.get("/likes/").content.decode()
     # The event first (its newest set is the newest), Saturday before Friday inside it.
@@ -51,7 +52,7 @@ def test_likes_are_grouped_by_event_then_set_newest_first(weekend):
 def test_songs_within_a_set_are_newest_first(dj):
     dj_set, (first, second) = played_set(dj, titles=("First song", "Second song"))
     backdate(dj_set, 1)
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, first)
     like(phone, second)
     html = phone.get("/likes/").content.decode()
@@ -60,7 +61,7 @@ def test_songs_within_a_set_are_newest_first(dj):
 
 def test_each_song_has_plain_search_links(dj):
     _, (track,) = played_set(dj, titles=("Café del Mar 🌅",), artist="Energy 52 & Friends")
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, track)
     html = phone.get("/likes/").content.decode()
     assert 'href="https://open.spotify.com/search/Energy%2052%20%26%20Friends%20Caf%C3%A9%20del%20Mar%20%F0%9F%8C%85"' in html
@@ -74,14 +75,14 @@ def test_times_show_in_the_events_time_zone(dj, other_dj):
     dj_set, (track,) = played_set(dj, titles=("Ghost",), stage=stage)
     dj_set.started_at = datetime(2026, 3, 14, 5, 30, tzinfo=UTC)
     dj_set.save(update_fields=["started_at"])
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, track)
     assert "Fri 13 Mar 2026, 22:30" in phone.get("/likes/").content.decode()
 
 
 def test_unliking_from_the_journal(dj):
     _, (track,) = played_set(dj, titles=("Ghost",))
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, track)
     html = phone.get("/likes/").content.decode()
     assert f'data-like="{track.pk}" data-liked="1" aria-pressed="true"' in html and 'value="0"' in html
@@ -90,14 +91,14 @@ def test_unliking_from_the_journal(dj):
 
 
 def test_an_empty_journal_explains_how_to_like(db):
-    html = dancer().get("/likes/").content.decode()
+    html = dancer_phone().get("/likes/").content.decode()
     assert "No liked songs yet" in html and "export" not in html.lower()
     assert 'href="/accounts/signup/?next=/likes/"' in html
 
 
-def test_each_dancer_sees_only_their_own_journal(client, dj, other_dj, weekend):
-    owner, other = dancer(), dancer()
-    like(owner, weekend["friday"][0])
+def test_each_dancer_sees_only_their_own_journal(client, dj, other_dj, three_sets):
+    owner, other = dancer_phone(), dancer_phone()
+    like(owner, three_sets["friday"][0])
     assert "Ghost" in owner.get("/likes/").content.decode()
     assert "Ghost" not in other.get("/likes/").content.decode()
     # Signed-in users (another account, or the DJ) see their account's likes, not the phone's.
@@ -108,11 +109,11 @@ def test_each_dancer_sees_only_their_own_journal(client, dj, other_dj, weekend):
 
 
 def test_the_journal_is_never_cached(db):
-    assert "no-cache" in dancer().get("/likes/")["Cache-Control"]
+    assert "no-cache" in dancer_phone().get("/likes/")["Cache-Control"]
 
 
 def test_the_journal_costs_the_same_queries_for_three_or_thirty_likes(dj, django_assert_num_queries):
-    phone = dancer()
+    phone = dancer_phone()
     dj_set, tracks = played_set(dj, titles=[f"Song {n}" for n in range(30)])
     for track in tracks[:3]:
         Like.objects.create(track=track, client_id=phone.cookies["pika_client"].value)
@@ -135,7 +136,7 @@ def test_a_signed_in_journal_adds_only_the_set_and_user(client, dj, django_asser
 
 def test_html_in_titles_is_text_in_the_journal(dj):
     _, (track,) = played_set(dj, titles=("<script>alert(1)</script>",), dj_name="<b>DJ</b>")
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, track)
     html = phone.get("/likes/").content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

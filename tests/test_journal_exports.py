@@ -6,7 +6,8 @@ import io
 import pytest
 
 from crate.journal import CSV_HEADER
-from tests.likes_helpers import dancer, event_stage, like, played_set
+from tests.likes_helpers import like
+from tests.personas import dancer_phone, event_stage, played_set
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def phone(dj, other_dj):
     tracks[0].bpm = 96.0
     tracks[0].key = "8A"
     tracks[0].save()
-    phone = dancer()
+    phone = dancer_phone()
     for track in tracks:
         like(phone, track)
     return phone
@@ -64,7 +65,7 @@ def test_text_lists_songs_under_event_and_set(phone):
 
 def test_a_spreadsheet_formula_in_a_title_stays_text(dj):
     _, (track,) = played_set(dj, titles=('=HYPERLINK("http://evil.example","click")',), artist="@risk")
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, track)
     row = next(csv.DictReader(io.StringIO(phone.get("/likes/export.csv").content.decode("utf-8-sig"))))
     assert row["title"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
@@ -74,7 +75,7 @@ def test_a_spreadsheet_formula_in_a_title_stays_text(dj):
 
 def test_a_line_break_in_a_title_cannot_forge_playlist_entries(dj):
     _, (track,) = played_set(dj, titles=("Line one\n#EXTINF:1,Forged\nfile:///etc/passwd",), artist="A\r\nB")
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, track)
     m3u = phone.get("/likes/export.m3u").content.decode().splitlines()
     assert m3u[2] == "#EXTINF:-1,A B - Line one #EXTINF:1,Forged file:///etc/passwd"
@@ -86,7 +87,7 @@ def test_a_line_break_in_a_title_cannot_forge_playlist_entries(dj):
 
 
 def test_exports_hold_only_this_dancers_likes(phone):
-    stranger = dancer()
+    stranger = dancer_phone()
     assert stranger.get("/likes/export.m3u").content.decode() == "#EXTM3U\n#PLAYLIST:Pika! liked songs\n"
     rows = list(csv.reader(io.StringIO(stranger.get("/likes/export.csv").content.decode("utf-8-sig"))))
     assert rows == [CSV_HEADER]

@@ -5,7 +5,8 @@ from django.test import Client
 
 from crate.models import Like
 from stages.live import render_live
-from tests.likes_helpers import dancer, like, like_url, played_set
+from tests.likes_helpers import like, like_url
+from tests.personas import dancer_phone, played_set
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def played(dj):
 
 def test_an_anonymous_dancer_likes_and_unlikes_a_track(played):
     dj_set, (ghost, cafe) = played
-    phone = dancer()
+    phone = dancer_phone()
     client_id = phone.cookies["pika_client"].value
 
     response = like(phone, cafe)
@@ -31,7 +32,7 @@ def test_an_anonymous_dancer_likes_and_unlikes_a_track(played):
 
 def test_one_like_per_track_per_dancer_however_often_they_tap(played):
     _, (ghost, _) = played
-    phone = dancer()
+    phone = dancer_phone()
     for _ in range(3):
         like(phone, ghost)
     assert Like.objects.filter(track=ghost).count() == 1
@@ -42,7 +43,7 @@ def test_one_like_per_track_per_dancer_however_often_they_tap(played):
 
 def test_two_dancers_like_the_same_track_each_their_own(played):
     _, (ghost, _) = played
-    anna, ben = dancer(), dancer()
+    anna, ben = dancer_phone(), dancer_phone()
     like(anna, ghost)
     like(ben, ghost)
     like(ben, ghost, "0")
@@ -51,7 +52,7 @@ def test_two_dancers_like_the_same_track_each_their_own(played):
 
 def test_the_htmx_answer_is_the_heart_in_its_new_state(played):
     dj_set, (ghost, _) = played
-    phone = dancer()
+    phone = dancer_phone()
     html = like(phone, ghost, HTTP_HX_REQUEST="true").content.decode()
     # Only the button: htmx swaps it into the form it came from.
     assert html.startswith('<button class="heart"') and html.endswith("</button>") and "<form" not in html
@@ -62,14 +63,14 @@ def test_the_htmx_answer_is_the_heart_in_its_new_state(played):
 
 def test_the_heart_form_posts_to_the_tracks_like_url(played):
     dj_set, (ghost, _) = played
-    html = dancer().get(dj_set.get_absolute_url()).content.decode()
+    html = dancer_phone().get(dj_set.get_absolute_url()).content.decode()
     url = f"/live/{dj_set.code}/tracks/{ghost.pk}/like"
     assert f'<form class="like" method="post" action="{url}" hx-post="{url}">' in html
 
 
 def test_without_javascript_the_form_returns_to_the_page_it_came_from(played, dj):
     dj_set, (ghost, _) = played
-    phone = dancer()
+    phone = dancer_phone()
     stage_url = "http://testserver/s/abcdefgh"
     assert like(phone, ghost, HTTP_REFERER=stage_url)["Location"] == stage_url
     # Never back to another site.
@@ -79,14 +80,14 @@ def test_without_javascript_the_form_returns_to_the_page_it_came_from(played, dj
 def test_tracks_of_an_ended_set_can_still_be_liked(played):
     dj_set, (ghost, _) = played
     dj_set.end()
-    phone = dancer()
+    phone = dancer_phone()
     assert like(phone, ghost).status_code == 302
     assert Like.objects.filter(track=ghost).count() == 1
 
 
 def test_the_pages_show_each_dancer_their_own_hearts(played):
     dj_set, (ghost, cafe) = played
-    anna, ben = dancer(), dancer()
+    anna, ben = dancer_phone(), dancer_phone()
     like(anna, ghost)
     anna_html = anna.get(dj_set.get_absolute_url()).content.decode()
     ben_html = ben.get(dj_set.get_absolute_url()).content.decode()
@@ -99,7 +100,7 @@ def test_the_pages_show_each_dancer_their_own_hearts(played):
 
 def test_the_fragment_pushed_to_every_phone_carries_no_dancer_state(played):
     dj_set, (ghost, cafe) = played
-    like(dancer(), cafe)
+    like(dancer_phone(), cafe)
     html = render_live(dj_set)
     assert f'data-like="{cafe.pk}" aria-pressed="false"' in html
     assert f'data-like="{ghost.pk}" aria-pressed="false"' in html
@@ -107,11 +108,11 @@ def test_the_fragment_pushed_to_every_phone_carries_no_dancer_state(played):
 
 
 def test_the_stage_page_hearts_the_live_track(dj, other_dj):
-    from tests.likes_helpers import event_stage
+    from tests.personas import event_stage
 
     stage = event_stage(other_dj)
     dj_set, (ghost,) = played_set(dj, titles=("Ghost",), stage=stage)
-    phone = dancer()
+    phone = dancer_phone()
     like(phone, ghost)
     html = phone.get(f"/s/{stage.code}").content.decode()
     now_playing = html[html.index('id="now-playing"'):html.index('id="set-list"')]
@@ -121,7 +122,7 @@ def test_the_stage_page_hearts_the_live_track(dj, other_dj):
 
 def test_an_unknown_track_is_a_404(played):
     dj_set, (ghost, _) = played
-    phone = dancer()
+    phone = dancer_phone()
     assert phone.post(f"/live/{dj_set.code}/tracks/999999/like", {"liked": "1"}).status_code == 404
     assert phone.post(f"/live/nosuchcode/tracks/{ghost.pk}/like", {"liked": "1"}).status_code == 404
     assert phone.post(f"/live/{dj_set.code}/tracks/abc/like", {"liked": "1"}).status_code == 404
@@ -131,7 +132,7 @@ def test_an_unknown_track_is_a_404(played):
 def test_a_track_id_under_another_sets_code_is_a_404(dj, other_dj, played):
     _, (ghost, _) = played
     other_set, _ = played_set(other_dj, titles=("Other",), dj_name="DJ Other")
-    phone = dancer()
+    phone = dancer_phone()
     response = phone.post(f"/live/{other_set.code}/tracks/{ghost.pk}/like", {"liked": "1"})
     assert response.status_code == 404
     assert "We can't find that" in response.content.decode()
@@ -141,7 +142,7 @@ def test_a_track_id_under_another_sets_code_is_a_404(dj, other_dj, played):
 @pytest.mark.parametrize("body", [{}, {"liked": "yes"}, {"liked": "2"}, {"liked": "1" * 10_000}])
 def test_a_malformed_like_gets_a_clear_400_and_changes_nothing(played, body):
     _, (ghost, _) = played
-    response = dancer().post(like_url(ghost), body)
+    response = dancer_phone().post(like_url(ghost), body)
     assert response.status_code == 400
     assert response.content.decode() == "Send liked=1 to like the track or liked=0 to unlike it."
     assert Like.objects.count() == 0
@@ -149,13 +150,13 @@ def test_a_malformed_like_gets_a_clear_400_and_changes_nothing(played, body):
 
 def test_liking_needs_a_post(played):
     _, (ghost, _) = played
-    assert dancer().get(like_url(ghost)).status_code == 405
+    assert dancer_phone().get(like_url(ghost)).status_code == 405
     assert Like.objects.count() == 0
 
 
 def test_a_posted_client_id_is_ignored_the_cookie_decides(played):
     _, (ghost, _) = played
-    victim, attacker = dancer(), dancer()
+    victim, attacker = dancer_phone(), dancer_phone()
     attacker.post(like_url(ghost), {"liked": "1", "client_id": victim.cookies["pika_client"].value})
     assert list(Like.objects.values_list("client_id", flat=True)) == [attacker.cookies["pika_client"].value]
 
@@ -191,7 +192,7 @@ def test_a_signed_in_dancer_likes_on_their_account(client, dj, played):
 
 def test_a_deleted_track_takes_its_likes_with_it(played):
     dj_set, (ghost, _) = played
-    like(dancer(), ghost)
+    like(dancer_phone(), ghost)
     ghost.delete()
     assert Like.objects.count() == 0
 

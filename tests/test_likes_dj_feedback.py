@@ -8,7 +8,8 @@ from django.test import Client
 from crate import consumers
 from crate.models import Like
 from pika.asgi import application
-from tests.likes_helpers import dancer, like, played_set
+from tests.likes_helpers import like
+from tests.personas import dancer_phone, played_set
 
 ORIGIN = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 
@@ -43,7 +44,7 @@ def test_only_the_sets_dj_sees_its_counts(client, dj, other_dj):
     response = client.get(f"/dj/sets/{dj_set.code}")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     # The public pages never show counts.
-    public = dancer().get(dj_set.get_absolute_url()).content.decode()
+    public = dancer_phone().get(dj_set.get_absolute_url()).content.decode()
     assert "like-counts" not in public and "Likes from the floor" not in public
 
 
@@ -92,7 +93,7 @@ async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj
     assert first.lstrip().startswith('<div id="like-counts"') and "No likes yet" in first
 
     # Five hearts in a burst: one re-render with all five, not five messages.
-    phones = await database_sync_to_async(lambda: [dancer() for _ in range(5)])()
+    phones = await database_sync_to_async(lambda: [dancer_phone() for _ in range(5)])()
     for phone in phones[:3]:
         await database_sync_to_async(like)(phone, ghost)
     for phone in phones[3:]:
@@ -124,7 +125,7 @@ async def test_likes_are_never_pushed_to_the_dancers_pages(dj, monkeypatch):
     dj_set, (ghost,) = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
     communicator, connected, _ = await connect(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()  # the current state
-    phone = await database_sync_to_async(dancer)()
+    phone = await database_sync_to_async(dancer_phone)()
     await database_sync_to_async(like)(phone, ghost)
     pushed = []
     while not await communicator.receive_nothing(timeout=0.3):

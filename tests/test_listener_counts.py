@@ -11,7 +11,7 @@ from events.models import Event
 from pika.asgi import application
 from stages.models import DJSet
 from tests.live_server import socket_receive_until
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 
 HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 

@@ -18,11 +18,6 @@ def applicant(db, client):
 
 
 @pytest.fixture
-def owner(db):
-    return User.objects.create_superuser(email="owner@pika.example", password="owner-password-1")
-
-
-@pytest.fixture
 def admin_client(owner):
     """The platform owner's own browser (the `client` fixture is the applicant's)."""
     from django.test import Client

@@ -6,7 +6,8 @@ import pytest
 
 from events.models import Event
 from stages.models import DJSet, Stage
-from tests.organizers import event_form, make_event, make_organizer
+from tests.organizers import event_form
+from tests.personas import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ import pytest
 from accounts.models import OrganizerApplication, User
 from events.models import Event
 from stages.models import Stage
-from tests.organizers import event_form, make_event, make_organizer
+from tests.organizers import event_form
+from tests.personas import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +26,8 @@ OWN_URLS = [("get", "/organize/"), ("get", "/organize/new"), ("post", "/organize
 
 
 @pytest.fixture
-def owner():
-    return make_organizer("owner@example.com", "Owner")
-
-
-@pytest.fixture
-def event(owner):
-    return make_event(owner, name="Owner's Weekend", slug="owners-weekend")
+def event(organizer):
+    return make_event(organizer, name="Owner's Weekend", slug="owners-weekend")
 
 
 def request(client, method, path, event):
@@ -83,8 +79,8 @@ def test_users_who_are_not_approved_are_sent_to_the_application_form(client, eve
 
 
 @pytest.mark.parametrize("method, path", EVENT_URLS)
-def test_the_owner_reaches_every_url(client, owner, event, method, path):
-    client.force_login(owner)
+def test_the_owner_reaches_every_url(client, organizer, event, method, path):
+    client.force_login(organizer)
     response = request(client, method, path, event)
     assert response.status_code in (200, 302)
     if method == "get":
@@ -93,14 +89,14 @@ def test_the_owner_reaches_every_url(client, owner, event, method, path):
         assert response["Location"].startswith("/organize/")
 
 
-def test_the_owners_edit_really_applies(client, owner, event):
-    client.force_login(owner)
+def test_the_owners_edit_really_applies(client, organizer, event):
+    client.force_login(organizer)
     request(client, "post", "/organize/{slug}/", event)
     fresh = Event.objects.get(pk=event.pk)
     assert (fresh.name, fresh.slug) == ("Hijacked", "hijacked")
 
 
-def test_a_stage_id_of_another_event_cannot_be_edited_through_ones_own_form(client, owner, event):
+def test_a_stage_id_of_another_event_cannot_be_edited_through_ones_own_form(client, organizer, event):
     mine = make_event(make_organizer("me@example.com", "Me"), name="Mine", slug="mine", stages=("My Room",))
     client.force_login(mine.organizer)
     theirs = event.stages.first()
@@ -120,10 +116,10 @@ def test_the_event_list_never_shows_someone_elses_event(client, event):
 
 
 @pytest.mark.parametrize("fmt", ["svg", "png"])
-def test_a_draft_stages_qr_code_is_only_for_its_organizer(client, owner, event, fmt):
+def test_a_draft_stages_qr_code_is_only_for_its_organizer(client, organizer, event, fmt):
     stage = event.stages.first()
     assert client.get(f"/s/{stage.code}/qr.{fmt}").status_code == 404
     client.force_login(make_organizer("intruder@example.com"))
     assert client.get(f"/s/{stage.code}/qr.{fmt}").status_code == 404
-    client.force_login(owner)
+    client.force_login(organizer)
     assert client.get(f"/s/{stage.code}/qr.{fmt}").status_code == 200

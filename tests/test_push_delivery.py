@@ -9,7 +9,7 @@ from django_q.models import Schedule
 
 from announcements import push
 from announcements.models import Announcement, PushDevice, PushMessage
-from tests.push_helpers import Subscriber, organizer, push_service, subscribe, verify_vapid, weekend  # noqa: F401
+from tests.push_helpers import Subscriber, subscribe, verify_vapid
 
 
 def announce(weekend, organizer, capture, message="Competitions start in 15 minutes!", priority="important"):
@@ -180,8 +180,11 @@ def test_the_retry_waits_with_backoff_in_the_task_cluster(push_service, weekend,
     message.deliver([device.pk], attempt=1)
     push_service.answer("flaky", 503)
     message.deliver([device.pk], attempt=2)
+    later = PushMessage.objects.create(
+        stage=weekend.main, title="t", body="b", url="/", tag="y", ttl=3600, urgency="normal"
+    )
     push_service.answer("flaky", 429, headers={"Retry-After": "200"})
-    message.deliver([device.pk], attempt=1)
+    later.deliver([device.pk], attempt=1)
 
     waits = [
         (round((schedule.next_run - timezone.now()).total_seconds()), schedule.func, schedule.args)
@@ -190,7 +193,7 @@ def test_the_retry_waits_with_backoff_in_the_task_cluster(push_service, weekend,
     assert waits == [
         (15, "announcements.tasks.deliver_push", f"({message.pk}, [{device.pk}], 2)"),
         (60, "announcements.tasks.deliver_push", f"({message.pk}, [{device.pk}], 3)"),
-        (200, "announcements.tasks.deliver_push", f"({message.pk}, [{device.pk}], 2)"),
+        (200, "announcements.tasks.deliver_push", f"({later.pk}, [{device.pk}], 2)"),
     ]
     message.refresh_from_db()
     assert (message.delivered, message.failed) == (0, 0)
@@ -276,9 +279,10 @@ def test_a_device_unsubscribed_while_queued_counts_as_removed(push_service, week
     message = PushMessage.objects.create(
         stage=weekend.main, title="t", body="b", url="/", tag="x", ttl=600, urgency="normal"
     )
+    device_id = device.pk
     device.delete()
 
-    message.deliver([device.pk])
+    message.deliver([device_id])
 
     assert push_service.received == []
     message.refresh_from_db()

@@ -9,8 +9,9 @@ import json
 import pytest
 
 from announcements.models import Announcement
+from pika.middleware import CLIENT_COOKIE, new_client_id
 from stages.models import DJSet
-from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
+from tests.push_helpers import Subscriber
 
 
 @pytest.fixture
@@ -30,6 +31,7 @@ def room(client, push_service, weekend, dj, other_dj):
     phones = {}
     for name, scopes in follows.items():
         phones[name] = Subscriber(push_service, name)
+        client.cookies[CLIENT_COOKIE] = new_client_id()  # each phone holds its own id
         for scope in scopes:
             body = {"subscription": phones[name].subscription(), **scope}
             response = client.post("/api/v1/push/subscriptions", json.dumps(body), content_type="application/json")
@@ -98,7 +100,7 @@ def test_a_djs_set_announcement_never_reaches_another_djs_listeners(
 def test_unsubscribing_from_one_scope_keeps_the_others(
     client, room, push_service, weekend, organizer, django_capture_on_commit_callbacks
 ):
-    body = {"endpoint": room.phones["everything"].endpoint, "stage": weekend.main.code}
+    body = {"subscription": room.phones["everything"].subscription(), "stage": weekend.main.code}
     assert client.delete("/api/v1/push/subscriptions", json.dumps(body), content_type="application/json").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):

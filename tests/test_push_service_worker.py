@@ -4,7 +4,6 @@ import json
 
 from events.models import Event
 from stages.models import DJSet
-from tests.push_helpers import organizer, weekend  # noqa: F401
 
 
 def test_the_service_worker_is_served_from_the_root_as_javascript(client, db):

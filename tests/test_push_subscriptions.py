@@ -8,9 +8,9 @@ import pytest
 from announcements import push
 from announcements.models import PushDevice, PushSubscription
 from events.models import Event
-from pika.middleware import CLIENT_COOKIE
+from pika.middleware import CLIENT_COOKIE, new_client_id
 from stages.models import DJSet
-from tests.push_helpers import Subscriber, organizer, push_service, weekend  # noqa: F401
+from tests.push_helpers import Subscriber
 
 URL = "/api/v1/push/subscriptions"
 
@@ -81,15 +81,52 @@ def test_one_device_can_follow_several_scopes_and_subscribing_twice_is_harmless(
     )
 
 
-def test_new_keys_for_a_known_endpoint_replace_the_old_ones(client, push_service, weekend):
-    first = Subscriber(push_service, "phone")
-    again = Subscriber(push_service, "phone")  # same endpoint, the browser made new keys
-    post(client, {"subscription": first.subscription(), "stage": weekend.main.code})
+def test_other_keys_for_a_known_endpoint_cannot_take_the_device_over(client, push_service, weekend):
+    owner = Subscriber(push_service, "phone")
+    intruder = Subscriber(push_service, "phone")  # knows the endpoint, not the keys
+    post(client, {"subscription": owner.subscription(), "stage": weekend.main.code})
 
-    post(client, {"subscription": again.subscription(), "stage": weekend.main.code})
+    response = post(client, {"subscription": intruder.subscription(), "stage": weekend.blues.code})
 
+    assert error(response) == (403, {
+        "code": "wrong_keys", "message": "That endpoint belongs to a subscription with other keys.",
+        "field": "subscription.keys",
+    })
     device = PushDevice.objects.get()
-    assert device.p256dh == again.subscription()["keys"]["p256dh"]
+    assert (device.p256dh, device.auth) == (owner.subscription()["keys"]["p256dh"], owner.subscription()["keys"]["auth"])
+    assert list(PushSubscription.objects.values_list("stage", flat=True)) == [weekend.main.pk]
+
+
+def test_the_same_keys_again_add_a_scope_to_the_device(client, phone, weekend):
+    post(client, {"subscription": phone.subscription(), "stage": weekend.main.code})
+
+    response = post(client, {"subscription": phone.subscription(), "stage": weekend.blues.code})
+
+    assert response.status_code == 201
+    assert PushDevice.objects.count() == 1
+    assert sorted(PushSubscription.objects.values_list("stage", flat=True)) == sorted([weekend.main.pk, weekend.blues.pk])
+
+
+def test_unsubscribing_with_only_the_endpoint_is_refused(client, phone, weekend):
+    post(client, {"subscription": phone.subscription(), "stage": weekend.main.code})
+
+    response = delete(client, {"endpoint": phone.endpoint})
+
+    assert error(response) == (403, {
+        "code": "key_proof_required",
+        "message": "Send the whole subscription (with its keys) to stop notifications.",
+        "field": "subscription.keys",
+    })
+    assert PushSubscription.objects.count() == 1
+
+
+def test_unsubscribing_with_other_keys_is_refused(client, push_service, phone, weekend):
+    post(client, {"subscription": phone.subscription(), "stage": weekend.main.code})
+    intruder = Subscriber(push_service, "phone")
+
+    response = delete(client, {"subscription": intruder.subscription()})
+
+    assert error(response)[1]["code"] == "wrong_keys"
     assert PushSubscription.objects.count() == 1
 
 
@@ -107,7 +144,7 @@ def test_unsubscribing_without_a_scope_forgets_the_device(client, phone, weekend
     for stage in (weekend.main, weekend.blues):
         post(client, {"subscription": phone.subscription(), "stage": stage.code})
 
-    response = delete(client, {"endpoint": phone.endpoint})
+    response = delete(client, {"subscription": phone.subscription()})
 
     assert (response.status_code, response.json()) == (200, {"removed": 2, "remaining": 0})
     assert not PushDevice.objects.exists()
@@ -324,7 +361,7 @@ def test_subscribing_an_endpoint_outside_the_push_services_is_refused(client, ph
 
 def test_subscribing_is_rate_limited_per_client(client, push_service, weekend, settings):
     settings.PIKA_PUSH_SUBSCRIBE_RATE = "3/m"
-    client.cookies[CLIENT_COOKIE] = "c" * 32
+    client.cookies[CLIENT_COOKIE] = new_client_id()
     statuses = [
         post(client, {"subscription": Subscriber(push_service, f"p{n}").subscription(), "stage": weekend.main.code}).status_code
         for n in range(4)
@@ -332,7 +369,7 @@ def test_subscribing_is_rate_limited_per_client(client, push_service, weekend, s
 
     assert statuses == [201, 201, 201, 429]
     assert PushDevice.objects.count() == 3
-    client.cookies[CLIENT_COOKIE] = "d" * 32  # another phone on the same wifi
+    client.cookies[CLIENT_COOKIE] = new_client_id()  # another phone on the same wifi
     assert post(client, {"subscription": Subscriber(push_service, "p9").subscription(), "stage": weekend.main.code}).status_code == 201
 
 

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from accounts.models import ApiToken, User
 from events.models import Event
 from pika.asgi import application
 from stages.models import DJSet
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 
 SESSIONS, PAGES_EACH, TRACKS_EACH = 100, 10, 2
 TITLE = re.compile(r"Song s(\d{3}) #\d")

@@ -8,7 +8,7 @@ from django.test import Client
 from events.models import Event
 from pika.asgi import application
 from stages.models import DJSet
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,16 +5,9 @@ import gzip
 import pytest
 
 from accounts.models import User
-from events.models import Event
 from stages.models import DJSet
-from tests.organizers import make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def event():
-    return make_event(make_organizer("org@example.com"), status=Event.Status.PUBLISHED)
 
 
 @pytest.fixture

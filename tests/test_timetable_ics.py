@@ -9,17 +9,12 @@ from django.test import Client
 
 from accounts.models import User
 from events.models import CalendarFeed, Release, Slot, Star
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event
 from tests.timetable_helpers import add_slot, at
 
 pytestmark = pytest.mark.django_db
 
 FRIDAY = date(2026, 3, 27)
-
-
-@pytest.fixture
-def organizer():
-    return make_organizer("org@example.com")
 
 
 @pytest.fixture

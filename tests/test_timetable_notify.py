@@ -10,18 +10,13 @@ from django.test import Client
 from accounts.models import User
 from events.models import Release, Slot, Star
 from events.tasks import notify_release
-from tests.organizers import make_event, make_organizer
-from tests.push_helpers import Subscriber, push_service, subscribe  # noqa: F401
+from tests.personas import make_event
+from tests.push_helpers import Subscriber, subscribe
 from tests.timetable_helpers import add_slot, at
 
 pytestmark = pytest.mark.django_db
 
 FRIDAY = date(2026, 5, 1)
-
-
-@pytest.fixture
-def organizer():
-    return make_organizer("org@example.com")
 
 
 @pytest.fixture
@@ -43,7 +38,7 @@ def publish(capture, event, **kwargs):
 
 
 @pytest.fixture
-def weekend(event, django_capture_on_commit_callbacks):
+def starred_slots(event, django_capture_on_commit_callbacks):
     """Version 1: four slots by four DJs (one without an account), starred by dancers."""
     main, blues = event.stages.all()
     djs = {name: dj_named(name) for name in ("Ada", "Ben", "Cleo", "Dee")}
@@ -66,8 +61,8 @@ def change_version_2(event, djs, slots):
     Slot.objects.filter(pk=slots["free"].pk).update(removed_at=at(event, FRIDAY, "12:00"))
 
 
-def test_the_preview_counts_exactly_the_concerned(event, weekend, organizer):
-    djs, slots = weekend
+def test_the_preview_counts_exactly_the_concerned(event, starred_slots, organizer):
+    djs, slots = starred_slots
     for client_id in ("phone-a" * 3, "phone-b" * 3):
         star(slots["cleo"], client_id)
     star(slots["cleo"], user=djs["Ada"])
@@ -83,8 +78,8 @@ def test_the_preview_counts_exactly_the_concerned(event, weekend, organizer):
     assert "Late night blues: Fri 23:00–00:30 Blues Room → Fri 23:30–01:00 Blues Room" in html
 
 
-def test_each_concerned_dj_gets_one_email_listing_their_slots(event, weekend, django_capture_on_commit_callbacks):
-    djs, slots = weekend
+def test_each_concerned_dj_gets_one_email_listing_their_slots(event, starred_slots, django_capture_on_commit_callbacks):
+    djs, slots = starred_slots
     change_version_2(event, djs, slots)
     release = publish(django_capture_on_commit_callbacks, event, comment="Cleo's flight is late")
     by_recipient = {message.to[0]: message for message in mail.outbox}
@@ -100,9 +95,9 @@ def test_each_concerned_dj_gets_one_email_listing_their_slots(event, weekend, dj
 
 
 def test_dancers_who_starred_a_changed_slot_get_one_push_naming_it(
-    event, weekend, push_service, django_capture_on_commit_callbacks
+    event, starred_slots, push_service, django_capture_on_commit_callbacks
 ):
-    djs, slots = weekend
+    djs, slots = starred_slots
     both = Subscriber(push_service, "both")
     device = subscribe(both, stage=event.stages.first())
     device.client_id = "dancer-both-1234"
@@ -133,8 +128,8 @@ def test_dancers_who_starred_a_changed_slot_get_one_push_naming_it(
     )
 
 
-def test_without_notify_nobody_is_told(event, weekend, django_capture_on_commit_callbacks):
-    djs, slots = weekend
+def test_without_notify_nobody_is_told(event, starred_slots, django_capture_on_commit_callbacks):
+    djs, slots = starred_slots
     star(slots["cleo"], "dancer-both-1234")
     change_version_2(event, djs, slots)
     release = publish(django_capture_on_commit_callbacks, event, notify=False)

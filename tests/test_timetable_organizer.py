@@ -7,17 +7,12 @@ import pytest
 from django.test import Client
 
 from events.models import Release, Slot
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event
 from tests.timetable_helpers import add_slot, at, slot_form
 
 pytestmark = pytest.mark.django_db
 
 FRIDAY = date(2026, 5, 1)
-
-
-@pytest.fixture
-def organizer():
-    return make_organizer("org@example.com")
 
 
 @pytest.fixture

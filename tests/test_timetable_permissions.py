@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import User
 from events.models import CalendarFeed, Release, Slot
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 from tests.timetable_helpers import add_slot, at, slot_form
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,8 @@ TIMETABLE_URLS = [
 
 
 @pytest.fixture
-def owner():
-    return make_organizer("owner@example.com", "Owner")
-
-
-@pytest.fixture
-def event(owner):
-    event = make_event(owner, name="Owner's Weekend", slug="owners-weekend", status="published",
+def event(organizer):
+    event = make_event(organizer, name="Owner's Weekend", slug="owners-weekend", status="published",
                        starts_on=FRIDAY, ends_on=date(2026, 5, 3))
     add_slot(event, event.stages.first(), at(event, FRIDAY, "21:00"), dj_name="Original DJ")
     return event
@@ -84,8 +79,8 @@ def test_users_who_are_not_approved_are_sent_to_the_application_form(client, eve
 
 
 @pytest.mark.parametrize("method, path", TIMETABLE_URLS)
-def test_the_owner_reaches_every_url(client, owner, event, method, path):
-    client.force_login(owner)
+def test_the_owner_reaches_every_url(client, organizer, event, method, path):
+    client.force_login(organizer)
     response = request(client, method, path, event)
     if method == "get":
         assert response.status_code == 200
@@ -103,12 +98,12 @@ def test_a_slot_of_another_event_is_404_through_ones_own_event(client, event):
     assert_untouched(event)
 
 
-def test_a_draft_events_timetable_is_only_for_its_organizer(client, owner):
-    draft = make_event(owner, slug="draft-weekend", starts_on=FRIDAY, ends_on=FRIDAY)
+def test_a_draft_events_timetable_is_only_for_its_organizer(client, organizer):
+    draft = make_event(organizer, slug="draft-weekend", starts_on=FRIDAY, ends_on=FRIDAY)
     slot = add_slot(draft, draft.stages.first(), at(draft, FRIDAY, "21:00"))
     Release.objects.publish(draft)
     assert client.get("/e/draft-weekend/timetable").status_code == 404
     assert client.post(f"/e/draft-weekend/timetable/{slot.uid}/star", {"starred": "1"}).status_code == 404
     assert client.get(f"/screen/{draft.stages.first().code}").status_code == 404
-    client.force_login(owner)
+    client.force_login(organizer)
     assert "Preview" in client.get("/e/draft-weekend/timetable").content.decode()

@@ -8,16 +8,16 @@ from django.test import Client
 from django.utils import timezone
 
 from events.models import Release, Slot, Star
-from tests.organizers import make_event, make_organizer
+from tests.personas import dancer_phone, make_event
 from tests.timetable_helpers import add_slot
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def event():
+def event(organizer):
     today = timezone.localdate()
-    return make_event(make_organizer("org@example.com"), status="published", timezone="UTC",
+    return make_event(organizer, status="published", timezone="UTC",
                       starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1))
 
 
@@ -33,12 +33,6 @@ def tonight(event):
     }
     Release.objects.publish(event, comment="Opening night")
     return slots
-
-
-def dancer():
-    phone = Client()
-    phone.get("/likes/")
-    return phone
 
 
 def test_the_timetable_shows_now_and_next_and_only_the_latest_release(event, tonight):
@@ -66,7 +60,7 @@ def test_changed_and_cancelled_slots_are_marked_and_the_changes_listed(event, to
 
 
 def test_the_etag_follows_the_release_and_a_repeat_visit_gets_304(event, tonight):
-    phone = dancer()
+    phone = dancer_phone()
     first = phone.get(f"/e/{event.slug}/timetable")
     assert first["ETag"].startswith('"tt-1-')
     assert phone.get(f"/e/{event.slug}/timetable", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
@@ -80,7 +74,7 @@ def test_the_etag_follows_the_release_and_a_repeat_visit_gets_304(event, tonight
 
 
 def test_an_anonymous_dancer_stars_and_unstars(event, tonight):
-    phone = dancer()
+    phone = dancer_phone()
     uid = tonight["blues"].uid
     response = phone.post(f"/e/{event.slug}/timetable/{uid}/star", {"starred": "1"}, HTTP_HX_REQUEST="true")
     assert response.content.decode().count('aria-pressed="true"') == 1
@@ -97,7 +91,7 @@ def test_an_anonymous_dancer_stars_and_unstars(event, tonight):
 
 
 def test_bad_star_requests(event, tonight):
-    phone = dancer()
+    phone = dancer_phone()
     response = phone.post(f"/e/{event.slug}/timetable/{tonight['blues'].uid}/star", {"starred": "yes"})
     assert (response.status_code, response.content) == (
         400, b"Send starred=1 to star the slot or starred=0 to unstar it.",

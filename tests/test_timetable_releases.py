@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from events.models import NothingToPublish, Release, ReleasedSlot, Slot
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event
 from tests.timetable_helpers import add_slot, at
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +14,7 @@ FRIDAY = date(2026, 5, 1)
 
 
 @pytest.fixture
-def event():
-    organizer = make_organizer("org@example.com")
+def event(organizer):
     return make_event(organizer, starts_on=FRIDAY, ends_on=FRIDAY + timedelta(days=2), status="published")
 
 

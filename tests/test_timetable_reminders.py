@@ -9,8 +9,8 @@ from django_q.models import Schedule
 
 from events.models import Release, Reminder, Slot, Star
 from events.tasks import timetable_tick
-from tests.organizers import make_event, make_organizer
-from tests.push_helpers import Subscriber, push_service, subscribe  # noqa: F401
+from tests.personas import make_event
+from tests.push_helpers import Subscriber, subscribe
 from tests.timetable_helpers import add_slot, at, slot_form
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,9 @@ UTC = dt_timezone.utc
 
 
 @pytest.fixture
-def event():
+def event(organizer):
     # Budapest's clocks go forward at 02:00 on Sunday 29 March 2026 (the last weekend of March).
-    return make_event(make_organizer("org@example.com"), timezone="Europe/Budapest", status="published",
+    return make_event(organizer, timezone="Europe/Budapest", status="published",
                       starts_on=date(2026, 3, 27), ends_on=date(2026, 3, 29))
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from events.models import Event
 from tests.live_server import server_for_test
-from tests.organizers import make_event, make_organizer
+from tests.personas import make_event, make_organizer
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from announcements import live
+from announcements.access import why_dj_cannot_announce
 from announcements.forms import AnnouncementForm
 from announcements.models import Announcement
 
@@ -56,7 +57,7 @@ def pwa_head(stage=None, dj_set=None):
 @register.inclusion_tag("announcements/dj_panel.html", takes_context=True)
 def dj_announcements(context, dj_set):
     """The live set's banners, and for a Quick Start set the form to announce to its listeners."""
-    can_announce = dj_set.is_live and dj_set.stage_id is None
+    can_announce = why_dj_cannot_announce(dj_set) is None
     result = {**live.banners_context(dj_set=dj_set), "dj_set": dj_set, "can_announce": can_announce,
               "csrf_token": context.get("csrf_token")}
     if can_announce:

@@ -119,10 +119,15 @@
     navigator.serviceWorker.ready.then(function (registration) {
       return registration.pushManager.getSubscription();
     }).then(function (sub) {
-      var endpoint = sub ? sub.endpoint : localStorage.getItem(storeKey);
-      return call("DELETE", scope({ endpoint: endpoint })).then(function (result) {
+      // Without the browser's subscription there are no keys to prove it is ours; the
+      // push service then answers 410 and the server forgets the device on its own.
+      if (!sub) {
         localStorage.removeItem(storeKey);
-        if (sub && result.remaining === 0) return sub.unsubscribe();
+        return null;
+      }
+      return call("DELETE", scope({ subscription: sub.toJSON() })).then(function (result) {
+        localStorage.removeItem(storeKey);
+        if (result.remaining === 0) return sub.unsubscribe();
         return null;
       });
     }).then(off).catch(function (error) {

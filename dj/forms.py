@@ -33,3 +33,16 @@ class TrackForm(forms.Form):
             if field in cleaned and not cleaned[field].strip():
                 self.add_error(field, "This field is required.")
         return cleaned
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=80,
+        help_text="Where you'll use it, e.g. “Laptop — VirtualDJ”.",
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the token a name.")
+        return name

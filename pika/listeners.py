@@ -14,6 +14,14 @@ from django.core.cache import caches
 
 COALESCE_SECONDS = 1.0
 _pending = set()
+# What to send when a group's count changes, by the group's kind (the part before the
+# dot): the app that renders those pages registers it in its AppConfig.ready().
+_messages_for = {}
+
+
+def on_change(kind, messages):
+    """Register `messages(group) -> [(group, html), ...]` for groups of this kind."""
+    _messages_for[kind] = messages
 
 
 @functools.cache
@@ -72,9 +80,10 @@ def _schedule(group):
 
 
 async def _announce(group):
-    from stages.live import listener_messages
-
     _pending.discard(group)
+    messages = _messages_for.get(group.partition(".")[0])
+    if messages is None:
+        return  # counted only (the event page): nobody shows this number live
     layer = get_channel_layer()
-    for target, html in await database_sync_to_async(listener_messages)(group):
+    for target, html in await database_sync_to_async(messages)(group):
         await layer.group_send(target, {"type": "live.html", "html": html})

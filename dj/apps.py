@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DjConfig(AppConfig):
+    name = "dj"
+    verbose_name = "DJs"

@@ -1,0 +1,17 @@
+"""What the stages app tells the apps above it, which it must not import.
+
+All are sent after the change is committed.
+"""
+
+from django.dispatch import Signal
+
+# A set went live on a stage (sender=DJSet, dj_set_id=...): followers may be told.
+set_started = Signal()
+
+# What a stage shows changed: a set started or ended there, or a track was played
+# (sender=Stage, stage=...). Receivers send their own view of that stage.
+stage_changed = Signal()
+
+# A stage's listener count changed (sender=Stage, stage=..., listeners=...). Receivers
+# return the [(group, html), ...] messages that show it; the caller sends them.
+stage_audience_changed = Signal()
