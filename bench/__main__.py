@@ -7,10 +7,10 @@ import sys
 import time
 
 import bench
-from bench import compare, env, fanout, pages, push, report, storm, tracks
+from bench import compare, env, fanout, pages, push, report, routing, storm, tracks
 
 FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
-SUITES = ["fanout", "storm", "pages", "posts", "push"]
+SUITES = ["fanout", "storm", "routing", "pages", "posts", "push"]
 # Not in the default run: it needs the original's runner and git directory.
 EXTRA_SUITES = ["compare"]
 
@@ -21,6 +21,9 @@ def parse_args(argv):
     parser.add_argument("suites", nargs="*", metavar="suite",
                         help=f"what to run: {', '.join(SUITES + EXTRA_SUITES)} (default: {', '.join(SUITES)}); "
                              "`compare` runs the original Pika! and ours alternately (bench/compare.py)")
+    parser.add_argument("--two-redis", action="store_true",
+                        help="start a second redis-server and shard the channel layer over both "
+                             "(PIKA_CHANNEL_REDIS_URLS), for every suite of this run")
     parser.add_argument("--storm", type=int, default=1000, metavar="N",
                         help="storm: phones that reconnect when the server restarts (default: %(default)s)")
     parser.add_argument("--compare", default="1000", metavar="N[,N]",
@@ -73,6 +76,19 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     suites = args.suites or SUITES
     fd_limit = env.raise_fd_limit()
+    second_redis = None
+    if args.two_redis:
+        second_redis = routing.SecondRedis().start()
+        # Read by this process's settings (below) and inherited by every server started.
+        os.environ["PIKA_CHANNEL_REDIS_URLS"] = f"{env.REDIS_URL},{second_redis.url}"
+    try:
+        _run(args, suites, fd_limit)
+    finally:
+        if second_redis:
+            second_redis.stop()
+
+
+def _run(args, suites, fd_limit):
     env.ensure_database()
     env.setup_django()
     world = env.seed()
@@ -80,6 +96,7 @@ def main(argv=None):
                "versions": report.versions(), "config": {
                    "label": args.label, "server": args.server, "settings": args.settings,
                    "server_args": args.server_arg, "server_env": args.server_env,
+                   "channel_redis": os.environ.get("PIKA_CHANNEL_REDIS_URLS", env.REDIS_URL),
                    "fd_limit": fd_limit}}
     print(f"bench: {results['machine']['summary']}; load before: {results['machine']['load']}", flush=True)
 
@@ -140,6 +157,14 @@ def main(argv=None):
             print(report.storm_line(runs[-1]), flush=True)
         ordered = sorted(runs, key=lambda r: r["all_current_seconds"] if r["all_current_seconds"] is not None else 1e9)
         results["storm"] = dict(ordered[len(ordered) // 2], runs=[r["all_current_seconds"] for r in runs])
+
+    if "routing" in suites:
+        servers = start_servers(args, 2)
+        try:
+            results["routing"] = routing.run(servers)
+        finally:
+            stop_all(servers)
+        print(report.routing_line(results["routing"]), flush=True)
 
     if "compare" in suites:
         results["compare"] = compare.run(args, world, say=lambda line: print(line, flush=True))

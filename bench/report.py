@@ -98,6 +98,13 @@ def storm_line(row):
             f"{row['reconnect_attempts']} reconnect attempts)")
 
 
+def routing_line(row):
+    s = row["latency_ms"]
+    return (f"routing {row['processes']}x{row['phones']} ({row['stages']} stages)  cross-room frames "
+            f"{row['cross_room_frames']}  missed {row['missed']}  p50 {s['p50']:.0f}  p99 {s['p99']:.0f} ms"
+            f"  connect {row['connect_seconds']:.1f} s")
+
+
 def push_line(row):
     if not row.get("measured"):
         return f"push          not measured: {row['reason']}"
@@ -145,6 +152,13 @@ def targets_table(results):
                      (f"{every:.1f} s" if every is not None else f"{storm_row['current']}/{storm_row['listeners']}")
                      + (f" (runs: {runs})" if runs else ""),
                      _verdict(every if every is not None else 1e9, TARGETS["storm_1000_s"])))
+    route = results.get("routing")
+    if route:
+        rows.append((f"exact routing: {route['stages']} stages × {route['phones'] // route['stages']} phones over "
+                     f"{route['processes']} processes, no cross-room frame",
+                     f"{route['cross_room_frames']} cross-room frames, {route['missed']} missed "
+                     f"(p99 {route['latency_ms']['p99']:.0f} ms)",
+                     "met" if not route["cross_room_frames"] and not route["missed"] else "**missed**"))
     stage = next((p for p in results.get("pages", []) if p["name"] == "stage page"), None)
     if stage:
         rows.append(("stage page first response < 14 KB gzip", f"{stage['gzip_bytes'] / 1024:.1f} KB",
@@ -222,7 +236,8 @@ def results_block(results):
         start,
         f"**Configuration `{c['label']}`** · **run:** {results['started']} · **machine:** {m['summary']}, Linux {m['kernel']} · "
         f"**load average** before {m['load']}, after {m.get('load_after', '?')} · **server:** {c['server']} "
-        f"({server_args}), settings `{c['settings']}` · **versions:** {versions}",
+        f"({server_args}), settings `{c['settings']}` · **channel layer Redis:** {c.get('channel_redis', '?')} "
+        f"· **versions:** {versions}",
         "",
         "#### Targets",
         "",
