@@ -67,8 +67,12 @@ async def _phone(url, origin, phone, gate, wanted, opened):
                 found = STATE.match(message)
                 if found:
                     phone.versions = dict((g, int(v)) for g, _, v in (p.partition("=") for p in found[1].split(",")))
-                elif phone.versions and (found := CHANGE.match(message)) and found[1] in phone.versions:
-                    phone.versions[found[1]] = max(phone.versions[found[1]], int(found[2]))
+                else:
+                    rest = message
+                    while phone.versions and (found := CHANGE.match(rest)):
+                        if found[1] in phone.versions:
+                            phone.versions[found[1]] = max(phone.versions[found[1]], int(found[2]))
+                        rest = rest[found.end():]
                 if wanted[0] and wanted[0] in message and phone.current_at is None:
                     phone.current_at = time.monotonic()
         except ConnectionClosed:

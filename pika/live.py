@@ -60,6 +60,13 @@ def send(group, html):
     live_state.send(group, html)
 
 
+def send_pair(group, html, wider_group, wider_html):
+    """One change for two groups where the first one's pages are also in the second (a
+    stage's pages are in its event's group): they get `html` alone, which holds
+    `wider_html`, and every other page of `wider_group` gets `wider_html`."""
+    live_state.send_pair(group, html, wider_group, wider_html)
+
+
 # A live page is connecting. Sent with sender = the page kind ("set", "stage" or "event")
 # and the page's object (dj_set=, stage= or event=); each receiver returns the HTML it
 # adds to the page's first state (announcements add their banners). A lower app's

@@ -86,8 +86,12 @@ class Relay:
                     continue
                 if message.get("version") is not None:
                     self._raise_version(group, message["version"])
+                # Sockets that had this change in another group's message (pika/live.py
+                # send_pair) are left out.
+                skipped = self.members.get(message.get("skip"), ()) if message.get("skip") else ()
                 for consumer in tuple(self.members.get(group, ())):
-                    self._send_now(consumer.dispatch(message))
+                    if consumer not in skipped:
+                        self._send_now(consumer.dispatch(message))
         except Exception as error:
             if not ready.done():
                 ready.set_exception(error)

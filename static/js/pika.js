@@ -69,8 +69,12 @@
     var message = event.detail.message, found;
     if ((found = STATE.exec(message))) {
       versions = readVersions(found[1]);
-    } else if (versions && (found = CHANGE.exec(message)) && found[1] in versions) {
-      versions[found[1]] = Math.max(versions[found[1]], parseInt(found[2], 10));
+      return;
+    }
+    // A change may stamp two groups (a stage's track also moves its event's version).
+    while (versions && (found = CHANGE.exec(message))) {
+      if (found[1] in versions) versions[found[1]] = Math.max(versions[found[1]], parseInt(found[2], 10));
+      message = message.slice(found[0].length);
     }
   });
   // Exponential backoff with full jitter: the first retry within 1 s, then up to 2, 4, 8
