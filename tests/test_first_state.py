@@ -277,3 +277,26 @@ async def test_a_track_posted_while_a_phone_connects_is_never_lost(moment, dj, m
     await page.disconnect()
     for other in others:
         await other.disconnect()
+
+
+async def test_a_stage_page_gets_one_frame_per_track_with_its_rooms_card(dj):
+    event, (main, blues), _ = await weekend()
+    dj_set = await go_live(dj, "DJ Nova", main)
+    await add_track(dj_set, "Ghost")
+    stage_page, _ = await connect(f"/ws/stages/{main.code}/")
+    other_room, _ = await connect(f"/ws/stages/{blues.code}/")
+    event_page, _ = await connect(f"/ws/events/{event.slug}/")
+
+    await add_track(dj_set, "Dance Monkey")
+
+    frame = await receive_until(stage_page, "Dance Monkey")
+    # The now-playing card and the room's card in one frame, stamped for both groups.
+    assert re.match(rf"^<!--v:stage\.{main.pk}=\d+--><!--v:event\.{event.pk}=\d+-->", frame)
+    assert 'id="now-playing"' in frame and f'id="stage-card-{main.code}"' in frame
+    while not await stage_page.receive_nothing(timeout=0.5):
+        assert "Dance Monkey" not in await stage_page.receive_from()  # no second copy
+    for page in (other_room, event_page):
+        card = await receive_until(page, "Dance Monkey")
+        assert card.startswith(f"<!--v:event.{event.pk}=") and 'id="now-playing"' not in card
+    for page in (stage_page, other_room, event_page):
+        await page.disconnect()
