@@ -88,9 +88,11 @@ async def _client(conn, url, origin, listeners, gate_size):
     while len(opened) < listeners:
         await asyncio.sleep(0.05)
     await asyncio.sleep(1)
+    # The awaited title is known before the server stops: a phone back before this process
+    # hears that the server is up must still count.
+    _, wanted[0] = await asyncio.to_thread(conn.recv)
     conn.send(("connected", sum(p.versions is not None for p in phones)))
-    command, marker, deadline = await asyncio.to_thread(conn.recv)
-    wanted[0] = marker
+    command, deadline = await asyncio.to_thread(conn.recv)
     while time.monotonic() < deadline and any(p.current_at is None for p in phones):
         await asyncio.sleep(0.02)
     conn.send(("done", [p.current_at for p in phones], sum(p.attempts for p in phones)))
@@ -127,15 +129,16 @@ def run(server, stage_code, token, listeners, gate=100, timeout=60):
     process = context.Process(target=_client_process, daemon=True,
                               args=(child, f"{server.ws_url}/ws/stages/{stage_code}/", server.url, listeners, gate))
     process.start()
+    marker = f"STORM{int(time.time())}X"
+    parent.send(("title", marker))
     _, with_version = parent.recv()
 
     stopped = time.monotonic()
     server.stop()
-    marker = f"STORM{int(time.time())}X"
     _add_track(set_id, marker)
     server.start()
     back = time.monotonic()
-    parent.send(("await", marker, back + timeout))
+    parent.send(("await", back + timeout))
     _, current_at, attempts = parent.recv()
     process.join(10)
     api.post(f"/sessions/{set_id}/end")
