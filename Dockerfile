@@ -22,4 +22,4 @@ USER pika
 # The image is the production shape: SECRET_KEY and an https PIKA_BASE_URL are required.
 ENV PIKA_PRODUCTION=1
 EXPOSE 8000
-CMD ["uvicorn", "pika.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", "--no-access-log", "--ws-per-message-deflate", "false"]
+CMD ["uvicorn", "pika.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", "--no-access-log", "--lifespan", "off", "--ws-per-message-deflate", "false"]

@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -5,6 +6,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.template.response import TemplateResponse
 
 from accounts.models import ApiToken, OrganizerApplication, User
+
+# allauth's e-mail addresses appear as a second "Accounts" section; Pika! has no e-mail
+# verification, so the address on the user is all the owner needs.
+admin.site.unregister(EmailAddress)
 
 
 @admin.register(User)

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
@@ -19,6 +21,12 @@ from pika.access import or_404
 from stages.access import set_for_dj, set_for_public, stage_for_visitor
 
 SERVICE_WORKER_TYPE = "text/javascript; charset=utf-8"
+# What a dancer's pages load, precached by the service worker under their hashed names, so
+# a second scan paints without waiting for the venue's wifi for anything but the page.
+PRECACHE = [
+    "css/pika.css", "js/boot.js", "django_htmx/htmx-2.min.js", "django_htmx/ext/hx-ws-2.min.js", "js/pika.js",
+    "js/likes.js", "js/push.js", "js/announcements.js", "img/icon.svg", "img/icon-192.png",
+]
 
 
 # --- The installable app: service worker and manifests -------------------------------
@@ -26,8 +34,14 @@ SERVICE_WORKER_TYPE = "text/javascript; charset=utf-8"
 @cache_control(no_cache=True)
 def service_worker(request):
     """Served from the root so its scope is the whole site (stage and set pages)."""
+    precache = [static(name) for name in PRECACHE]
     response = HttpResponse(
-        render_to_string("announcements/sw.js", {"icon": static("img/icon-192.png")}),
+        render_to_string("announcements/sw.js", {
+            "icon": static("img/icon-192.png"),
+            "precache": precache,
+            # A new list of hashed names is a new cache; the old one is dropped on activate.
+            "cache_name": "pika-static-" + hashlib.sha256(" ".join(precache).encode()).hexdigest()[:12],
+        }),
         content_type=SERVICE_WORKER_TYPE,
     )
     response["Service-Worker-Allowed"] = "/"

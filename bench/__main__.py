@@ -7,10 +7,10 @@ import sys
 import time
 
 import bench
-from bench import compare, env, fanout, pages, push, report, routing, storm, tracks
+from bench import compare, env, fanout, firstpaint, pages, push, report, routing, storm, tracks
 
 FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
-SUITES = ["fanout", "storm", "routing", "pages", "posts", "push"]
+SUITES = ["fanout", "storm", "routing", "pages", "posts", "push", "firstpaint"]
 # Not in the default run: it needs the original's runner and git directory.
 EXTRA_SUITES = ["compare"]
 
@@ -39,6 +39,8 @@ def parse_args(argv):
                              "(the machine is shared: single runs are noisy)")
     parser.add_argument("--clients", type=int, default=0,
                         help="load-generator processes (default: 1 up to 1000 listeners, else 2)")
+    parser.add_argument("--paint-runs", type=int, default=5,
+                        help="first-paint runs per page, network profile and cache state (default: %(default)s)")
     parser.add_argument("--server", choices=sorted(env.SERVERS), default="uvicorn")
     parser.add_argument("--settings", default="pika.settings",
                         help="DJANGO_SETTINGS_MODULE for the servers (e.g. bench.settings_core)")
@@ -168,6 +170,17 @@ def _run(args, suites, fd_limit):
 
     if "compare" in suites:
         results["compare"] = compare.run(args, world, say=lambda line: print(line, flush=True))
+
+    if "firstpaint" in suites:
+        servers = start_servers(args, 1)
+        try:
+            results["firstpaint"] = firstpaint.run(servers[0].url, [
+                ("stage page", f"/s/{world.stage_codes[0]}"),
+                ("event page", f"/e/{world.event_slug}"),
+                ("set page", f"/live/{world.page_set_code}"),
+            ], runs=args.paint_runs)
+        finally:
+            stop_all(servers)
 
     if "push" in suites:
         results["push"] = push.run(world)

@@ -65,6 +65,10 @@ def setup_django():
     import django
 
     django.setup()
+    # The servers link content-hashed, pre-compressed static files, as production does.
+    from pika.staticfiles import collect_if_stale
+
+    collect_if_stale()
 
 
 def server(kind="uvicorn", settings="pika.settings", extra_args=(), extra_env=None):

@@ -168,6 +168,10 @@ def targets_table(results):
     if "posts" in results:
         p99 = results["posts"]["latency"]["post_ms"]["p99"]
         rows.append(("track POST < 25 ms p99", f"{p99:.1f} ms", _verdict(p99, TARGETS["post_p99_ms"])))
+    if results.get("firstpaint"):
+        from bench import firstpaint
+
+        rows += firstpaint.target_rows(results["firstpaint"])
     push = results.get("push")
     if push is not None:
         rows.append(("1000 pushes delivered < 20 s",
@@ -249,6 +253,10 @@ def results_block(results):
         parts += ["", "#### Pages (b)", "", pages_table(results)]
     if results.get("posts"):
         parts += ["", "#### Track POST (c)", "", posts_table(results)]
+    if results.get("firstpaint"):
+        from bench import firstpaint
+
+        parts += ["", "#### First paint (e)", "", firstpaint.table(results["firstpaint"])]
     push = results.get("push")
     if push is not None:
         detail = (f"One urgent announcement to {push['subscriptions']} subscriptions: the first push after "

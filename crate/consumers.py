@@ -7,9 +7,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from crate import live
+from pika.consumers import NOT_FOUND
 from stages.access import set_for_dj
 
-NOT_FOUND = 4404
 # At most one re-render a second however fast the hearts come in.
 COALESCE_SECONDS = 1.0
 

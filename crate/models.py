@@ -130,3 +130,94 @@ class Like(models.Model):
             ("YouTube", "https://www.youtube.com/results?search_query=" + quote_plus(q)),
         ]
 
+
+
+# A link confirmed by this many distinct DJs is applied to the next play without a click.
+AUTO_MATCH_DJS = 3
+
+
+class Track(models.Model):
+    """One recording, shared by every DJ: what a played file is, once DJs agree on it."""
+
+    artist = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    album = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    isrc = models.CharField("ISRC", max_length=12, blank=True, db_index=True)
+    spotify_uri = models.CharField("Spotify URI", max_length=64, blank=True, db_index=True)
+    apple_music_id = models.CharField("Apple Music id", max_length=32, blank=True)
+    # The normalised artist + title, so "confirm as played" finds the recording again.
+    name_key = models.CharField(max_length=400, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["artist", "title", "pk"]
+
+    def __str__(self):
+        return f"{self.artist} — {self.title}"
+
+    def as_json(self, auto=None):
+        body = {"id": self.pk, "artist": self.artist, "title": self.title,
+                "isrc": self.isrc or None, "spotify_uri": self.spotify_uri or None}
+        if auto is not None:
+            body["auto"] = auto
+        return body
+
+
+class TrackLink(models.Model):
+    """What crate knows about one played track: its ISRC as posted, its identity (at most
+    one) and whether the crowd set it (auto) or the DJ skipped it."""
+
+    played = models.OneToOneField("stages.PlayedTrack", on_delete=models.CASCADE, related_name="crate_link")
+    identity = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="links")
+    auto = models.BooleanField(default=False)
+    skipped = models.BooleanField(default=False)
+    isrc = models.CharField("ISRC", max_length=12, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.played_id} → {self.identity_id}"
+
+
+class Confirmation(models.Model):
+    """One DJ saying "this played track is that recording", with the evidence it carried.
+
+    Kept for good (who, which play, which identity, when); a DJ's later answer for the same
+    play replaces their earlier one. Counts are of distinct DJs, so nobody bumps one twice.
+    """
+
+    dj = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="confirmations")
+    played = models.ForeignKey("stages.PlayedTrack", on_delete=models.CASCADE, related_name="confirmations")
+    identity = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="confirmations")
+    file_hash = models.CharField(max_length=128, blank=True, db_index=True)
+    isrc = models.CharField("ISRC", max_length=12, blank=True, db_index=True)
+    name_key = models.CharField(max_length=400, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["dj", "played"], name="one_confirmation_per_play_per_dj")]
+
+    def __str__(self):
+        return f"{self.dj} : {self.played_id} → {self.identity}"
+
+
+class Conflict(models.Model):
+    """One piece of evidence confirmed as two or more recordings: flagged, never merged.
+
+    Until the owner resolves it the recording with the most distinct DJs wins; once they
+    pick one in the admin, that one wins."""
+
+    KINDS = [("hash", "File hash"), ("isrc", "ISRC"), ("name", "Artist + title")]
+    kind = models.CharField(max_length=8, choices=KINDS)
+    value = models.CharField(max_length=400)
+    resolved_to = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["resolved_at", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="one_conflict_per_evidence")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}"

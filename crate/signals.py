@@ -1,10 +1,14 @@
-"""The claim flow: signing up or in moves this browser's anonymous likes to the account."""
+"""The claim flow (signing up or in moves this browser's anonymous likes to the account)
+and the auto-match of every stored track."""
 
 from allauth.account.signals import user_logged_in, user_signed_up
 from django.contrib import messages
+from django.db import transaction
 from django.dispatch import receiver
 
+from crate import verification
 from crate.models import Like
+from stages.signals import track_stored
 
 
 @receiver(user_signed_up, dispatch_uid="crate-claim-on-signup")
@@ -18,3 +22,10 @@ def claim_likes(sender, request, user, **kwargs):
         if merged:
             text += f" ({merged} {'was' if merged == 1 else 'were'} already there)"
         messages.success(request, text + ".")
+
+
+@receiver(track_stored, dispatch_uid="crate-auto-match")
+def match_stored_track(sender, track, isrc="", **kwargs):
+    # A savepoint: a matching failure must not poison the request's transaction.
+    with transaction.atomic():
+        return verification.identity_json(verification.auto_match(track, isrc))

@@ -1,23 +1,34 @@
 """The DJ's side in the browser: going live, typing tracks, ending the set, past sets, tokens."""
 
+import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticValidationError
 
 from accounts.access import token_for_owner
 from accounts.models import ApiToken
+from crate import api as crate_api
+from crate import verification
+from crate.access import track_for_dj
+from dj import agent_wheel
 from dj.forms import GoLiveForm, TokenForm, TrackForm
-from events.models import Event
+from events.models import Event, ReleasedSlot
 from pika import submit_once
 from pika.access import or_404
+from pika.api import ApiError, error_response
 from stages import live
 from stages.access import set_for_dj
+from stages.api import TrackIn, store_track, track_json
 from stages.models import DJSet
 
 
@@ -36,7 +47,10 @@ def dashboard(request):
         "go_live_form": GoLiveForm(initial={"dj_name": request.user.public_name}),
         "track_form": TrackForm(),
         "tokens": request.user.api_tokens.all(),
+        "gigs": list(ReleasedSlot.objects.gigs_of(request.user, timezone.now())[:20]),
         "mode": "event" if request.GET.get("mode") == "event" else "quick",
+        "follow_poll_ms": settings.PIKA_FOLLOW_POLL_SECONDS * 1000,
+        "follow_settle_ms": settings.PIKA_FOLLOW_SETTLE_SECONDS * 1000,
     }
     if live_set:
         context.update(live.live_context(live_set))
@@ -108,12 +122,44 @@ def post_track(request, code):
     return redirect("dj:dashboard")
 
 
+@require_POST
+def follow_track(request, code):
+    """A play the dashboard's follower read from the DJ software: the token API's JSON,
+    checks and source_id deduplication, signed in by the session and CSRF-checked."""
+    if not request.user.is_authenticated:
+        return error_response(401, "signed_out", "You are signed out; sign in again to keep following.")
+    dj_set = set_for_dj(request.user, code)
+    if dj_set is None:
+        return error_response(404, "not_found", "No such set.")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return error_response(413, "too_large", "The body is too large for one track.")
+    try:
+        payload = TrackIn.model_validate(json.loads(body))
+    except (ValueError, UnicodeDecodeError) as error:
+        field = None
+        if isinstance(error, PydanticValidationError) and error.errors():
+            loc = error.errors()[0].get("loc") or ()
+            field = str(loc[0]) if loc else None
+        message = f"{field} is missing or invalid." if field else "The body must be a JSON object of a track."
+        return error_response(400, "invalid_field" if field else "invalid_body", message, field)
+    try:
+        track = store_track(dj_set, payload)
+    except ApiError as error:
+        return error_response(error.status, error.code, error.message, error.field)
+    return JsonResponse(track_json(track), status=201)
+
+
 @login_required
 @require_POST
 def end_set(request, code):
     dj_set = or_404(set_for_dj(request.user, code))
     if dj_set.end():
         messages.success(request, "Set ended. Thanks for the music!")
+        if dj_set.tracks.exists():
+            # The moment the set is fresh in mind is the moment to verify it.
+            return redirect("dj:verify-set", dj_set.code)
     return redirect("dj:dashboard")
 
 
@@ -128,6 +174,8 @@ def past_set(request, code):
 
 def _tokens_response(request, form, new_secret=None, status=200):
     context = {"tokens": request.user.api_tokens.all(), "token_form": form, "new_secret": new_secret}
+    if new_secret:
+        context["install_line"] = agent_wheel.install_line(settings.PIKA_BASE_URL, new_secret)
     if request.htmx:
         return render(request, "dj/dashboard.html#tokens", context, status=status)
     if new_secret:
@@ -153,3 +201,54 @@ def create_token(request):
 def revoke_token(request, pk):
     or_404(token_for_owner(request.user, pk)).revoke()
     return _tokens_response(request, TokenForm())
+
+
+def agent_download(request, filename):
+    """The pika-dj agent's wheel, at a stable address for its version (public: it holds
+    no secret, and a DJ installs it from a terminal without signing in)."""
+    if filename != agent_wheel.wheel_name():
+        raise Http404
+    return FileResponse(open(agent_wheel.wheel_path(), "rb"), as_attachment=True, filename=filename,
+                        content_type="application/octet-stream")
+
+
+# Verify your tracks: each played track tied to a recording, with the crowd's suggestions.
+
+def _verify_page(request, dj_set, errors=None, status=200):
+    entries = verification.entries(dj_set.tracks.order_by("played_at", "pk"))
+    errors = errors or {}
+    for entry in entries:
+        entry["error"], entry["spotify_input"] = errors.get(entry["id"], ("", ""))
+    context = {
+        "dj_set": dj_set,
+        "entries": entries,
+        "matched": sum(1 for entry in entries if entry["identity"] is not None),
+        "total": len(entries),
+    }
+    return render(request, "dj/verify.html", context, status=status)
+
+
+@login_required
+def verify_set(request, code):
+    return _verify_page(request, or_404(set_for_dj(request.user, code)))
+
+
+@login_required
+@require_POST
+def verify_track(request, code, track_id):
+    dj_set = or_404(set_for_dj(request.user, code))
+    played = or_404(track_for_dj(request.user, track_id))
+    if played.dj_set_id != dj_set.pk:
+        raise Http404
+    action = request.POST.get("action", "")
+    spotify = request.POST.get("spotify", "")
+    fields = {"confirm": True} if action == "confirm" else {"skip": True} if action == "skip" else {}
+    if action == "identity":
+        fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdigit() else 0}
+    elif action == "spotify":
+        fields = {"spotify": spotify}
+    try:
+        crate_api.answer(request.user, played, crate_api.VerificationIn(**fields))
+    except ApiError as error:
+        return _verify_page(request, dj_set, {played.pk: (error.message, spotify)}, status=400)
+    return redirect(reverse("dj:verify-set", args=[dj_set.code]) + f"#track-{played.pk}")

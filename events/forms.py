@@ -1,10 +1,14 @@
 import zoneinfo
+from datetime import timezone as dt_timezone
 from functools import cache
 
 from django import forms
 from django.core.validators import validate_slug
+from django.utils import timezone
 
-from events.models import RESERVED_SLUGS, Event
+from accounts.models import User
+from events import timetable
+from events.models import RESERVED_SLUGS, Event, Slot
 from stages.models import Stage
 
 
@@ -93,18 +97,21 @@ class StageForm(forms.ModelForm):
         fields = ["name", "description", "capacity"]
         labels = {"name": "Stage name", "description": "Description (optional)"}
         widgets = {
-            "name": forms.TextInput(attrs={"placeholder": "Main Floor", "autocomplete": "off"}),
-            "description": forms.TextInput(attrs={"placeholder": "Ground floor, left of the bar", "autocomplete": "off"}),
+            "name": forms.TextInput(attrs={"placeholder": "e.g. Main Floor", "autocomplete": "off"}),
+            "description": forms.TextInput(attrs={"placeholder": "e.g. Ground floor, left of the bar", "autocomplete": "off"}),
         }
 
 
 class BaseStageFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
+        booked = []
         for form in self.initial_forms:
             # An id that is not one of this event's stages: removed meanwhile, or tampered with.
             if form.instance.pk is None and not self._should_delete_form(form):
                 form.add_error(None, "This stage is no longer part of the event; reload the page.")
+            elif form.instance.pk and self._should_delete_form(form) and form.instance.slots.exists():
+                booked.append(form.instance.name)
         seen = set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or self._should_delete_form(form):
@@ -113,6 +120,11 @@ class BaseStageFormSet(forms.BaseInlineFormSet):
             if name in seen:
                 form.add_error("name", "Another stage already has this name.")
             seen.add(name)
+        if booked:
+            # Its slots (and their stars and calendar entries) would vanish with it.
+            raise forms.ValidationError(
+                f"{', '.join(booked)} has slots in the timetable: move or delete them there first."
+            )
 
 
 MAX_STAGES = 30
@@ -124,7 +136,22 @@ StageFormSet = forms.inlineformset_factory(
 
 
 def stage_formset(data=None, instance=None):
-    return StageFormSet(data, instance=instance or Event(), prefix="stages")
+    formset = StageFormSet(data, instance=instance or Event(), prefix="stages")
+    if formset.get_queryset().exists():
+        # An event with stages gets no blank row: adding one is an explicit "Add a stage".
+        formset.extra = 0
+    return formset
+
+
+def with_one_more_stage_row(data):
+    """The posted form with one more (empty) stage row: "Add a stage" without JavaScript."""
+    data = data.copy()
+    try:
+        total = int(data.get("stages-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    data["stages-TOTAL_FORMS"] = str(max(0, min(total + 1, MAX_STAGES)))
+    return data
 
 
 def save_stages(formset, event):
@@ -146,8 +173,6 @@ def save_stages(formset, event):
 def local_datetime(value, tz):
     """A wall-clock time typed for the event's time zone, as an aware datetime; None when
     that time does not exist there (the hour skipped when clocks go forward)."""
-    from datetime import timezone as dt_timezone
-
     aware = value.replace(tzinfo=tz)
     if aware.astimezone(dt_timezone.utc).astimezone(tz).replace(tzinfo=None) != value:
         return None
@@ -203,8 +228,6 @@ class SlotForm(forms.Form):
         return aware
 
     def clean_dj(self):
-        from accounts.models import User
-
         typed = self.cleaned_data["dj"].strip()
         if "@" in typed:
             user = User.objects.filter(email__iexact=typed, is_active=True).first()
@@ -218,8 +241,6 @@ class SlotForm(forms.Form):
         return typed[:80]
 
     def clean(self):
-        from events import timetable
-
         cleaned = super().clean()
         starts_at, ends_at = self._aware("starts_at"), self._aware("ends_at")
         if starts_at and ends_at:
@@ -235,10 +256,6 @@ class SlotForm(forms.Form):
         return cleaned
 
     def save(self):
-        from django.utils import timezone
-
-        from events.models import Slot
-
         slot = self.slot or Slot(event=self.event)
         data = self.cleaned_data
         dj = data["dj"]
@@ -276,4 +293,7 @@ class PublishForm(forms.Form):
         label="Note for dancers (optional)", max_length=280, required=False,
         widget=forms.TextInput(attrs={"placeholder": "Blues Room closes at 2 a.m.", "autocomplete": "off"}),
     )
-    notify = forms.BooleanField(label="Notify the DJs and dancers concerned", required=False, initial=True)
+    notify = forms.BooleanField(
+        label="Notify attendees of the schedule change (only the DJs and dancers concerned)",
+        required=False, initial=True,
+    )

@@ -1,88 +1,70 @@
 """The timetable on open pages: "now" and "next" per stage, rendered once per change and
-sent to the event's group (the event page, the timetable, stage screens all listen there).
+sent to the timetable page's group and to each stage's venue screen.
 
 A release changes it, and so does the clock: the minute task finds the stages at a slot
 boundary and sends their fresh state, so a venue screen turns over without a reload.
+Callers pass the released rows (read once); this module renders and sends, nothing else.
 """
 
-from datetime import timedelta
-
-from django.core.cache import cache
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events import timetable
-from pika.live import event_group, send
-
-TICK_KEY = "timetable:last-tick"
+from pika.live import screen_group, send, timetable_group
 
 
-def current_rows(event):
-    from events.models import ReleasedSlot
-
-    return list(
-        ReleasedSlot.objects.current().showing().filter(release__event=event)
-        .select_related("stage", "slot").in_order()
-    )
-
-
-def now_next(event, rows=None, moment=None):
+def now_next(event, rows, moment=None):
     """[(stage, now row, next row)] in stage order, for the stages that have slots."""
-    rows = current_rows(event) if rows is None else rows
     per_stage = timetable.now_and_next(rows, moment or timezone.now())
     return [(stage, *per_stage[stage.pk]) for stage in event.stages.all() if stage.pk in per_stage]
 
 
-def render_now_next(event, rows=None, moment=None):
-    """The event-wide now/next block and every stage's screen block, as one message."""
+def render_now_next(event, rows, moment=None):
+    """The event-wide now/next block (the timetable page's)."""
+    return render_to_string("events/timetable.html#now-next", now_next_context(event, rows, moment))
+
+
+def next_boundary(lines):
+    """When what these lines show changes next: the soonest end of a slot on now or start
+    of a slot up next (None when nothing is on or ahead)."""
+    moments = [row.ends_at for _, row, _ in lines if row] + [row.starts_at for _, _, row in lines if row]
+    return min(moments, default=None)
+
+
+def now_next_context(event, rows, moment=None):
     lines = now_next(event, rows, moment)
-    context = {"event": event, "now_next": lines, "tz": event.tzinfo}
-    html = render_to_string("events/timetable.html#now-next", context)
-    for stage, current, upcoming in lines:
-        html += render_to_string("events/screen.html#screen", {
-            "event": event, "stage": stage, "current": current, "upcoming": upcoming, "tz": event.tzinfo,
-        })
-    return html
+    return {
+        "event": event, "now_next": lines, "on_or_ahead": any(now or up for _, now, up in lines),
+        "boundary": next_boundary(lines), "tz": event.tzinfo,
+    }
 
 
-def broadcast_timetable(release_id):
+def screen_context(stage, rows, moment=None):
+    event = stage.event
+    rows = [row for row in rows if row.stage_id == stage.pk]
+    current, upcoming = timetable.now_and_next(rows, moment or timezone.now()).get(stage.pk, (None, None))
+    return {
+        "event": event, "stage": stage, "current": current, "upcoming": upcoming,
+        "boundary": next_boundary([(stage, current, upcoming)]), "tz": event.tzinfo,
+    }
+
+
+def render_screen(stage, rows, moment=None):
+    return render_to_string("events/screen.html#screen", screen_context(stage, rows, moment))
+
+
+def broadcast_now_next(event, rows, moment=None, extra=""):
+    """Send now/next to the timetable page and each stage's venue screen."""
+    send(timetable_group(event.pk), render_now_next(event, rows, moment) + extra)
+    for stage in event.stages.all():
+        stage.event = event
+        send(screen_group(stage.pk), render_screen(stage, rows, moment))
+
+
+def broadcast_release(release, rows):
     """A new release: open pages get now/next and a "version N is out" notice."""
-    from events.models import Release
-
-    release = Release.objects.select_related("event").filter(pk=release_id).first()
-    if release is None or not release.event.is_visible_publicly():
-        return
     event = release.event
-    html = render_now_next(event) + render_to_string("events/timetable.html#new-version", {
-        "event": event, "release": release, "pushed": True,
-    })
-    send(event_group(event.pk), html)
-
-
-def broadcast_boundaries(moment=None):
-    """Send now/next to each published event with a slot starting or ending since the
-    last tick. Returns how many events were told."""
-    from events.models import Event, ReleasedSlot
-
-    moment = moment or timezone.now()
-    since = cache.get(TICK_KEY) or moment - timedelta(seconds=70)
-    cache.set(TICK_KEY, moment, timeout=3600)
-    event_ids = set(
-        ReleasedSlot.objects.current().showing()
-        .filter(release__event__status=Event.Status.PUBLISHED)
-        .filter(Q(starts_at__gt=since, starts_at__lte=moment) | Q(ends_at__gt=since, ends_at__lte=moment))
-        .values_list("release__event_id", flat=True)
-    )
-    for event in Event.objects.filter(pk__in=event_ids):
-        send(event_group(event.pk), render_now_next(event, moment=moment))
-    return len(event_ids)
-
-
-def released(release_id):
-    """A release was committed: open pages update now, people are told from the task cluster."""
-    # Here: events.models imports this module, and django_q's tasks import its models.
-    from django_q.tasks import async_task
-
-    broadcast_timetable(release_id)
-    async_task("events.tasks.notify_release", release_id)
+    if event.is_visible_publicly():
+        broadcast_now_next(event, rows, extra=render_to_string("events/timetable.html#new-version", {
+            "event": event, "release": release,
+        }))

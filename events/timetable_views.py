@@ -2,6 +2,7 @@
 timetable, stars, the venue screen and the calendar feeds."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -96,7 +97,7 @@ def timetable_edit(request, slug):
 
 def _query(request):
     keep = {key: request.GET[key] for key in ("night", "stage") if request.GET.get(key)}
-    return "?" + "&".join(f"{key}={value}" for key, value in keep.items()) if keep else ""
+    return "?" + urlencode(keep) if keep else ""
 
 
 @organizer_required
@@ -104,8 +105,10 @@ def slot_edit(request, slug, uid):
     """Edit one slot: inline in the table with htmx, or as a page without JavaScript."""
     slot = or_404(slot_for_organizer(request.user, slug, uid))
     event = slot.event
+    # Field ids of its own: the edit row sits on the page beside the add form.
+    auto_id = f"slot-{slot.uid}-%s"
     if request.method == "POST":
-        form = SlotForm(event, request.POST, slot=slot)
+        form = SlotForm(event, request.POST, slot=slot, auto_id=auto_id)
         if form.is_valid():
             slot = form.save()
             if request.htmx:
@@ -114,7 +117,7 @@ def slot_edit(request, slug, uid):
             return redirect("events:timetable-edit", event.slug)
         status = 200 if request.htmx else 400
     else:
-        form, status = SlotForm(event, slot=slot), 200
+        form, status = SlotForm(event, slot=slot, auto_id=auto_id), 200
     context = {"slot": slot, "event": event, "tz": event.tzinfo, "form": form}
     if request.htmx:
         return render(request, "events/timetable_edit.html#slot-edit-row", context, status=status)
@@ -197,6 +200,9 @@ def timetable_publish(request, slug):
     form = PublishForm(request.POST)
     if not form.is_valid():
         return render(request, "events/timetable_preview.html", _preview_context(event, form), status=400)
+    if not submit_once.first_submit(request):
+        # A double tap: the first one published (or is publishing); show where things are.
+        return redirect("events:timetable-edit", event.slug)
     try:
         release = Release.objects.publish(
             event, comment=form.cleaned_data["comment"], notify=form.cleaned_data["notify"], by=request.user,
@@ -234,16 +240,16 @@ def _public_context(request, event):
     ) if latest else []
     showing = [row for row in rows if not row.cancelled]
     moment = timezone.now()
-    now_next = live_timetable.now_next(event, showing, moment)
+    now_next = live_timetable.now_next_context(event, showing, moment)
     shown = [row for row in rows if (stage is None or row.stage_id == stage.pk)
              and (night is None or timetable.night_of(row.starts_at, event.tzinfo) == night)]
-    starred = set(Star.objects.of(request).filter(slot_id__in=[row.slot_id for row in rows]).values_list("slot_id", flat=True)) if rows else set()
+    starred = set(Star.objects.of(request).filter(slot__event=event).values_list("slot_id", flat=True)) if rows else set()
     return {
         "event": event, "tz": event.tzinfo, "release": latest, "nights": _group_by_night(shown, event.tzinfo),
         "all_nights": _nights(event), "night": night, "stage_filter": stage, "stages": list(event.stages.all()),
-        "now_next": now_next, "starred": starred, "changed": latest.changed_slot_ids() if latest else set(),
+        **now_next, "starred": starred, "changed": latest.changed_slot_ids() if latest else set(),
         "releases": list(Release.objects.filter(event=event).order_by("-number")[:10]),
-        "on_now": {current.slot_id for _, current, _ in now_next if current},
+        "on_now": {current.slot_id for _, current, _ in now_next["now_next"] if current},
         "is_preview": not event.is_visible_publicly(),
     }
 
@@ -259,6 +265,10 @@ def _etag(context):
 def timetable_page(request, slug):
     """The published timetable: now/next, the nights, stars, the change log."""
     event = or_404(event_for_visitor(request.user, slug))
+    if request.htmx:
+        # A page whose now/next went stale without a push (see static/js/timetable.js).
+        rows = ReleasedSlot.objects.showing_now(event)
+        return render(request, "events/timetable.html#now-next", live_timetable.now_next_context(event, rows))
     context = _public_context(request, event)
     etag = _etag(context)
     if request.headers.get("if-none-match") == etag:
@@ -311,7 +321,7 @@ def _event_ics(request, event):
     etag = f'"ics-{event.pk}-{latest.number if latest else 0}"'
     if request.headers.get("if-none-match") == etag:
         return HttpResponseNotModified(headers={"ETag": etag})
-    rows = ReleasedSlot.objects.filter(release=latest).select_related("slot", "release__event").in_order() if latest else []
+    rows = ReleasedSlot.objects.filter(release=latest).with_event().in_order() if latest else []
     return calendar.response(event.name, rows, etag)
 
 
@@ -320,7 +330,7 @@ def calendar_feed(request, token):
     feed = or_404(feed_by_token(token))
     if feed.kind == CalendarFeed.Kind.EVENT:
         return _event_ics(request, feed.event)
-    current = ReleasedSlot.objects.current().select_related("slot", "release__event").in_order()
+    current = ReleasedSlot.objects.current().with_event().in_order()
     if feed.kind == CalendarFeed.Kind.STARS:
         stars = Star.objects.filter(user=feed.user) if feed.user_id else Star.objects.filter(user__isnull=True, client_id=feed.client_id)
         rows = current.filter(slot__in=stars.values("slot"))
@@ -332,8 +342,12 @@ def calendar_feed(request, token):
 
 
 @never_cache
+@ratelimit(group="calendars-client", key=_client, rate=_client_rate, method="POST", block=False)
+@ratelimit(group="calendars-ip", key="ip", rate=_ip_rate, method="POST", block=False)
 def calendars(request):
     """The dancer's (and DJ's) calendar addresses: make, see, revoke."""
+    if request.limited:
+        return rate_limited(request)
     owner = {"user": request.user} if request.user.is_authenticated else {"user": None, "client_id": request.client_id}
     active = CalendarFeed.objects.filter(revoked_at__isnull=True, **owner)
     if request.method == "POST":
@@ -356,9 +370,5 @@ def calendars(request):
 def screen(request, code):
     """A venue screen for one stage: now, up next with a countdown; live over the socket."""
     stage = or_404(stage_for_public(code))
-    event = stage.event
-    rows = [row for row in live_timetable.current_rows(event) if row.stage_id == stage.pk]
-    current, upcoming = timetable.now_and_next(rows, timezone.now()).get(stage.pk, (None, None))
-    return render(request, "events/screen.html", {
-        "event": event, "stage": stage, "current": current, "upcoming": upcoming, "tz": event.tzinfo,
-    })
+    context = live_timetable.screen_context(stage, ReleasedSlot.objects.showing_now(stage.event))
+    return render(request, "events/screen.html#screen" if request.htmx else "events/screen.html", context)

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import organizer_required
 from events import live
 from events.access import event_for_organizer, event_for_visitor
-from events.forms import MAX_STAGES, EventForm, save_stages, stage_formset, timezone_names
-from events.models import Event
+from events.forms import MAX_STAGES, EventForm, save_stages, stage_formset, timezone_names, with_one_more_stage_row
+from events.models import Event, Release
 from pika import live as groups
 from pika import submit_once
 from pika.access import or_404
@@ -35,6 +35,7 @@ def event_page(request, slug):
         "live_versions": versions,
         "cards": stage_cards(event),
         "is_preview": not event.is_visible_publicly(),
+        "release": Release.objects.latest_for(event),
     })
 
 
@@ -60,6 +61,9 @@ def _created_key(request):
 def event_create(request):
     if request.method != "POST":
         return _form_page(request, EventForm(), stage_formset())
+    if "add_stage" in request.POST:
+        data = with_one_more_stage_row(request.POST)
+        return _form_page(request, EventForm(data), stage_formset(data))
     form, formset = EventForm(request.POST), stage_formset(request.POST)
     if form.is_valid() and formset.is_valid():
         if not submit_once.first_submit(request):
@@ -87,6 +91,10 @@ def event_edit(request, slug):
     event = or_404(event_for_organizer(request.user, slug))
     if request.method != "POST":
         return _form_page(request, EventForm(instance=event), stage_formset(instance=event), event)
+    if "add_stage" in request.POST:
+        data = with_one_more_stage_row(request.POST)
+        return _form_page(request, EventForm(data, instance=event), stage_formset(data, event),
+                          Event.objects.get(pk=event.pk))
     form, formset = EventForm(request.POST, instance=event), stage_formset(request.POST, event)
     if form.is_valid() and formset.is_valid():
         if submit_once.first_submit(request):

@@ -1,5 +1,6 @@
 """Short unguessable codes for public URLs and QR codes (never sequential ids)."""
 
+import re
 import secrets
 
 from django.conf import settings
@@ -38,3 +39,13 @@ class PublicCode(models.Model):
     def public_url(self):
         """The absolute address: what QR codes print and the API answers."""
         return settings.PIKA_BASE_URL + self.get_absolute_url()
+
+
+ISRC_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
+
+
+def clean_isrc(value):
+    """An ISRC (a recording's international code) with dashes, spaces and case ignored,
+    or "" when `value` is not one."""
+    value = re.sub(r"[\s\-]", "", value or "").upper()
+    return value if ISRC_RE.match(value) else ""

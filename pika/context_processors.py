@@ -2,5 +2,5 @@ from django.conf import settings
 
 
 def pika(request):
-    # django-htmx's {% htmx_script %} reads the nonce under this name.
+    # The CSP nonce, for a template that must mark a tag with it (django-csp's name).
     return {"csp_nonce": getattr(request, "csp_nonce", ""), "PIKA_BASE_URL": settings.PIKA_BASE_URL}

@@ -8,6 +8,8 @@ importing the app that renders it:
     event.<id>      every stage card of an event: its event page and its stage pages
     organize.<id>   the organizer's live dashboard of an event
     eventpage.<id>  counts open event pages; nobody listens on it
+    timetable.<id>  an event's timetable page: now/next and "version N is out"
+    screen.<id>     a stage's venue screen (/screen/<code>): now and up next
 """
 
 from django.dispatch import Signal
@@ -33,6 +35,14 @@ def organizer_group(event_id):
 
 def event_page_group(event_id):
     return f"eventpage.{event_id}"
+
+
+def timetable_group(event_id):
+    return f"timetable.{event_id}"
+
+
+def screen_group(stage_id):
+    return f"screen.{stage_id}"
 
 
 def set_page_groups(dj_set_id):

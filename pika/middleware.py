@@ -2,12 +2,18 @@ import ipaddress
 import json
 import re
 import secrets
+import zoneinfo
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import HttpResponseBadRequest
+from django.shortcuts import resolve_url
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django_htmx.http import HttpResponseClientRedirect
 
 CLIENT_COOKIE = "pika_client"
 CLIENT_COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
@@ -96,6 +102,35 @@ def client_id_middleware(get_response):
     return middleware
 
 
+def htmx_login_redirect_middleware(get_response):
+    """An HTMX request whose login has expired sends the whole page to sign-in.
+
+    Otherwise the browser follows the redirect inside the request and htmx swaps the
+    sign-in page into a fragment (a login form inside the track form). After signing in
+    the person comes back to the page they were on, not to the URL the fragment posted to.
+    """
+    # Not at the top: crate.models imports this module while the models load, and auth's
+    # views import its forms and models.
+    from django.contrib.auth.views import redirect_to_login
+
+    login_path = urlsplit(resolve_url(settings.LOGIN_URL)).path
+
+    def middleware(request):
+        response = get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or response.status_code not in (301, 302, 303, 307, 308):
+            return response
+        if urlsplit(response.get("Location", "")).path != login_path:
+            return response
+        page = urlsplit(htmx.current_url or "")
+        back_to = page.path if page.path and page.netloc in ("", request.get_host()) else request.get_full_path()
+        if page.query and back_to == page.path:
+            back_to += "?" + page.query
+        return HttpResponseClientRedirect(redirect_to_login(back_to)["Location"])
+
+    return middleware
+
+
 # C0 controls and DEL, except tab, line feed and carriage return (a textarea's lines).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -151,4 +186,38 @@ def bad_input_middleware(get_response):
         return None
 
     middleware.process_exception = process_exception
+    return middleware
+
+
+TZ_COOKIE = "pika_tz"
+
+
+@lru_cache(maxsize=512)
+def _zone(name):
+    if not name or len(name) > 64:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def viewer_timezone_middleware(get_response):
+    """Times not tied to an event (a Quick Start set, a DJ's past sets, a dancer's likes)
+    read in the viewer's time zone: the browser's, which pika.js sends once and keeps in a
+    cookie. A cookie rather than the session: an anonymous dancer has no session, and
+    reading one would cost a query on every page. Without it: UTC, and pika.js rewrites
+    those times in the browser (pushed fragments too, which are rendered once for all)."""
+
+    def middleware(request):
+        zone = _zone(request.COOKIES.get(TZ_COOKIE, ""))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return get_response(request)
+        finally:
+            timezone.deactivate()
+
     return middleware

@@ -1,10 +1,18 @@
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from pika.api import error_response
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico by themselves (the admin, a PDF, a bookmark)."""
+    path = finders.find("img/favicon.ico")
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")
 
 
 def _redis_status():

@@ -186,8 +186,12 @@ def broadcast_track(track_id):
 
     track = PlayedTrack.objects.select_related("dj_set__stage__event").get(pk=track_id)
     dj_set = track.dj_set
+    if not dj_set.is_live:
+        # History written after the set ended: its own page shows it; the room has moved on.
+        send(set_group(dj_set.pk), render_live(dj_set))
+        return
     newest = list(dj_set.tracks_newest_first()[:2])
-    if not dj_set.is_live or newest[0].pk != track.pk:
+    if newest[0].pk != track.pk:
         # A late track belongs in the middle of the list: send the whole state again.
         broadcast_set(dj_set.pk)
         return

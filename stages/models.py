@@ -95,6 +95,11 @@ class DJSetQuerySet(models.QuerySet):
         return dj_set, ended
 
 
+# DJ software may write its history after the set ended (Traktor stores it when it
+# closes): such tracks still belong to the set for this long after its end.
+LATE_HISTORY = timedelta(hours=1)
+
+
 class DJSet(PublicCode):
     """One DJ set, live from "Go Live" until "End set"."""
 
@@ -153,6 +158,19 @@ class DJSet(PublicCode):
 
     def current_track(self):
         return self.tracks_newest_first().first() if self.is_live else None
+
+    def takes_track(self, played_at=None, source_id=""):
+        """Whether a track may be added now: any while the set is live; once it ended, one
+        played during it that arrives within LATE_HISTORY of the end (or a retry of one stored)."""
+        if self.is_live:
+            return True
+        if source_id and self.tracks.filter(source_id=source_id).exists():
+            return True
+        return (
+            played_at is not None
+            and self.started_at <= played_at <= self.ended_at
+            and timezone.now() <= self.ended_at + LATE_HISTORY
+        )
 
     def add_track(self, *, artist, title, played_at=None, source_id="", **details):
         """Store a played track and tell every open page. Returns (track, created).

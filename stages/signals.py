@@ -15,3 +15,9 @@ stage_changed = Signal()
 # A stage's listener count changed (sender=Stage, stage=..., listeners=...). Receivers
 # return the [(group, html), ...] messages that show it; the caller sends them.
 stage_audience_changed = Signal()
+
+# A played track was stored or found again by the token API or the dashboard follower
+# (sender=PlayedTrack, track=..., isrc="" or a clean ISRC). Sent inside the request, before
+# the answer: a receiver returns the track's identity ({...} or None) for the answer.
+# Sent robustly: a failing receiver is logged and the track is stored all the same.
+track_stored = Signal()

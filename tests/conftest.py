@@ -13,6 +13,25 @@ from tests.live_server import server_for_test
 from tests.push_helpers import PushService
 
 
+# Tests that start real server processes or browsers are slow: `make test ARGS="-m 'not
+# slow'"` leaves them out for a fast loop; CI runs everything.
+SLOW_FIXTURES = {"server_process", "redis_servers"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files():
+    """Pages link content-hashed static files: build them (once, if a source changed)."""
+    from pika.staticfiles import collect_if_stale
+
+    collect_if_stale()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     # Throttles, listener counts and submit tokens live in the cache; tests start clean.

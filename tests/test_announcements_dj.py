@@ -1,6 +1,7 @@
 """A DJ announces to their own Quick Start set's listeners, from the DJ dashboard."""
 
 import pytest
+from django.templatetags.static import static
 
 from announcements.models import Announcement, PushMessage
 from pika import submit_once
@@ -31,7 +32,7 @@ def test_the_dashboard_offers_the_form_with_its_reach(client, dj, quick_set, pus
     assert "<strong>0 open pages</strong>,\n  <strong>2 devices with notifications</strong>" in html
     assert f'hx-get="/dj/sets/{quick_set.code}/announce/reach"' in html
     assert '<section id="announcements" class="announcements"' in html
-    assert '<script src="/static/js/announcements.js" defer></script>' in html
+    assert f'<script type="text/plain" data-after-paint="{static("js/announcements.js")}"></script>' in html
 
 
 def test_a_dj_on_an_event_stage_gets_no_form_but_keeps_the_banner_target(client, dj, weekend):

@@ -1,6 +1,7 @@
 """An organizer announces to everyone at their event: reach preview, send, delivery counts."""
 
 import pytest
+from django.templatetags.static import static
 
 from accounts.models import User
 from announcements.models import Announcement, PushMessage
@@ -91,7 +92,7 @@ def test_the_event_page_keeps_the_announcement_listed(client, organizer_client, 
 
     assert '<section id="announcements" class="announcements is-list"' in html
     assert "Dinner at 8 in the lobby" in html
-    assert '<script src="/static/js/announcements.js" defer></script>' in html
+    assert f'<script type="text/plain" data-after-paint="{static("js/announcements.js")}"></script>' in html
 
 
 def test_the_page_lists_what_was_sent_in_a_fixed_number_of_queries(

@@ -10,7 +10,7 @@ def test_going_live_creates_a_quick_start_set(api, dj):
     dj_set = DJSet.objects.get()
     assert body["id"] == dj_set.pk
     assert body["code"] == dj_set.code and len(dj_set.code) == 8
-    assert body["url"] == f"http://127.0.0.1:8000/live/{dj_set.code}"
+    assert body["url"] == f"http://testserver/live/{dj_set.code}"  # the address the request reached
     assert body["stage"] is None
     assert body["ended_session"] is None
     assert dj_set.dj == dj and dj_set.dj_name == "DJ Nova" and dj_set.is_live
@@ -85,3 +85,22 @@ def test_a_dj_name_over_80_characters_is_400(api):
     response = api.post("/sessions", {"dj_name": "x" * 81})
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "dj_name"
+
+
+def test_the_set_url_is_the_address_the_agent_reached_unless_pika_base_url_is_set(api, client, settings):
+    settings.ALLOWED_HOSTS = ["pika.local"]
+    settings.PIKA_BASE_URL_SET = False
+    response = client.post(
+        "/api/v1/sessions", "{}", content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}", HTTP_HOST="pika.local:8000",
+    )
+    code = response.json()["code"]
+    assert response.json()["url"] == f"http://pika.local:8000/live/{code}"
+
+    settings.PIKA_BASE_URL_SET, settings.PIKA_BASE_URL = True, "https://pika.example"
+    response = client.post(
+        "/api/v1/sessions", "{}", content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}", HTTP_HOST="pika.local:8000",
+    )
+    code = response.json()["code"]
+    assert response.json()["url"] == f"https://pika.example/live/{code}"

@@ -30,7 +30,7 @@ def test_a_posted_track_is_stored_and_returned(api, dj_set):
     assert body == {
         "id": track.pk, "session": dj_set.pk, "artist": "Ella Henderson", "title": "Ghost (WCS Edit)",
         "album": "Chapter One", "played_at": track.played_at.isoformat(), "bpm": 97.5, "key": "8A",
-        "duration_ms": 213412, "file_hash": "abc123", "source_id": "vdj-1",
+        "duration_ms": 213412, "file_hash": "abc123", "source_id": "vdj-1", "identity": None,
     }
     assert abs((timezone.now() - track.played_at).total_seconds()) < 5
 

@@ -118,9 +118,12 @@ def test_past_sets_are_listed_with_their_tracklists(dj_client, dj, django_assert
         for i in range(n + 1):
             dj_set.add_track(artist="A", title=f"Song {n}.{i}")
         dj_set.end()
-    with django_assert_num_queries(5):
+    # Session, user, live set, past sets, tokens, timetable gigs.
+    with django_assert_num_queries(6):
         html = dj_client.get("/dj/").content.decode()
-    assert html.count('href="/dj/sets/') == 3
+    # Each past set: its page and its "Verify tracks" page.
+    assert html.count('href="/dj/sets/') == 6
+    assert html.count("/verify\">Verify tracks</a>") == 3
     assert "3 tracks" in html and "1 track" in html
     first = DJSet.objects.get(dj_name="Set 2")
     detail = dj_client.get(f"/dj/sets/{first.code}").content.decode()

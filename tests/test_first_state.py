@@ -173,7 +173,7 @@ async def test_every_kind_of_change_reaches_the_next_phone(change, dj, other_dj)
         expected = {"stage": "Blue Monday", "event": "DJ Blue"}
     elif change == "end":
         await end(dj_set)
-        expected = {"stage": '<h1 class="track-title waiting">Waiting for the next DJ', "set": "This set has ended"}
+        expected = {"stage": '<p class="eyebrow">Waiting</p>', "set": "This set has ended"}
     elif change == "announcement":
         await announce(organizer, event)
         expected = {"stage": "Competitions start in 15 minutes", "event": "Competitions start in 15 minutes"}

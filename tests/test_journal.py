@@ -77,7 +77,20 @@ def test_times_show_in_the_events_time_zone(dj, other_dj):
     dj_set.save(update_fields=["started_at"])
     phone = dancer_phone()
     like(phone, track)
-    assert "Fri 13 Mar 2026, 22:30" in phone.get("/likes/").content.decode()
+    html = phone.get("/likes/").content.decode()
+    assert "Fri 13 Mar 2026, 22:30" in html
+    assert '<p class="help tz-note">Times in America/Los_Angeles, the event\'s time zone.</p>' in html
+
+
+def test_a_quick_start_sets_times_show_in_the_dancers_zone(dj):
+    dj_set, (track,) = played_set(dj, titles=("Ghost",))
+    dj_set.started_at = datetime(2026, 3, 14, 5, 30, tzinfo=UTC)
+    dj_set.save(update_fields=["started_at"])
+    phone = dancer_phone()
+    like(phone, track)
+    phone.cookies["pika_tz"] = "Asia/Tokyo"
+    html = phone.get("/likes/").content.decode()
+    assert "Sat 14 Mar 2026, 14:30" in html and "tz-note" not in html
 
 
 def test_unliking_from_the_journal(dj):

@@ -30,7 +30,9 @@ def test_the_past_set_page_shows_like_counts_most_liked_first(client, dj):
     counts = html[html.index('id="like-counts"'):]
     assert "<strong>4</strong> likes on 2 tracks" in counts
     assert counts.index("Lovely") < counts.index("Ghost") and "Dreams" not in counts
-    assert 'aria-label="3 likes">♥ 3' in counts and 'aria-label="1 like">♥ 1' in counts
+    assert '<span aria-hidden="true">♥</span> 3<span class="visually-hidden"> likes</span>' in counts
+    assert '<span aria-hidden="true">♥</span> 1<span class="visually-hidden"> like</span>' in counts
+    assert 'aria-label="3 likes"' not in counts, "the visible text says it"
     assert "ws-connect" not in html[html.index("Likes from the floor") - 300:]
 
 

@@ -59,6 +59,21 @@ def test_pika_demo_can_run_twice(capsys, db):
     assert first["event"] == second["event"] and first["stages"] == second["stages"]
     assert first["dj_token"] != second["dj_token"]
     assert Event.objects.count() == 1
+    # The second run replaces the demo token: the DJ's dashboard lists one, and it works.
+    assert list(ApiToken.objects.values_list("name", "user__email")) == [("Demo token", "dj@pika.local")]
+    assert ApiToken.objects.authenticate(first["dj_token"]) is None
+    assert ApiToken.objects.authenticate(second["dj_token"]).user.email == "dj@pika.local"
+
+
+def test_the_simulated_dj_plays_under_its_own_account_with_one_token(db):
+    from events.management.commands.pika_demo import seed
+
+    seed(dj_token=False, simulated_dj_token=True)
+    demo = seed(dj_token=False, simulated_dj_token=True)
+    nova = ApiToken.objects.authenticate(demo.simulated_dj_token).user
+    assert (nova.email, nova.display_name) == ("nova@pika.local", "DJ Nova")
+    assert list(ApiToken.objects.values_list("name", "user__email")) == [("Simulated DJ (make run)", "nova@pika.local")]
+    assert [stage.name for stage in demo.stages] == ["Main Floor", "Blues Room"]
 
 
 def test_the_openapi_schema_documents_the_token_api(client, db):

@@ -310,3 +310,33 @@ def test_times_show_in_the_events_time_zone(client, organizer, dj):
     client.force_login(dj)
     assert ">12:05</time>" in client.get(f"/dj/sets/{dj_set.code}").content.decode()
     assert "Fri 1 May, 11:50</a>" in client.get("/dj/").content.decode()
+
+
+def test_the_edit_page_shows_the_stages_and_no_blank_row(client, organizer):
+    event = make_event(organizer, stages=("Main Floor", "Blues Room"))
+    html = client.get(f"/organize/{event.slug}/").content.decode()
+    assert 'name="stages-TOTAL_FORMS" value="2"' in html
+    assert 'value="Main Floor"' in html and 'value="Blues Room"' in html
+    assert 'name="stages-2-name"' not in html
+    assert '<button type="submit" name="add_stage" value="1"' in html
+
+
+def test_a_new_event_starts_with_one_example_row(client, organizer):
+    html = client.get("/organize/new").content.decode()
+    assert 'name="stages-0-name"' in html and 'placeholder="e.g. Main Floor"' in html
+    assert 'name="stages-1-name"' not in html
+
+
+def test_add_a_stage_without_javascript_adds_a_row_and_saves_nothing(client, organizer):
+    event = make_event(organizer, stages=("Main Floor",))
+    main = event.stages.get()
+    body = event_form(name="Renamed", slug=event.slug, initial=1, token="add-1",
+                      stages=[{"id": main.pk, "name": "Main Ballroom"}], add_stage="1")
+    response = client.post(f"/organize/{event.slug}/", body)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="stages-TOTAL_FORMS" value="2"' in html and 'name="stages-1-name"' in html
+    assert 'value="Main Ballroom"' in html and 'value="Renamed"' in html  # what was typed stays
+    assert "Please fix" not in html
+    event.refresh_from_db()
+    assert event.name == "Swing Fling" and [s.name for s in event.stages.all()] == ["Main Floor"]

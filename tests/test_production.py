@@ -122,8 +122,8 @@ def test_the_build_context_leaves_out_local_state_and_history():
 def test_ci_and_make_install_from_the_lock_files():
     makefile = (ROOT / "Makefile").read_text()
 
-    assert "pip install --quiet -c requirements-test.lock -e '.[test]' -e agent" in makefile
-    assert "pip install --quiet -c requirements.lock -e ." in makefile
+    assert "$(PIP_INSTALL) -c requirements-test.lock -e '.[test]' -e ./agent" in makefile
+    assert "$(PIP_INSTALL) -c requirements.lock -e . -e ./agent" in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 

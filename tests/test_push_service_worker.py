@@ -1,9 +1,22 @@
 """The installable app: the service worker from the root scope, the manifests, the opt-in button."""
 
 import json
+import re
+
+from django.templatetags.static import static
 
 from events.models import Event
 from stages.models import DJSet
+
+
+
+def static_file(client, path):
+    """(status, body) of a static file; the response is closed (its file with it)."""
+    response = client.get(path)
+    try:
+        return response.status_code, b"".join(response.streaming_content)
+    finally:
+        response.close()
 
 
 def test_the_service_worker_is_served_from_the_root_as_javascript(client, db):
@@ -16,8 +29,22 @@ def test_the_service_worker_is_served_from_the_root_as_javascript(client, db):
     body = response.content.decode()
     assert 'self.addEventListener("push"' in body
     assert 'self.addEventListener("notificationclick"' in body
-    assert 'var ICON = "/static/img/icon-192.png";' in body
+    assert f'var ICON = "{static("img/icon-192.png")}";' in body
 
+
+
+def test_the_service_worker_precaches_the_dancers_static_files_by_their_hashed_names(client, db):
+    body = client.get("/sw.js").content.decode()
+
+    names = ["css/pika.css", "js/boot.js", "django_htmx/htmx-2.min.js", "django_htmx/ext/hx-ws-2.min.js", "js/pika.js",
+             "js/likes.js", "js/push.js", "js/announcements.js", "img/icon.svg", "img/icon-192.png"]
+    listed = ", ".join(f'"{static(name)}"' for name in names)
+    assert f"var PRECACHE = [{listed}];" in body
+    assert static("css/pika.css").startswith("/static/css/pika.") and static("css/pika.css") != "/static/css/pika.css"
+    cache = re.search(r'var CACHE = "(pika-static-[0-9a-f]{12})";', body).group(1)
+    # The same files give the same cache: an unchanged deploy keeps the phones' copies.
+    assert cache in client.get("/sw.js").content.decode()
+    assert 'self.addEventListener("fetch"' in body
 
 def test_a_stage_has_its_own_manifest_that_opens_the_stage(client, weekend):
     response = client.get(f"/s/{weekend.main.code}/manifest.webmanifest")
@@ -35,14 +62,14 @@ def test_a_stage_has_its_own_manifest_that_opens_the_stage(client, weekend):
         "background_color": "#0d0d14",
         "theme_color": "#0d0d14",
         "icons": [
-            {"src": "/static/img/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
-            {"src": "/static/img/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": "/static/img/icon-maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
-            {"src": "/static/img/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": static("img/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
         ],
     }
     for icon in manifest["icons"]:
-        assert client.get(icon["src"]).status_code == 200
+        assert static_file(client, icon["src"])[0] == 200
 
 
 def test_the_icons_have_the_sizes_the_manifest_says(client, db):
@@ -52,8 +79,7 @@ def test_the_icons_have_the_sizes_the_manifest_says(client, db):
 
     for path, size in [("icon-192.png", 192), ("icon-512.png", 512), ("icon-maskable-512.png", 512),
                        ("apple-touch-icon.png", 180)]:
-        response = client.get(f"/static/img/{path}")
-        image = Image.open(BytesIO(b"".join(response.streaming_content)))
+        image = Image.open(BytesIO(static_file(client, static(f"img/{path}"))[1]))
         assert image.size == (size, size)
 
 
@@ -97,14 +123,13 @@ def test_the_stage_page_is_installable_and_offers_notifications_without_asking(c
     html = client.get(weekend.main.get_absolute_url()).content.decode()
 
     assert f'<link rel="manifest" href="/s/{weekend.main.code}/manifest.webmanifest">' in html
-    assert '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">' in html
+    assert f'<link rel="apple-touch-icon" href="{static("img/apple-touch-icon.png")}">' in html
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in html
     assert f'data-push-optin data-kind="stage" data-code="{weekend.main.code}" data-label="Main Floor"' in html
     assert "when the music starts here, and for announcements" in html
-    assert '<script src="/static/js/push.js" defer></script>' in html
+    assert f'<script type="text/plain" data-after-paint="{static("js/push.js")}"></script>' in html
     # The permission prompt only ever follows a tap on the button.
-    script = client.get("/static/js/push.js")
-    source = b"".join(script.streaming_content).decode()
+    source = static_file(client, static("js/push.js"))[1].decode()
     assert source.count("Notification.requestPermission()") == 1
     assert source.index("Notification.requestPermission()") > source.index("function turnOn()")
 

@@ -1,8 +1,10 @@
 """The printable QR sheet: one page per stage, the stage's short URL in a large QR code."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.templatetags.static import static
 
 from tests.personas import make_event, make_organizer
 
@@ -38,14 +40,14 @@ def test_one_page_per_stage_with_what_a_dancer_needs(client, event):
 
 def test_the_print_button_uses_a_script_file_not_inline_code(client, event):
     html = client.get(f"/organize/{event.slug}/qr").content.decode()
-    assert 'data-print' in html and '<script src="/static/js/organize.js" defer></script>' in html
+    assert 'data-print' in html and f'<script src="{static("js/organize.js")}" defer></script>' in html
     assert "onclick" not in html and 'style="' not in html
 
 
 def test_the_stylesheet_prints_one_stage_per_page_without_the_chrome(client):
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("css/pika.css")).read()
+    css = Path(finders.find("css/dj.css")).read_text()
     print_css = css[css.index("@media print"):]
     assert ".topbar, .no-print, .messages { display: none !important; }" in print_css
     assert "break-after: page" in print_css and ".qr-big { width: 13cm; height: 13cm; }" in print_css

@@ -7,14 +7,12 @@ stage page, five the set's own page. The other half are Quick Start sets with te
 import asyncio
 import re
 import time
-import uuid
 
 import httpx
 import pytest
 import websockets
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
 from accounts.models import ApiToken, User
 from events.models import Event
@@ -25,6 +23,8 @@ from tests.personas import make_event, make_organizer
 SESSIONS, PAGES_EACH, TRACKS_EACH = 100, 10, 2
 TITLE = re.compile(r"Song s(\d{3}) #\d")
 HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
+
+pytestmark = pytest.mark.slow  # 1000 sockets
 
 
 def create_sets():
@@ -104,17 +104,7 @@ async def test_100_sets_and_1000_pages_in_one_process():
     print(f"\n100 sets / 1000 pages in one process: {time.monotonic() - started:.1f} s")
 
 
-# The same across two real server processes sharing Redis.
-
-@pytest.fixture
-def redis_servers(server_process):
-    env = {
-        "REDIS_URL": settings.REDIS_URL or "redis://127.0.0.1:6379/0",
-        "PIKA_CHANNEL_PREFIX": f"pika-scale-{uuid.uuid4().hex[:8]}",
-        "PIKA_CACHE_PREFIX": f"pika-scale-{uuid.uuid4().hex[:8]}",
-    }
-    return server_process(**env), server_process(**env)
-
+# The same across two real server processes sharing Redis (conftest's redis_servers).
 
 async def test_100_sets_and_1000_pages_across_two_processes(redis_servers):
     started = time.monotonic()

@@ -168,3 +168,21 @@ def test_stars_move_to_the_account_on_sign_up(event):
     zoe = User.objects.get(email="zoe@example.com")
     assert list(Star.objects.values_list("user", "client_id")) == [(zoe.pk, "")]
     assert CalendarFeed.objects.get().user == zoe
+
+
+def test_the_dj_dashboard_lists_upcoming_gigs_and_links_the_calendar(organizer, dj):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    event = make_event(organizer, slug="now", status="published", starts_on=today, ends_on=today + timedelta(days=1))
+    gig = add_slot(event, event.stages.first(), timezone.now() + timedelta(hours=2), dj=dj, title="Late night")
+    add_slot(event, event.stages.last(), timezone.now() - timedelta(hours=3), dj=dj)  # over already
+    add_slot(event, event.stages.last(), timezone.now() + timedelta(hours=2), dj_name="Someone else")
+    Release.objects.publish(event)
+    phone = Client()
+    phone.force_login(dj)
+    html = phone.get("/dj/").content.decode()
+    section = html[html.index('aria-label="Your gigs"'):html.index("</section>", html.index('aria-label="Your gigs"'))]
+    assert section.count("<li>") == 1
+    assert f"{gig.starts_at.astimezone(event.tzinfo):%a %-d %b, %H:%M}" in section and "Late night" in section
+    assert 'href="/calendars/"' in section and 'href="/e/now/timetable"' in section

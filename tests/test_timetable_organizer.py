@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from events.models import Release, Slot
+from tests.organizers import event_form
 from tests.personas import make_event
 from tests.timetable_helpers import add_slot, at, slot_form
 
@@ -146,6 +147,17 @@ def test_publishing_freezes_a_version_once_even_double_clicked(phone, event):
     assert "Nothing to publish" in phone.get(url(event, "preview")).content.decode()
 
 
+def test_a_double_tapped_publish_with_one_form_token_publishes_once(phone, event):
+    add_slot(event, event.stages.first(), at(event, FRIDAY, "21:00"))
+    body = {"comment": "", "notify": "on", "submit_token": "one-form-token"}
+    first = phone.post(url(event, "publish"), body)
+    add_slot(event, event.stages.last(), at(event, FRIDAY, "21:00"))  # an edit in between
+    second = phone.post(url(event, "publish"), body)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"] == url(event)
+    assert list(Release.objects.values_list("number", flat=True)) == [1]
+
+
 def test_five_hundred_slots_stay_one_query_bounded_page(phone, event, django_assert_num_queries):
     main, blues = event.stages.all()
     start = at(event, FRIDAY, "20:00")
@@ -168,3 +180,16 @@ def test_five_hundred_slots_stay_one_query_bounded_page(phone, event, django_ass
         assert "Nothing to publish" in phone.get(url(event, "preview")).content.decode()
     with django_assert_num_queries(3):
         assert public.get(f"/e/{event.slug}/timetable.ics").content.count(b"BEGIN:VEVENT") == 500
+
+
+def test_a_stage_with_slots_cannot_be_removed_from_the_event(phone, event):
+    main, blues = event.stages.all()
+    add_slot(event, blues, at(event, FRIDAY, "21:00"))
+    response = phone.post(f"/organize/{event.slug}/", event_form(
+        name=event.name, slug=event.slug, starts_on="2026-05-01", ends_on="2026-05-03", initial=2,
+        stages=[{"id": main.pk, "name": "Main Floor"}, {"id": blues.pk, "name": "Blues Room", "DELETE": True}],
+    ))
+    assert response.status_code == 400
+    assert "Blues Room has slots in the timetable: move or delete them there first." in response.content.decode()
+    assert list(event.stages.values_list("name", flat=True)) == ["Main Floor", "Blues Room"]
+    assert Slot.objects.count() == 1

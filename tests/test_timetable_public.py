@@ -110,7 +110,7 @@ def test_the_venue_screen_shows_now_and_up_next_with_a_countdown(event, tonight)
     assert '<p class="screen-title">Social</p>' in panel and '<p class="screen-dj">DJ Now</p>' in panel
     assert '<p class="screen-title">DJ Next</p>' in panel
     assert f'data-countdown="{tonight["next"].starts_at.isoformat()}"' in panel
-    assert f'ws-connect="/ws/events/{event.slug}/"' in html
+    assert f'ws-connect="/ws/screens/{main.code}/"' in html
     assert Client().get("/screen/nosuchstage").status_code == 404
 
 
@@ -126,3 +126,43 @@ def test_the_stage_filter_is_a_per_stage_view(event, tonight):
 def test_the_event_page_links_its_timetable(event, tonight):
     html = Client().get(f"/e/{event.slug}").content.decode()
     assert f'href="/e/{event.slug}/timetable"' in html
+
+
+def test_stars_and_calendar_addresses_are_rate_limited_per_browser(event, tonight, settings):
+    settings.PIKA_LIKE_RATE = "2/m"
+    phone = dancer_phone()
+    path = f"/e/{event.slug}/timetable/{tonight['blues'].uid}/star"
+    assert [phone.post(path, {"starred": value}).status_code for value in "101"] == [302, 302, 429]
+    assert [phone.post("/calendars/", {"kind": "stars"}).status_code for _ in range(3)] == [302, 302, 429]
+    assert Star.objects.count() == 0
+
+
+def test_a_past_weekend_says_its_timetable_is_over(event, tonight):
+    Event = type(event)
+    Event.objects.filter(pk=event.pk).update(starts_on=event.starts_on - timedelta(days=30), ends_on=event.ends_on - timedelta(days=30))
+    Slot.objects.filter(pk__in=[slot.pk for slot in tonight.values()]).update(
+        starts_at=timezone.now() - timedelta(days=30), ends_at=timezone.now() - timedelta(days=30, hours=-1),
+    )
+    Release.objects.publish(event)
+    html = Client().get(f"/e/{event.slug}/timetable").content.decode()
+    assert "The timetable is over. Thanks for dancing!" in html and "Nothing on now" not in html
+
+
+def test_the_event_page_tells_of_a_changed_timetable(event, tonight):
+    assert "Timetable changed" not in Client().get(f"/e/{event.slug}").content.decode()
+    Slot.objects.filter(pk=tonight["blues"].pk).update(removed_at=timezone.now())
+    Release.objects.publish(event, comment="Blues Room closes early")
+    html = Client().get(f"/e/{event.slug}").content.decode()
+    assert f'Timetable changed: <a href="/e/{event.slug}/timetable">version 2</a> — “Blues Room closes early”.' in html
+
+
+def test_a_stale_now_next_can_be_fetched_again_as_a_fragment(event, tonight):
+    """What static/js/timetable.js asks for when no push came after a boundary."""
+    main = event.stages.first()
+    block = Client().get(f"/e/{event.slug}/timetable", HTTP_HX_REQUEST="true").content.decode()
+    assert block.startswith('\n<section id="now-next"') and "<html" not in block
+    # The soonest change: DJ Now's end (DJ Next starts then too).
+    assert f'data-boundary="{tonight["now"].ends_at.isoformat()}"' in block
+    screen = Client().get(f"/screen/{main.code}", HTTP_HX_REQUEST="true").content.decode()
+    assert screen.lstrip().startswith(f'<section id="screen-{main.code}"') and "<html" not in screen
+    assert f'data-refresh="/screen/{main.code}"' in screen

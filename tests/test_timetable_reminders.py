@@ -132,3 +132,22 @@ def test_the_minute_task_sends_the_due_reminders(event, django_capture_on_commit
     Star.objects.create(slot=slot, client_id="dancer-1234567890")
     assert timetable_tick()[0] == 1
     assert timetable_tick()[0] == 0
+
+
+def test_everyone_who_starred_a_slot_is_reminded_by_one_push_message(event, push_service, django_capture_on_commit_callbacks):
+    from announcements.models import PushMessage
+
+    main = event.stages.first()
+    slot = add_slot(event, main, at(event, date(2026, 3, 27), "22:00"), dj_name="DJ Ada")
+    publish(django_capture_on_commit_callbacks, event)
+    phones = [dancer_device(push_service, main, f"dancer-{n}-1234567890", f"phone-{n}") for n in range(3)]
+    for n in range(3):
+        Star.objects.create(slot=slot, client_id=f"dancer-{n}-1234567890")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Reminder.objects.send_due(slot.starts_at - timedelta(minutes=10)) == 3
+    assert sorted(push.path for push in push_service.received) == ["/push/phone-0", "/push/phone-1", "/push/phone-2"]
+    assert {phone.decrypt(push_service.pushes_to(phone.name)[0])["body"] for phone in phones} == {
+        "DJ Ada starts at 22:00 on Main Floor",
+    }
+    message = PushMessage.objects.get()
+    assert (message.recipients, message.delivered) == (3, 3)

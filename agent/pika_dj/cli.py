@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pika_dj import __version__, config
+from pika_dj import doctor as pika_doctor
 from pika_dj.agent import Agent
 from pika_dj.client import (
     ApiError,
@@ -25,7 +26,10 @@ from pika_dj.client import (
 )
 from pika_dj.queue import PlayQueue, StateLocked
 from pika_dj.sources import Source, SourceError
+from pika_dj.sources.engine import EngineSource
 from pika_dj.sources.mixxx import MixxxSource
+from pika_dj.sources.nowplaying import NowPlayingSource
+from pika_dj.sources.rekordbox import RekordboxSource
 from pika_dj.sources.serato import SeratoSource
 from pika_dj.sources.simulated import SET_LIST, SimulatedSource
 from pika_dj.sources.traktor import TraktorSource
@@ -39,6 +43,9 @@ PROGRAMS = {
     "serato": ("Serato DJ", "Serato's Library/master.sqlite", SeratoSource, False),
     "mixxx": ("Mixxx", "Mixxx's mixxxdb.sqlite", MixxxSource, False),
     "traktor": ("Traktor", "Traktor's History folder", TraktorSource, True),
+    "rekordbox": ("rekordbox", "rekordbox's master.db (its folder works too)", RekordboxSource, False),
+    "engine": ("Engine DJ", "the Engine Library folder (or its Database2/m.db)", EngineSource, False),
+    "nowplaying": ("a now-playing file", "a now-playing text file (or its folder)", NowPlayingSource, False),
 }
 
 
@@ -79,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     live = commands.add_parser("live", help="go live and post what your DJ software plays")
     _connection_flags(live)
-    programs = live.add_mutually_exclusive_group(required=True)
+    # Without a program flag, live follows the program `pika-dj doctor` names.
+    programs = live.add_mutually_exclusive_group()
     for flag, (name, target, _, _) in PROGRAMS.items():
         programs.add_argument(
             f"--{flag}",
@@ -108,8 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--every", type=float, default=30.0, metavar="SECONDS", help="seconds between tracks (default 30)"
     )
-    simulate.add_argument("--count", type=int, default=len(SET_LIST), help=f"how many tracks (default {len(SET_LIST)})")
+    simulate.add_argument("--count", type=int, default=len(SET_LIST), help=f"how many tracks (default {len(SET_LIST)}; 0: until stopped)")
     simulate.set_defaults(command=run_simulate)
+
+    doctor = commands.add_parser("doctor", help="which DJ programs are here, which one live follows, and whether the server answers")
+    doctor.add_argument("--server", help="Pika! address (or PIKA_SERVER, or pika-dj login)")
+    doctor.add_argument("--token", help="DJ API token (or PIKA_TOKEN, or pika-dj login)")
+    doctor.set_defaults(command=lambda args: pika_doctor.run(args, say))
 
     login = commands.add_parser("login", help="remember the server and token for later commands")
     login.add_argument("--server", help="Pika! address, e.g. https://pika.example.com")
@@ -137,8 +150,14 @@ def _client(args) -> PikaClient:
 
 
 def _source(args) -> Source:
-    # argparse lets exactly one program flag through.
-    flag = next(flag for flag in PROGRAMS if getattr(args, flag) is not None)
+    # argparse lets at most one program flag through.
+    flag = next((flag for flag in PROGRAMS if getattr(args, flag) is not None), None)
+    if flag is None:
+        chosen, why = pika_doctor.choose(pika_doctor.survey())
+        if chosen is None:
+            raise Fatal(f"{why}: name your program, e.g. --virtualdj PATH (`pika-dj doctor` shows where it looked)")
+        say(f"Following {chosen.name}: {why} (`pika-dj doctor` lists every program found).")
+        return PROGRAMS[chosen.flag][2](chosen.path)
     name, target, source_class, is_folder = PROGRAMS[flag]
     value = getattr(args, flag)
     if value == "":
@@ -194,8 +213,19 @@ def _show_session(session: dict, args, resumed: bool) -> None:
     say(f"{'Resumed' if resumed else 'Live'}{where}: {session['url']}")
     if session.get("stage_url"):
         say(f"The room's page (its QR poster): {session['stage_url']}")
+    if _on_this_computer_only(session["url"]) and not _on_this_computer_only(session.get("server", "")):
+        say(
+            "Pika! answered with an address on its own machine, which phones cannot open: "
+            "its operator should set PIKA_BASE_URL to the public address."
+        )
     if not args.no_qr:
         print_qr(session["url"])
+
+
+def _on_this_computer_only(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
 def print_qr(url: str, stream=None) -> None:

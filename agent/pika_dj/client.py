@@ -87,6 +87,10 @@ class PikaClient:
             body["stage"] = stage
         return self._call("POST", "/api/v1/sessions", body)
 
+    def list_stages(self) -> dict:
+        """The stages a DJ may play on: a cheap call that proves the server and token."""
+        return self._call("GET", "/api/v1/stages", None)
+
     def post_track(self, session_id: int, payload: dict) -> dict:
         try:
             return self._call("POST", f"/api/v1/sessions/{session_id}/tracks", payload)

@@ -83,6 +83,18 @@ def default_locations(program: str) -> list[Path]:
             / "Application Support" / "Mixxx" / "mixxxdb.sqlite",
             local / "Mixxx" / "mixxxdb.sqlite",
         ]
+    if program == "rekordbox":
+        # rekordbox 6 and 7 share the folder; pyrekordbox also knows a moved library.
+        roaming = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
+        places = [home / "Library" / "Pioneer" / "rekordbox" / "master.db", roaming / "Pioneer" / "rekordbox" / "master.db"]
+        from pika_dj.sources.rekordbox import default_database
+
+        configured = default_database()
+        return ([configured] if configured and configured not in places else []) + places
+    if program == "nowplaying":
+        return []  # each program that writes one lets the DJ choose where
+    if program == "engine":
+        return [home / "Music" / "Engine Library" / "Database2" / "m.db"]
     if program == "traktor":
         # Traktor names its folder after the version ("Traktor 3.11.1"): latest used first.
         folders = (documents / "Native Instruments").glob("Traktor*/History")

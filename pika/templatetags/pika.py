@@ -25,3 +25,11 @@ def ago(moment):
     if minutes < 60:
         return f"{minutes} min ago"
     return f"{minutes // 60} h {minutes % 60} min ago"
+
+
+@register.simple_tag
+def after_paint(path):
+    """A script fetched after the page's first paint: static/js/boot.js loads it."""
+    from django.templatetags.static import static
+
+    return format_html('<script type="text/plain" data-after-paint="{}"></script>', static(path))

@@ -57,4 +57,6 @@
   ["DOMContentLoaded", "htmx:afterSwap", "htmx:afterSettle", "htmx:wsAfterMessage"].forEach(function (name) {
     document.addEventListener(name, sync);
   });
+  // Loaded after the first paint (boot.js): the page is usually there already.
+  if (document.readyState !== "loading") sync();
 })();

@@ -11,10 +11,35 @@
     var hours = Math.floor(minutes / 60);
     return hours + " h " + (minutes % 60) + " min ago";
   }
+  // Times not tied to an event read in this phone's time zone. The server renders them so
+  // once it knows the zone (the pika_tz cookie); pushed fragments are rendered once for
+  // every phone, so the browser writes them again. Same shapes as the server's "H:i", "D H:i".
+  var LOCAL_FORMATS = {
+    "time": { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    "day-time": { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+  };
+  function localTimes() {
+    document.querySelectorAll("time[data-local]").forEach(function (el) {
+      var format = LOCAL_FORMATS[el.getAttribute("data-local")];
+      var when = new Date(el.getAttribute("datetime"));
+      if (format && !isNaN(when)) el.textContent = new Intl.DateTimeFormat("en-GB", format).format(when).replace(",", "");
+    });
+  }
+  function rememberTimeZone() {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    var known = document.cookie.match(/(?:^|; )pika_tz=([^;]*)/);
+    if (zone && (!known || known[1] !== zone)) {
+      document.cookie = "pika_tz=" + zone + "; path=/; max-age=34560000; samesite=lax";
+    }
+  }
+  rememberTimeZone();
+
   function refreshTimes() {
     document.querySelectorAll("time[data-relative]").forEach(function (el) {
       el.textContent = relative(el.getAttribute("datetime"));
     });
+    localTimes();
   }
   setInterval(refreshTimes, 30000);
 
@@ -31,7 +56,9 @@
   document.addEventListener("htmx:wsAfterMessage", dropRepeatedTracks);
   document.addEventListener("htmx:wsAfterMessage", refreshTimes);
   document.addEventListener("htmx:afterSwap", refreshTimes);
-  document.addEventListener("DOMContentLoaded", refreshTimes);
+  // Loaded after the first paint (boot.js), so the page is usually ready already.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", refreshTimes);
+  else refreshTimes();
 
   // Copy buttons (share link, new API token).
   document.addEventListener("click", function (event) {
@@ -110,6 +137,15 @@
   var POLL_MS = 20000, GRACE_MS = 5000;
   var live = document.querySelector("[data-poll-url]");
   if (!live) return;
+
+  // The tab (and an installed app's window) names what plays now, also after a push.
+  function syncTitle() {
+    // The #now-playing region stays; a push replaces the card inside it.
+    var card = document.querySelector("#now-playing [data-title]");
+    if (card) document.title = card.getAttribute("data-title");
+  }
+  document.addEventListener("htmx:wsAfterMessage", syncTitle);
+  document.addEventListener("htmx:afterSwap", syncTitle);
   var open = false, pollTimer = null, graceTimer = null;
   function status(text, offline) {
     var el = document.querySelector("[data-conn]");
@@ -118,7 +154,7 @@
     el.classList.toggle("is-offline", !!offline);
   }
   function poll() {
-    if (open || document.hidden) return;
+    if (open || document.hidden || !window.htmx) return;
     // While offline the request fails; the next poll or the socket catches up, so the
     // rejection is expected (unhandled it would be an uncaught error on every poll).
     htmx.ajax("GET", live.getAttribute("data-poll-url"), { target: "#live-panel", swap: "outerHTML" })

@@ -25,6 +25,10 @@ def fake_pika():
 
 @pytest.fixture
 def agent_env(tmp_path):
+    return agent_environment(tmp_path)
+
+
+def agent_environment(tmp_path):
     """Environment for a pika-dj process: no login file or variables from the machine."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIKA_")}
     env["PIKA_DJ_CONFIG"] = str(tmp_path / "config.json")
@@ -87,6 +91,7 @@ def run_agent(agent_env, tmp_path):
         if process.process.poll() is None:
             process.process.kill()
             process.process.wait()
+        process.log.close()
 
 
 @pytest.fixture

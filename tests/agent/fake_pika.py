@@ -47,6 +47,24 @@ class FakePika:
             def log_message(self, *args):  # keep test output clean
                 pass
 
+            def do_GET(self):
+                with fake.lock:
+                    fake.requests.append(("GET", self.path, None))
+                if fake.down:
+                    status, answer = 503, {"detail": "Service Unavailable"}
+                elif self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                    status, answer = 401, {"error": {"code": "unauthorized", "message": "A valid API token is required."}}
+                elif self.path.startswith("/api/v1/stages"):
+                    status, answer = 200, {"stages": []}
+                else:
+                    status, answer = 404, {"error": {"code": "not_found", "message": "Not found."}}
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"null") if length else None

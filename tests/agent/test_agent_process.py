@@ -192,3 +192,16 @@ def test_simulate_plays_the_built_in_set_and_ends_it(run_agent, fake_pika):
     ]
     assert fake_pika.sessions[1]["ended_at"] == "now"
     assert simulation.output().endswith("Set ended. Thanks for the music!\n")
+
+
+def test_simulate_with_count_zero_plays_round_the_set_until_stopped(run_agent, fake_pika):
+    from pika_dj.sources.simulated import SET_LIST
+
+    simulation = run_agent("simulate", "--server", fake_pika.url, "--token", TOKEN, "--no-qr",
+                           "--every", "0.01", "--count", "0")
+    simulation.wait_for_output("Ctrl-C to stop.")
+    wait_until(lambda: len(posted(fake_pika)) > len(SET_LIST), message=lambda: "the set did not come round again")
+    assert simulation.stop() == 0
+    assert "a simulated set of tracks until stopped, one every 0.01 s" in simulation.output()
+    assert posted(fake_pika)[len(SET_LIST)] == SET_LIST[0][:2]
+    assert fake_pika.sessions[1]["ended_at"] == "now"

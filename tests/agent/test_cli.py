@@ -110,3 +110,21 @@ def test_qr_code_is_drawn_with_block_characters(capsys):
     drawing = capsys.readouterr().out.splitlines()
     assert len(drawing) > 10
     assert set("".join(drawing)) <= set("\xa0▀▄█")
+
+
+def test_the_set_address_is_printed_as_the_server_answered_it(capsys):
+    from types import SimpleNamespace
+
+    from pika_dj.cli import _show_session
+
+    args = SimpleNamespace(no_qr=True)
+    _show_session({"url": "https://pika.example/live/abcd2345", "server": "https://pika.example"}, args, False)
+    assert capsys.readouterr().out == "Live: https://pika.example/live/abcd2345\n"
+
+    # A server left at its local default answers 127.0.0.1: printed as answered, and explained.
+    _show_session({"url": "http://127.0.0.1:8000/live/abcd2345", "server": "http://192.168.1.20:8000"}, args, True)
+    assert capsys.readouterr().out == (
+        "Resumed: http://127.0.0.1:8000/live/abcd2345\n"
+        "Pika! answered with an address on its own machine, which phones cannot open: "
+        "its operator should set PIKA_BASE_URL to the public address.\n"
+    )

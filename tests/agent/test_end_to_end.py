@@ -102,3 +102,21 @@ def test_wrong_token_and_unknown_stage_against_the_real_server(server_process, d
         "pika-dj: unknown stage code 'nope' (No stage has that code). "
         "Check the code on the stage's QR poster or ask the organizer.\n"
     )
+
+
+@pytest.mark.slow
+def test_the_agent_prints_the_set_address_the_server_answers(server_process, demo, run_agent, tmp_path):
+    # No PIKA_BASE_URL: the server answers with the address the agent reached, not 127.0.0.1.
+    server = server_process(PIKA_BASE_URL="")
+    reached = server.url.replace("127.0.0.1", "localhost")
+    history = tmp_path / "History"
+    history.mkdir()
+    (history / "2026-03-14.m3u").write_bytes(b"")
+
+    agent = run_agent(
+        "live", "--server", reached, "--token", demo["dj_token"], "--virtualdj", str(history),
+        "--state-dir", str(tmp_path / "state"), "--no-qr",
+    )
+    agent.wait_for_output("Ctrl-C to stop.", timeout=30)
+    assert agent.output().startswith(f"Live: {reached}/live/")
+    assert "PIKA_BASE_URL" not in agent.output()

@@ -4,14 +4,23 @@ Each test gets its own browser (function scope): Playwright's sync API keeps an 
 loop running in this thread while it is open, which would break the async and ORM tests
 that run after the browser tests if the browser outlived them.
 
-A page that logs a JavaScript error or a CSP violation fails its test. When a test fails,
-every page it opened leaves a screenshot and its console log in `test-artifacts/`.
+A page that logs a JavaScript error or a CSP violation fails its test; so does any axe-core
+accessibility violation (WCAG 2.0/2.1/2.2 A and AA rules) in the final state of every page a
+journey opened (`phone.audit(page)` checks an earlier state). CSP violations are reported by
+the page's own `securitypolicyviolation` events through a Playwright binding, so one on a
+page that navigated away, or during the screenshot every page takes before the verdict, is
+caught too. When a test fails, every page it opened leaves a screenshot and its console
+log in `test-artifacts/`.
+
+axe-core is the npm registry's axe-core 4.14.1 (`tests/browser/vendor/`, MPL-2.0), evaluated
+into the page by the test through DevTools: the product pages never load it.
 """
 
 import os
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -24,6 +33,15 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Reported by the page itself, so a violation can never hide in a console message that
+# arrives late; the binding outlives navigations.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", function (e) {
+  window.pikaCspViolation(e.effectiveDirective + " refused " + (e.blockedURI || "inline")
+    + " (" + e.sourceFile + ":" + e.lineNumber + ") " + (e.sample || ""));
+});"""
 # What a browser logs while the server is really gone (the Reconnect journey): tolerated
 # only inside `phone.server_down()`. A script error or a CSP violation never is. htmx
 # logs a failed socket as the bare error Event and a failed poll by its event names.
@@ -68,12 +86,18 @@ class Phone:
         self.problems = []
         self.tolerating = False
 
-    def open(self, url, label=None, status=200):
-        context = self.browser.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-            locale="en-US", timezone_id="Europe/Paris",
-        )
+    def open(self, url, label=None, status=200, timezone_id="Europe/Paris", laptop=False):
+        device = dict(viewport=LAPTOP) if laptop else dict(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+        context = self.browser.new_context(**device, locale="en-US", timezone_id=timezone_id)
         context.set_default_timeout(10_000)
+        context.expose_binding(
+            "pikaCspViolation", lambda source, text: self._record(source["page"], "CSP violation", text))
+        context.add_init_script(CSP_LISTENER)
+        return self.open_in(context, url, label, status)
+
+    def open_in(self, context, url, label=None, status=200):
+        """Another page in the same browser context: the same cookies, cache and service worker."""
         page = context.new_page()
         page.pika_label = label or f"page{len(self.pages) + 1}"
         page.pika_log = []
@@ -94,13 +118,40 @@ class Phone:
             self._record(page, "console.error", text)
 
     def _record(self, page, kind, text):
-        if kind == "pageerror":
-            page.pika_log.append(f"[pageerror] {text}")
+        if kind in ("pageerror", "CSP violation", "axe"):
+            getattr(page, "pika_log", []).append(f"[{kind}] {text}")
         if kind == "console.error" and _expected_miss(page, text):
             return
         if self.tolerating and kind == "console.error" and NETWORK_ERRORS.search(text):
             return
-        self.problems.append(f"{page.pika_label}: {kind}: {text}")
+        self.problems.append(f"{getattr(page, 'pika_label', 'page')}: {kind}: {text}")
+
+    def audit(self, page):
+        """axe-core on the page as it is now: every violation is a problem for the test."""
+        if urlsplit(page.url).path.startswith("/admin/"):
+            return  # Django's own admin pages: not ours to restyle here (the owner's tool)
+        if page.evaluate("document.contentType") != "text/html":
+            return  # JSON or an image shown by the browser itself
+        if page.evaluate("typeof window.axe") == "undefined":
+            page.evaluate(AXE.read_text())
+        violations = page.evaluate(
+            r"""tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+                 .then(result => result.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " — "
+                   + v.nodes.map(n => n.target.join(" ") + " " + n.failureSummary.replace(/\s+/g, " ")).join(" | ")))""",
+            AXE_TAGS,
+        )
+        for violation in violations:
+            self._record(page, "axe", f"{page.url}: {violation}")
+
+    def final_checks(self):
+        """Each page's last state: an axe audit, then a screenshot (which must not upset the
+        CSP either), then a round trip so every report from the page has arrived."""
+        for page in self.pages:
+            if page.is_closed():
+                continue
+            self.audit(page)
+            page.screenshot()
+            page.evaluate("1")
 
     def server_down(self):
         """While the server is away, the browser's failed connects are expected noise."""
@@ -130,13 +181,12 @@ class Phone:
 
 
 def _expected_miss(page, text):
-    """A page opened to check its error status logs that status; and the browser asks
-    for /favicon.ico by itself on pages without an icon link (Django admin)."""
+    """A page opened to check its error status logs that status."""
     missed = re.match(r"Failed to load resource: the server responded with a status of (\d+) .*\((.+)\)$", text)
     if not missed:
         return False
     status, url = int(missed.group(1)), missed.group(2)
-    return url.endswith("/favicon.ico") or (status == page.pika_status and url == page.url)
+    return status == page.pika_status and url == page.url
 
 
 @pytest.fixture
@@ -146,6 +196,8 @@ def phone(browser, request):
     call = getattr(request.node, "report_call", None)
     failed = call is None or call.failed
     # PIKA_SCREENSHOTS=1 keeps them for passing journeys too, to look at the pages on a phone.
+    if not failed:
+        phone.final_checks()
     if failed or phone.problems or os.environ.get("PIKA_SCREENSHOTS"):
         phone.save_artifacts()
     for page in phone.pages:

@@ -23,7 +23,7 @@ def sign_in_as_organizer(page, base_url, stage):
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email").fill(organizer.email)
     page.get_by_label("Password").fill("organize-it-all")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(f"{base_url}/dj/")
 
 

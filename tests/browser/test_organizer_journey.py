@@ -38,12 +38,18 @@ def test_an_organizer_applies_is_approved_and_publishes_a_weekend_with_two_rooms
     # The platform owner approves it in Django admin, with a note.
     owner = phone.open(None, "admin")
     admin_sign_in(owner, server.url, "owner@example.com", "own-the-platform")
-    owner.goto(f"{server.url}/admin/accounts/organizerapplication/")
+    expect(owner).to_have_title("Organizers, accounts and tokens | Pika! administration")
+    owner.get_by_role("link", name="1 organizer application waiting for your decision").click()
+    expect(owner).to_have_url(f"{server.url}/admin/accounts/organizerapplication/")
     application = OrganizerApplication.objects.get(user__email="org@example.com")
     owner.locator(f"input[name=_selected_action][value='{application.pk}']").check()
     owner.locator("select[name=action]").select_option("approve")
     owner.get_by_role("button", name="Go").click()
     owner.get_by_label("Note to the applicant").fill("Welcome aboard!")
+    # The note, the list and the buttons fit the phone.
+    assert owner.evaluate("document.documentElement.scrollWidth") <= 390
+    box = owner.get_by_label("Note to the applicant").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     owner.locator("input[type=submit][value=Approve]").click()
     expect(owner.locator(".messagelist")).to_contain_text("1 application(s) approved")
 

@@ -1,4 +1,7 @@
-"""A built-in set for `pika-dj simulate`: demos and trying Pika! without DJ software."""
+"""A built-in set for `pika-dj simulate`: demos and trying Pika! without DJ software.
+
+The one simulated DJ of the project: `make run`'s demo runs it too (count 0: forever).
+"""
 
 from __future__ import annotations
 
@@ -40,14 +43,17 @@ class SimulatedSource:
         return f"simulate:{self.run_id}"
 
     def describe(self) -> str:
-        return f"a simulated set of {self.count} tracks, one every {self.every:g} s"
+        tracks = f"{self.count} tracks" if self.count else "tracks until stopped"
+        return f"a simulated set of {tracks}, one every {self.every:g} s"
 
     @property
     def finished(self) -> bool:
-        return len(self._plays) >= self.count
+        return bool(self.count) and len(self._plays) >= self.count
 
     def read(self) -> list[Play]:
-        due = min(self.count, int((self.clock() - self.started) // self.every) + 1)
+        due = int((self.clock() - self.started) // self.every) + 1
+        if self.count:
+            due = min(self.count, due)
         while len(self._plays) < due:
             number = len(self._plays)
             artist, title, bpm, seconds = SET_LIST[number % len(SET_LIST)]

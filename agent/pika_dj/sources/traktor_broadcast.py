@@ -17,8 +17,6 @@ import threading
 from datetime import datetime, timezone
 from http.server import ThreadingHTTPServer
 
-from traktor_nowplaying.core import create_request_handler
-
 from pika_dj.sources import SourceError
 
 DEFAULT_PORT = 8000  # Traktor's own default for an Icecast server
@@ -82,6 +80,9 @@ class BroadcastReceiver:
         self.changed.set()
 
     def _handler(self):
+        # Imported here: only `--traktor` needs it, and `pika-dj --help` stays fast.
+        from traktor_nowplaying.core import create_request_handler
+
         receiver = self
         base = create_request_handler(callbacks=[self._metadata])
 

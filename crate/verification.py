@@ -1,0 +1,178 @@
+"""Matching played tracks to recordings: the crowd's votes, auto-match and confirmations.
+
+Everything here reads the votes for many tracks in one query, so a stored track costs a
+few queries whatever the repertoire, and a set's verification list costs the same for 5
+tracks or 500.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from crate.matching import HASH, ISRC, NAME, evidence_of, name_key
+from crate.models import AUTO_MATCH_DJS, Confirmation, Conflict, Track, TrackLink
+
+FIELD = {HASH: "file_hash", ISRC: "isrc", NAME: "name_key"}
+
+
+def evidence_for(played, isrc=""):
+    return evidence_of(played.file_hash, isrc, played.artist, played.title)
+
+
+def votes_for(evidence_sets):
+    """{(kind, value): {identity_id: {dj_id, ...}}} for every piece of evidence given, and
+    {(kind, value): identity_id} for the conflicts the owner resolved. Two queries."""
+    wanted = defaultdict(set)
+    for evidence in evidence_sets:
+        for kind, value in evidence:
+            wanted[kind].add(value)
+    votes = defaultdict(lambda: defaultdict(set))
+    if not wanted:
+        return votes, {}
+    query = Q()
+    for kind, values in wanted.items():
+        query |= Q(**{FIELD[kind] + "__in": values})
+    for identity_id, dj_id, file_hash, isrc, key in Confirmation.objects.filter(query).values_list(
+        "identity_id", "dj_id", "file_hash", "isrc", "name_key"
+    ):
+        for kind, value in ((HASH, file_hash), (ISRC, isrc), (NAME, key)):
+            if value and value in wanted[kind]:
+                votes[(kind, value)][identity_id].add(dj_id)
+    conflict_query = Q()
+    for kind, values in wanted.items():
+        conflict_query |= Q(kind=kind, value__in=values)
+    resolved = dict(
+        ((kind, value), identity_id)
+        for kind, value, identity_id in Conflict.objects.filter(conflict_query, resolved_to__isnull=False)
+        .values_list("kind", "value", "resolved_to_id")
+    )
+    return votes, resolved
+
+
+def winner(evidence, votes, resolved):
+    """(identity_id, distinct DJs) the strongest evidence agrees on, or (None, 0).
+
+    A resolved conflict names its identity; otherwise the most distinct DJs win, and a tie
+    has no winner (flagged, never settled by chance)."""
+    for kind_value in evidence:
+        if kind_value in resolved:
+            identity_id = resolved[kind_value]
+            return identity_id, len(votes[kind_value].get(identity_id, ()))
+        counts = sorted(((len(djs), identity_id) for identity_id, djs in votes[kind_value].items()), reverse=True)
+        if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+            return counts[0][1], counts[0][0]
+    return None, 0
+
+
+def suggestions(evidence, votes, resolved, identities):
+    """[{identity, source, confirmations}] best first: every recording DJs linked to this
+    evidence, the winner first, then by distinct DJs."""
+    best = {}
+    for kind, value in evidence:
+        for identity_id, djs in votes[(kind, value)].items():
+            source = "isrc" if kind == ISRC else "crowd"
+            if identity_id not in best or len(djs) > best[identity_id][1]:
+                best[identity_id] = (source, len(djs))
+    first, _ = winner(evidence, votes, resolved)
+    ordered = sorted(best.items(), key=lambda item: (item[0] != first, -item[1][1], item[0]))
+    return [
+        {"identity": identities[identity_id].as_json(), "source": source, "confirmations": count}
+        for identity_id, (source, count) in ordered
+        if identity_id in identities
+    ]
+
+
+def auto_match(played, isrc=""):
+    """Called when a track is stored: link it to the recording at least AUTO_MATCH_DJS
+    distinct DJs confirmed for its evidence. Returns the link."""
+    link = TrackLink.objects.filter(played=played).select_related("identity").first()
+    if link is not None:
+        return link
+    evidence = evidence_for(played, isrc)
+    votes, resolved = votes_for([evidence])
+    identity_id, djs = winner(evidence, votes, resolved)
+    identity = None
+    if identity_id is not None and djs >= AUTO_MATCH_DJS:
+        identity = Track.objects.filter(pk=identity_id).first()
+    link = TrackLink.objects.create(played=played, isrc=isrc, identity=identity, auto=identity is not None)
+    return link
+
+
+def identity_json(link):
+    if link is None or link.identity is None:
+        return None
+    return link.identity.as_json(auto=link.auto)
+
+
+def confirm(dj, played, identity):
+    """`dj` says `played` is `identity`: store the confirmation, link the track, and flag
+    any evidence now confirmed as two recordings."""
+    with transaction.atomic():
+        link, _ = TrackLink.objects.get_or_create(played=played)
+        evidence = evidence_for(played, link.isrc)
+        fields = {FIELD[kind]: value for kind, value in evidence}
+        Confirmation.objects.update_or_create(
+            dj=dj, played=played,
+            defaults={"identity": identity, "created_at": timezone.now(), "file_hash": "", "isrc": "", "name_key": "", **fields},
+        )
+        link.identity, link.auto, link.skipped, link.updated_at = identity, False, False, timezone.now()
+        link.save()
+        votes, _ = votes_for([evidence])
+        for kind_value in evidence:
+            if len(votes[kind_value]) > 1:
+                Conflict.objects.get_or_create(kind=kind_value[0], value=kind_value[1])
+    return link
+
+
+def skip(played):
+    link, _ = TrackLink.objects.get_or_create(played=played)
+    link.skipped, link.updated_at = True, timezone.now()
+    link.save(update_fields=["skipped", "updated_at"])
+    return link
+
+
+def identity_as_played(played):
+    """The recording for "confirm as played": the one already known under the same
+    normalised artist + title, else a new one."""
+    key = name_key(played.artist, played.title)
+    existing = Track.objects.filter(name_key=key).order_by("pk").first() if key else None
+    if existing is not None:
+        return existing
+    link = TrackLink.objects.filter(played=played).first()
+    return Track.objects.create(
+        artist=played.artist, title=played.title, album=played.album, duration_ms=played.duration_ms,
+        isrc=link.isrc if link else "", name_key=key,
+    )
+
+
+def identity_for_spotify(played, uri):
+    """The recording with that Spotify URI, created from the played names if new."""
+    existing = Track.objects.filter(spotify_uri=uri).order_by("pk").first()
+    if existing is not None:
+        return existing
+    return Track.objects.create(
+        artist=played.artist, title=played.title, album=played.album, duration_ms=played.duration_ms,
+        spotify_uri=uri, name_key=name_key(played.artist, played.title),
+    )
+
+
+def entries(tracks):
+    """The verification entries of `tracks` (played order), in a fixed number of queries."""
+    tracks = list(tracks)
+    links = {link.played_id: link for link in TrackLink.objects.filter(played__in=tracks).select_related("identity")}
+    evidences = [evidence_for(track, getattr(links.get(track.pk), "isrc", "")) for track in tracks]
+    votes, resolved = votes_for(evidences)
+    ids = {identity_id for kind_votes in votes.values() for identity_id in kind_votes}
+    identities = Track.objects.in_bulk(ids)
+    result = []
+    for track, evidence in zip(tracks, evidences):
+        link = links.get(track.pk)
+        result.append({
+            "id": track.pk, "artist": track.artist, "title": track.title,
+            "identity": identity_json(link),
+            "skipped": bool(link and link.skipped),
+            "suggestions": suggestions(evidence, votes, resolved, identities),
+        })
+    return result
