@@ -1,5 +1,5 @@
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIKA_VAR_DIR=/var/lib/pika
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIKA_VAR_DIR=/var/lib/pika PIKA_STATIC_ROOT=/app/staticfiles
 WORKDIR /app
 # Exactly the locked versions (make lock), then our code without re-resolving anything.
 COPY requirements.lock ./
@@ -14,8 +14,9 @@ COPY announcements announcements
 COPY dj dj
 RUN pip install --no-cache-dir --no-deps .
 COPY . .
+# Hashed, compressed static files, in the image (PIKA_STATIC_ROOT), not in the state volume.
 RUN python manage.py collectstatic --no-input -v0
-# Never root: the app writes only to its state folder (VAPID key, collected static).
+# Never root: the app writes only to its state folder (VAPID key).
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin pika \
     && mkdir -p /var/lib/pika && chown -R pika:pika /var/lib/pika
 USER pika

@@ -68,7 +68,7 @@ def reach(*, event=None, dj_set=None):
     else:
         groups = [set_group(dj_set.pk)]
         devices = PushDevice.objects.for_set(dj_set)
-    return {"pages": sum(listeners.count(group) for group in groups), "devices": devices.count()}
+    return {"pages": listeners.total(list(groups)), "devices": devices.count()}
 
 
 def banners_on_connect(sender, dj_set=None, stage=None, event=None, **kwargs):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from announcements import push
 from pika.codes import PublicCode, unique_code
 from pika.tasks import later
-from stages.models import DJSet
+from stages.models import DJSet, Stage
 
 MESSAGE_LIMIT = 280
 # Devices per delivery task: several workers share a big fan-out, and one task stays
@@ -46,6 +46,8 @@ DELIVERY = {
 MUSIC_START_DELIVERY = (10 * 60, "normal")
 # The same DJ back on the same stage this soon is a restart, not news.
 MUSIC_START_QUIET_MINUTES = 15
+# A stage's dancers hear "now live" at most this often, whoever goes live.
+MUSIC_START_STAGE_MINUTES = 10
 
 
 class WrongKeys(Exception):
@@ -160,7 +162,9 @@ class PushMessageQuerySet(models.QuerySet):
         """The "DJ X is now live on Main Floor" push for a set that just went live on a stage.
 
         None when it is not news: no stage, the set is over or no longer drives its
-        stage, or the same DJ was live here a moment ago (a restart).
+        stage, the same DJ was live here a moment ago (a restart), or the stage already
+        announced a start in the last MUSIC_START_STAGE_MINUTES (a pocket is not a pager).
+        It names the DJ's account display name, not the free text typed at go-live.
         """
         stage = dj_set.stage
         if stage is None or not dj_set.is_live or not dj_set.drives_stage():
@@ -170,16 +174,25 @@ class PushMessageQuerySet(models.QuerySet):
         ).exclude(pk=dj_set.pk).exists()
         if restarted:
             return None
-        ttl, urgency = MUSIC_START_DELIVERY
-        return self.create(
-            stage=stage,
-            title=stage.event.name,
-            body=f"{dj_set.dj_name} is now live on {stage.name}",
-            url=stage.get_absolute_url(),
-            tag=f"stage-{stage.code}",
-            ttl=ttl,
-            urgency=urgency,
-        )
+        with transaction.atomic():
+            # One writer per stage at a time: two go-lives at once send one push.
+            Stage.objects.select_for_update().filter(pk=stage.pk).first()
+            recent = self.filter(
+                stage=stage, tag=f"stage-{stage.code}",
+                created_at__gte=timezone.now() - timedelta(minutes=MUSIC_START_STAGE_MINUTES),
+            ).exists()
+            if recent:
+                return None
+            ttl, urgency = MUSIC_START_DELIVERY
+            return self.create(
+                stage=stage,
+                title=stage.event.name,
+                body=f"{dj_set.dj.public_name} is now live on {stage.name}",
+                url=stage.get_absolute_url(),
+                tag=f"stage-{stage.code}",
+                ttl=ttl,
+                urgency=urgency,
+            )
 
 
     def to_people(self, *, event, user_ids, client_ids, title, body, url, tag, ttl):

@@ -87,6 +87,8 @@ SENT_LIMIT = 50
 
 
 def _pages(reach):
+    if reach["pages"] is None:
+        return "every open page"  # the counts are unavailable (Redis down); the banner still goes out
     return f"{reach['pages']} open page{'s' if reach['pages'] != 1 else ''}"
 
 

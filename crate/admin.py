@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from crate.models import Confirmation, Conflict, Like, Track
+from crate.models import Confirmation, Conflict, Like, SpotifyAccount, Track
 
 
 @admin.register(Like)
@@ -50,3 +50,15 @@ class ConflictAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.resolved_at = timezone.now() if obj.resolved_to_id else None
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SpotifyAccount)
+class SpotifyAccountAdmin(admin.ModelAdmin):
+    """The curator account: who it is and when it was connected; tokens never shown."""
+
+    list_display = ["display_name", "spotify_user_id", "connected_at", "expires_at"]
+    fields = ["display_name", "spotify_user_id", "connected_at", "expires_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # connected at /spotify/connect, never typed in

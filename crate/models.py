@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import quote, quote_plus
 
 from django.conf import settings
@@ -122,13 +123,17 @@ class Like(models.Model):
         return f"{self.track.artist} {self.track.title}"
 
     def search_links(self):
-        """Where to find the song again: plain search pages, no account or API needed."""
-        q = self.search_query
-        return [
-            ("Spotify", "https://open.spotify.com/search/" + quote(q, safe="")),
-            ("Apple Music", "https://music.apple.com/search?term=" + quote_plus(q)),
-            ("YouTube", "https://www.youtube.com/results?search_query=" + quote_plus(q)),
-        ]
+        return search_links(self.track.artist, self.track.title)
+
+
+def search_links(artist, title):
+    """Where to find a song again: plain search pages, no account or API needed."""
+    q = f"{artist} {title}"
+    return [
+        ("Spotify", "https://open.spotify.com/search/" + quote(q, safe="")),
+        ("Apple Music", "https://music.apple.com/search?term=" + quote_plus(q)),
+        ("YouTube", "https://www.youtube.com/results?search_query=" + quote_plus(q)),
+    ]
 
 
 
@@ -221,3 +226,82 @@ class Conflict(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.value}"
+
+
+def _fernet():
+    """Tokens are encrypted at rest with a key derived from SECRET_KEY: a database dump
+    alone does not hand over the curator's Spotify account."""
+    import base64
+    import hashlib
+
+    from cryptography.fernet import Fernet
+
+    digest = hashlib.sha256(("pika-spotify-tokens:" + settings.SECRET_KEY).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+class SpotifyAccount(models.Model):
+    """The platform curator account (one): setlists become public playlists under it."""
+
+    spotify_user_id = models.CharField(max_length=128)
+    display_name = models.CharField(max_length=200, blank=True)
+    access_token_encrypted = models.TextField()
+    refresh_token_encrypted = models.TextField()
+    expires_at = models.DateTimeField()
+    connected_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.display_name or self.spotify_user_id
+
+    @classmethod
+    def curator(cls):
+        return cls.objects.order_by("-connected_at").first()
+
+    @property
+    def access_token(self):
+        return _fernet().decrypt(self.access_token_encrypted.encode()).decode()
+
+    @property
+    def refresh_token(self):
+        return _fernet().decrypt(self.refresh_token_encrypted.encode()).decode()
+
+    def set_tokens(self, tokens):
+        fernet = _fernet()
+        self.access_token_encrypted = fernet.encrypt(tokens["access_token"].encode()).decode()
+        if tokens.get("refresh_token"):  # a refresh may or may not rotate it
+            self.refresh_token_encrypted = fernet.encrypt(tokens["refresh_token"].encode()).decode()
+        self.expires_at = timezone.now() + timedelta(seconds=int(tokens.get("expires_in", 3600)))
+
+    def store_tokens(self, tokens):
+        self.set_tokens(tokens)
+        self.save(update_fields=["access_token_encrypted", "refresh_token_encrypted", "expires_at"])
+
+
+class SpotifyPlaylist(models.Model):
+    """A set's playlist, or a dancer's liked songs, under the curator account: exporting
+    again updates this one."""
+
+    dj_set = models.OneToOneField(
+        "stages.DJSet", on_delete=models.CASCADE, null=True, blank=True, related_name="spotify_playlist"
+    )
+    likes_of = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="likes_playlist"
+    )
+    playlist_id = models.CharField(max_length=64, blank=True)
+    url = models.URLField(blank=True)
+    added = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    # What the DJ sees: the last export's outcome in words ("Spotify is busy, try again in…").
+    message = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dj_set__isnull=False, likes_of__isnull=True) | Q(dj_set__isnull=True, likes_of__isnull=False),
+                name="playlist_of_a_set_or_of_likes",
+            )
+        ]
+
+    def __str__(self):
+        return self.url or f"playlist {self.pk}"

@@ -1,17 +1,24 @@
+import secrets
+
 from django.conf import settings
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from crate import exports, setlist, spotify
 from crate import journal as journal_lib
 from crate.access import track_to_like
-from crate.models import Like
+from crate.models import Like, SpotifyAccount
 from pika.access import or_404
 from pika.middleware import rate_key
 from pika.views import rate_limited
+from stages.access import set_for_dj, set_for_public
 
 
 def _client(group, request):
@@ -59,7 +66,9 @@ def journal(request):
     likes = list(Like.objects.journal(request))
     # Every track on this page is liked: the hearts need no query of their own.
     request._pika_liked_ids = {like.track_id for like in likes}
-    return render(request, "crate/journal.html", {"groups": journal_lib.group(likes), "like_count": len(likes)})
+    return render(request, "crate/journal.html", {
+        "groups": journal_lib.group(likes), "like_count": len(likes), "spotify_configured": spotify.configured(),
+    })
 
 
 EXPORTS = {
@@ -79,3 +88,86 @@ def export(request, fmt):
     response = HttpResponse(body.encode(), content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pika-likes.{extension}"'
     return response
+
+
+SETLIST_EXPORTS = {
+    "m3u": (setlist.m3u, "audio/x-mpegurl", "m3u8"),
+    "csv": (setlist.csv_text, "text/csv", "csv"),
+    "txt": (setlist.text, "text/plain", "txt"),
+}
+
+
+def setlist_page(request, code):
+    """A set's tracklist for anyone with its link: shareable, previews on social media."""
+    dj_set = or_404(set_for_public(code))
+    return render(request, "crate/setlist.html", {
+        "dj_set": dj_set, "entries": setlist.rows(dj_set), "title": setlist.title(dj_set),
+        "page_url": request.build_absolute_uri(),
+    })
+
+
+def setlist_export(request, code, fmt):
+    dj_set = or_404(set_for_public(code))
+    build, content_type, extension = SETLIST_EXPORTS[fmt]
+    body = build(dj_set, setlist.rows(dj_set))
+    if fmt == "csv":
+        body = "\ufeff" + body
+    response = HttpResponse(body.encode(), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pika-setlist-{dj_set.code}.{extension}"'
+    return response
+
+
+# Spotify: the owner connects the curator account once; DJs export their sets under it.
+
+def _owner(request):
+    return request.user.is_authenticated and request.user.is_superuser
+
+
+def spotify_connect(request):
+    if not _owner(request):
+        raise Http404
+    if not spotify.configured():
+        return render(request, "crate/spotify.html", {"configured": False}, status=503)
+    verifier, challenge = spotify.new_pkce()
+    state = secrets.token_urlsafe(24)
+    request.session["spotify_pkce"] = {"state": state, "verifier": verifier}
+    return redirect(spotify.authorize_url(state, challenge))
+
+
+def spotify_callback(request):
+    if not _owner(request):
+        raise Http404
+    pending = request.session.pop("spotify_pkce", None)
+    if not pending or request.GET.get("state") != pending["state"] or not request.GET.get("code"):
+        return render(request, "crate/spotify.html", {
+            "configured": spotify.configured(),
+            "error": request.GET.get("error") or "That sign-in link is stale or was not started here: connect again.",
+        }, status=400)
+    try:
+        tokens = spotify.exchange_code(request.GET["code"], pending["verifier"])
+        account = SpotifyAccount(spotify_user_id="", expires_at=timezone.now())
+        account.set_tokens(tokens)
+        me = spotify.SpotifyClient(account).me()
+    except (spotify.SpotifyError, spotify.SpotifyUnavailable) as error:
+        return render(request, "crate/spotify.html", {"configured": True, "error": str(error)}, status=502)
+    account.spotify_user_id, account.display_name = me["id"], me.get("display_name") or ""
+    account.save()
+    return render(request, "crate/spotify.html", {"configured": True, "account": account})
+
+
+@login_required
+@require_POST
+def spotify_export(request, code):
+    dj_set = or_404(set_for_dj(request.user, code))
+    playlist = exports.export_set(dj_set)
+    messages.info(request, playlist.message)
+    # The DJ's set page lives in the dj app, above this one: its address, not its name.
+    return redirect(f"/dj/sets/{dj_set.code}")
+
+
+@login_required
+@require_POST
+def spotify_export_likes(request):
+    playlist = exports.export_likes(request.user)
+    messages.info(request, playlist.message)
+    return redirect("crate:journal")

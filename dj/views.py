@@ -18,8 +18,9 @@ from pydantic import ValidationError as PydanticValidationError
 from accounts.access import token_for_owner
 from accounts.models import ApiToken
 from crate import api as crate_api
-from crate import verification
+from crate import spotify, verification
 from crate.access import track_for_dj
+from crate.models import SpotifyAccount, SpotifyPlaylist
 from dj import agent_wheel
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event, ReleasedSlot
@@ -27,7 +28,7 @@ from pika import submit_once
 from pika.access import or_404
 from pika.api import ApiError, error_response
 from stages import live
-from stages.access import set_for_dj
+from stages.access import set_for_dj, stage_to_drive
 from stages.api import TrackIn, store_track, track_json
 from stages.models import DJSet
 
@@ -83,8 +84,12 @@ def go_live(request):
     if not form.is_valid():
         messages.error(request, "Not live yet: " + " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(reverse("dj:dashboard") + ("?mode=event" if request.POST.get("stage") else ""))
+    stage = form.cleaned_data["stage"]
+    refusal = stage_to_drive(request.user, stage.code)[1] if stage else None
+    if refusal:
+        messages.error(request, "Not live yet: " + refusal)
+        return redirect(reverse("dj:dashboard") + "?mode=event")
     if submit_once.first_submit(request):
-        stage = form.cleaned_data["stage"]
         dj_set, ended = DJSet.objects.go_live(request.user, form.cleaned_data["dj_name"].strip(), stage)
         if ended:
             messages.info(request, "Your previous set was still live; it has been ended.")
@@ -167,7 +172,11 @@ def end_set(request, code):
 def past_set(request, code):
     dj_set = or_404(set_for_dj(request.user, code))
     tracks = dj_set.tracks.order_by("played_at", "pk")
-    return render(request, "dj/past_set.html", {"dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz})
+    return render(request, "dj/past_set.html", {
+        "dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz,
+        "spotify_ready": spotify.configured() and SpotifyAccount.objects.exists(),
+        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first(),
+    })
 
 
 # API tokens: created and revoked on the dashboard.

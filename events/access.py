@@ -47,3 +47,14 @@ def released_slot_for_visitor(user, slug, uid):
 def feed_by_token(token):
     """An active calendar feed (a revoked or wrong token looks like no feed)."""
     return CalendarFeed.objects.select_related("event", "user").filter(token=token, revoked_at__isnull=True).first()
+
+
+def set_for_organizer(user, slug, code):
+    """A live set on one of the organizer's own event's stages: theirs to end, its DJ
+    theirs to block. None for anything else."""
+    from stages.models import DJSet
+
+    event = event_for_organizer(user, slug)
+    if event is None:
+        return None
+    return DJSet.objects.select_related("stage__event", "dj").filter(stage__event=event, code=code).first()

@@ -297,3 +297,12 @@ class PublishForm(forms.Form):
         label="Notify attendees of the schedule change (only the DJs and dancers concerned)",
         required=False, initial=True,
     )
+
+
+class LineupForm(forms.Form):
+    """Who may drive the event's stages: the policy, and one more DJ for the lineup."""
+
+    dj_policy = forms.ChoiceField(label="Who may go live on your stages", choices=Event.DjPolicy.choices,
+                                  widget=forms.RadioSelect)
+    email = forms.EmailField(label="Add a DJ by e-mail", required=False, max_length=254,
+                             help_text="They can go live once they sign up with this address and confirm it.")

@@ -12,7 +12,6 @@ from django.utils.text import slugify
 
 from events import live_timetable, signals, timetable
 from pika import live as groups
-from pika import live_state
 from pika.codes import unique_code
 
 # Paths under /organize/ that an event slug must not shadow.
@@ -51,6 +50,13 @@ class Event(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=now)
 
+    class DjPolicy(models.TextChoices):
+        VERIFIED = "verified", "Any DJ with a verified e-mail"
+        LINEUP = "lineup", "Only DJs on this event's lineup"
+
+    # Who may go live on this event's stages (and so reach its dancers' phones).
+    dj_policy = models.CharField(max_length=12, choices=DjPolicy.choices, default=DjPolicy.VERIFIED)
+
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -64,7 +70,31 @@ class Event(models.Model):
         # Open pages' first states show the event (its name, its clock, whether it is
         # public): a socket connecting after this edit must not get the cached old one.
         pk = self.pk
-        transaction.on_commit(lambda: live_state.touch(groups.event_group(pk)), robust=True)
+        transaction.on_commit(lambda: groups.touch(groups.event_group(pk)), robust=True)
+
+    def drive_refusal(self, user):
+        """Why `user` may not go live on this event's stages, or None when they may.
+
+        The organizer may always. A blocked DJ never. Otherwise the event's policy: a
+        verified e-mail, or a verified e-mail the organizer put on the lineup (an invite
+        made before the DJ signed up counts once they verify that address).
+        """
+        if not user.is_authenticated:
+            return "Sign in to go live."
+        if user.pk == self.organizer_id:
+            return None
+        if self.blocked_djs.filter(user=user).exists():
+            return f"The organizer of {self.name} has blocked you from its stages."
+        verified = verified_emails(user)
+        if self.dj_policy == self.DjPolicy.LINEUP:
+            if not verified or not self.lineup.filter(email__in=verified).exists():
+                return (f"Only DJs on {self.name}'s lineup may play on its stages. Ask the organizer to add "
+                        "the e-mail address you signed up with (and verify it).")
+            return None
+        if not verified:
+            return f"Verify your e-mail address first: {self.name} lets only DJs with a verified e-mail play."
+        return None
+
 
     def get_absolute_url(self):
         return reverse("events:event", args=[self.slug])
@@ -130,6 +160,43 @@ class Event(models.Model):
 # subscribed calendar learns of the cancellation instead of the event silently vanishing.
 CANCELLED_KEPT_DAYS = 14
 REMINDER_MINUTES = 10
+
+
+def verified_emails(user):
+    """The user's e-mail addresses that have been confirmed (allauth), lower-cased."""
+    from allauth.account.models import EmailAddress
+
+    return {email.lower() for email in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+
+
+class LineupEntry(models.Model):
+    """A DJ the organizer invited to play, by e-mail: works before they even sign up."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="lineup")
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(fields=["event", "email"], name="one_lineup_entry_per_email")]
+
+    def __str__(self):
+        return f"{self.email} @ {self.event}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class BlockedDJ(models.Model):
+    """A DJ the organizer removed from the event's stages: no go-live, whatever the policy."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="blocked_djs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_block_per_event_dj")]
 
 
 class SlotQuerySet(models.QuerySet):

@@ -11,13 +11,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import organizer_required
 from events import live
-from events.access import event_for_organizer, event_for_visitor
-from events.forms import MAX_STAGES, EventForm, save_stages, stage_formset, timezone_names, with_one_more_stage_row
-from events.models import Event, Release
+from events.access import event_for_organizer, event_for_visitor, set_for_organizer
+from events.forms import (
+    MAX_STAGES, EventForm, LineupForm, save_stages, stage_formset, timezone_names, with_one_more_stage_row,
+)
+from events.models import BlockedDJ, Event, LineupEntry, Release
 from pika import live as groups
 from pika import submit_once
 from pika.access import or_404
 from stages.live import stage_cards
+from stages.models import DJSet
 
 
 def home(request):
@@ -168,3 +171,78 @@ def live_dashboard(request, slug):
     if request.htmx:
         return render(request, "events/live_dashboard.html#live-panel", context)
     return render(request, "events/live_dashboard.html", context)
+
+
+# --- Who may drive the stages: policy, lineup, blocks -------------------------------
+
+@organizer_required
+def lineup(request, slug):
+    event = or_404(event_for_organizer(request.user, slug))
+    form = LineupForm(request.POST or None, initial={"dj_policy": event.dj_policy})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            event.dj_policy = form.cleaned_data["dj_policy"]
+            event.save(update_fields=["dj_policy"])
+            email = form.cleaned_data["email"].strip().lower()
+            if email:
+                LineupEntry.objects.get_or_create(event=event, email=email)
+                messages.success(request, f"{email} is on the lineup.")
+            else:
+                messages.success(request, "Saved.")
+            return redirect("events:lineup", event.slug)
+        status = 400
+    return render(request, "events/lineup.html", {
+        "event": event, "form": form, "entries": event.lineup.all(),
+        "blocked": event.blocked_djs.select_related("user"),
+    }, status=status)
+
+
+@organizer_required
+@require_POST
+def lineup_remove(request, slug, pk):
+    event = or_404(event_for_organizer(request.user, slug))
+    event.lineup.filter(pk=pk).delete()
+    return redirect("events:lineup", event.slug)
+
+
+@organizer_required
+@require_POST
+def unblock(request, slug, pk):
+    event = or_404(event_for_organizer(request.user, slug))
+    event.blocked_djs.filter(pk=pk).delete()
+    return redirect("events:lineup", event.slug)
+
+
+def _back_to_live(request, dj_set):
+    if request.htmx:
+        return render(request, "events/live_dashboard.html#stage-row", {"row": live.organizer_row(dj_set.stage)})
+    return redirect("events:live", dj_set.stage.event.slug)
+
+
+@organizer_required
+@require_POST
+def end_set(request, slug, code):
+    """The organizer ends any set on their stages (a DJ who left, a stranger on the decks)."""
+    dj_set = or_404(set_for_organizer(request.user, slug, code))
+    with transaction.atomic():
+        dj_set.end()
+    messages.success(request, f"{dj_set.dj_name}'s set on {dj_set.stage.name} has ended.")
+    return _back_to_live(request, dj_set)
+
+
+@organizer_required
+@require_POST
+def block_dj(request, slug, code):
+    """Block the DJ of this set from every stage of the event, and end what they play on them."""
+    dj_set = or_404(set_for_organizer(request.user, slug, code))
+    event = dj_set.stage.event
+    if dj_set.dj_id == event.organizer_id:
+        messages.error(request, "That is your own set; end it instead.")
+        return _back_to_live(request, dj_set)
+    with transaction.atomic():
+        BlockedDJ.objects.get_or_create(event=event, user=dj_set.dj)
+        for playing in DJSet.objects.live().filter(dj=dj_set.dj, stage__event=event):
+            playing.end()
+    messages.success(request, f"{dj_set.dj_name} can no longer go live on {event.name}'s stages.")
+    return _back_to_live(request, dj_set)

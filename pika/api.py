@@ -8,7 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -134,6 +134,16 @@ def on_too_big(request, exc):
 def on_out_of_range(request, exc):
     # An id past 64 bits, a number the column cannot hold: the client's value, not our bug.
     return error_response(400, "out_of_range", "A value is out of range.")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    # A database restart: this request failed, the next one reconnects (CONN_HEALTH_CHECKS).
+    log.warning("Database unavailable: %s", exc)
+    response = error_response(503, "database_unavailable", "The database is restarting; retry in a moment.")
+    response["Retry-After"] = "2"
+    return response
 
 
 @api.exception_handler(Exception)

@@ -1,16 +1,23 @@
 """Listener counts per group, shared by every server process through the cache.
 
-With REDIS_URL the cache is Redis, so counts add up across processes. Count updates
+With REDIS_URL the cache is Redis, so counts add up across processes (each writes its
+own, see HEARTBEAT_SECONDS). Count updates
 are coalesced: at most one broadcast per group per second per process, because a
 burst of a thousand phones joining must not become a million messages.
 """
 
 import asyncio
 import functools
+import logging
+import time
+import uuid
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import caches
+
+log = logging.getLogger(__name__)
 
 COALESCE_SECONDS = 1.0
 _pending = set()
@@ -32,41 +39,100 @@ def _cache():
     thread hop) built its own client, so every phone held its own Redis connection
     (measured: 1000 sockets, 1000 Redis clients). Counts need no per-request client.
     """
-    return caches.create_connection("default")
+    cache = caches.create_connection("default")
+    cache.strict = True  # counts must know when they are unknown (pika/cache.py)
+    return cache
 
 
-def _key(group):
-    return f"listeners:{group}"
+# Each process writes its own count per group under its own key, with an expiry it keeps
+# renewing: a killed process's listeners vanish within HEARTBEAT_TTL, and a Redis restart
+# (keys gone) can only under-count until the next heartbeat, never go negative.
+HEARTBEAT_TTL = settings.PIKA_LISTENER_TTL_SECONDS
+HEARTBEAT_SECONDS = HEARTBEAT_TTL / 3
+_PROCESS = uuid.uuid4().hex[:12]
+_PROCESSES_KEY = "listeners:processes"
+_local = {}  # group -> sockets counted in this process
+_heartbeat = None
 
 
-def count(group):
-    return max(_cache().get(_key(group), 0), 0)
+def _key(group, process=_PROCESS):
+    return f"listeners:{group}:{process}"
+
+
+def _processes(cache):
+    now = time.time()
+    return [process for process, seen in (cache.get(_PROCESSES_KEY) or {}).items() if seen > now - HEARTBEAT_TTL]
+
+
+def _register(cache):
+    """Say this process is alive (a lost update between processes heals at the next beat)."""
+    now = time.time()
+    known = {process: seen for process, seen in (cache.get(_PROCESSES_KEY) or {}).items() if seen > now - HEARTBEAT_TTL}
+    known[_PROCESS] = now
+    cache.set(_PROCESSES_KEY, known, timeout=HEARTBEAT_TTL)
 
 
 def total(groups):
-    """The listeners of several groups together, in one cache round trip."""
-    found = _cache().get_many([_key(group) for group in groups]) if groups else {}
-    return sum(max(value, 0) for value in found.values())
+    """The listeners of several groups together, across processes; None when the counts
+    cannot be read (Redis down): pages then say the count is unknown."""
+    if not groups:
+        return 0
+    try:
+        cache = _cache()
+        keys = [_key(group, process) for process in _processes(cache) for group in groups]
+        return sum(max(value, 0) for value in cache.get_many(keys).values()) if keys else 0
+    except Exception:
+        log.warning("Listener counts unavailable (cache unreachable)", exc_info=True)
+        return None
+
+
+def count(group):
+    return total([group])
+
+
+def _write(groups):
+    cache = _cache()
+    _register(cache)
+    cache.set_many({_key(group): _local.get(group, 0) for group in groups}, timeout=HEARTBEAT_TTL)
 
 
 def _change(group, delta):
-    key, cache = _key(group), _cache()
-    cache.add(key, 0, timeout=None)
+    """Count in this process (on the event loop, so no two threads race), then store."""
+    _local[group] = max(_local.get(group, 0) + delta, 0)
+    if not _local[group]:
+        del _local[group]
+    return asyncio.to_thread(_store, [group])
+
+
+def _store(groups):
     try:
-        return cache.incr(key, delta)
-    except ValueError:
-        # Evicted between add and incr: start again from this change.
-        cache.set(key, max(delta, 0), timeout=None)
-        return max(delta, 0)
+        _write(groups)
+    except Exception:
+        # Redis is a helper: the socket stays, the heartbeat writes the count once it is back.
+        log.warning("Listener count not written (cache unreachable)", exc_info=True)
+
+
+async def _beat():
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        await asyncio.to_thread(_store, list(_local))
+
+
+def _ensure_heartbeat():
+    global _heartbeat
+    loop = asyncio.get_running_loop()
+    if _heartbeat is None or _heartbeat.done() or _heartbeat.get_loop() is not loop:
+        _heartbeat = loop.create_task(_beat())
 
 
 async def joined(group):
-    await asyncio.to_thread(_change, group, 1)
+    _ensure_heartbeat()
+    await _change(group, 1)
     _schedule(group)
 
 
 async def left(group):
-    await asyncio.to_thread(_change, group, -1)
+    await _change(group, -1)
     _schedule(group)
 
 
@@ -85,5 +151,18 @@ async def _announce(group):
     if messages is None:
         return  # counted only (the event page): nobody shows this number live
     layer = get_channel_layer()
-    for target, html in await database_sync_to_async(messages)(group):
-        await layer.group_send(target, {"type": "live.html", "html": html})
+    try:
+        for target, html in await database_sync_to_async(messages)(group):
+            await layer.group_send(target, {"type": "live.html", "html": html})
+    except Exception:
+        log.warning("Listener count for %s not announced", group, exc_info=True)
+
+
+def record(group, value, process):
+    """Store `value` listeners of `group` for a (named) process, as its heartbeat would:
+    how tests and tools put a known count in place."""
+    cache = _cache()
+    known = cache.get(_PROCESSES_KEY) or {}
+    known[process] = time.time()
+    cache.set(_PROCESSES_KEY, known, timeout=HEARTBEAT_TTL)
+    cache.set(_key(group, process), value, timeout=HEARTBEAT_TTL)

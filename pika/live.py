@@ -12,9 +12,19 @@ importing the app that renders it:
     screen.<id>     a stage's venue screen (/screen/<code>): now and up next
 """
 
+import asyncio
+import collections
+import logging
+import threading
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.dispatch import Signal
 
 from pika import live_state
+
+log = logging.getLogger(__name__)
 
 
 def set_group(dj_set_id):
@@ -64,17 +74,83 @@ def page_versions(groups):
     return live_state.format_versions(versions) if versions else ""
 
 
+# Fragments the channel layer refused (Redis down), in order, for the retrier to send when
+# it is back: a track saved during an outage still reaches the phones. Bounded: after a
+# long outage the oldest go (a phone that reconnects gets the whole state anyway).
+BACKLOG_LIMIT = 1000
+RETRY_SECONDS = 1.0
+_backlog = collections.deque(maxlen=BACKLOG_LIMIT)
+_lock = threading.Lock()
+_retrier = None
+
+
 def send(group, html):
     """Hand one rendered change to every open page in `group`, stamped with the group's
-    next version (pika/live_state.py)."""
-    live_state.send(group, html)
+    next version (pika/live_state.py); never raises (Redis is a helper)."""
+    _send_message(group, live_state.message(group, live_state.bump(group), html))
 
 
 def send_pair(group, html, wider_group, wider_html):
     """One change for two groups where the first one's pages are also in the second (a
     stage's pages are in its event's group): they get `html` alone, which holds
-    `wider_html`, and every other page of `wider_group` gets `wider_html`."""
-    live_state.send_pair(group, html, wider_group, wider_html)
+    `wider_html` and both groups' new versions, and the second group's copy skips them."""
+    version, wider_version = live_state.bump(group), live_state.bump(wider_group)
+    _send_message(group, live_state.message(group, version,
+                                            live_state.change_marker(wider_group, wider_version) + html))
+    _send_message(wider_group, dict(live_state.message(wider_group, wider_version, wider_html), skip=group))
+
+
+def touch(group):
+    """A change with nothing to show open pages (an event edited, a room removed): a new
+    version and an empty message, so no process serves the state cached before it."""
+    send(group, "")
+
+
+def _send_message(group, message):
+    with _lock:
+        if _backlog:  # older fragments wait: keep the order
+            _backlog.append((group, message))
+            _start_retrier()
+            return
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+    except Exception:
+        log.warning("Live update for %s kept for later: the channel layer is unreachable", group, exc_info=True)
+        with _lock:
+            _backlog.append((group, message))
+            _start_retrier()
+
+
+def _start_retrier():
+    global _retrier
+    if _retrier is None or not _retrier.is_alive():
+        _retrier = threading.Thread(target=_retry, name="pika-live-retry", daemon=True)
+        _retrier.start()
+
+
+def _retry():
+    """Send the backlog in order, one loop for the thread's whole life (the Redis layer
+    keeps connections per event loop); ends when the backlog is empty."""
+    global _retrier
+    loop = asyncio.new_event_loop()
+    layer = get_channel_layer()
+    try:
+        while True:
+            with _lock:
+                if not _backlog:
+                    _retrier = None  # a send from now on starts a fresh retrier
+                    return
+                group, message = _backlog[0]
+            try:
+                loop.run_until_complete(layer.group_send(group, message))
+            except Exception:
+                time.sleep(RETRY_SECONDS)
+                continue
+            with _lock:
+                if _backlog and _backlog[0][1] is message:
+                    _backlog.popleft()
+    finally:
+        loop.close()
 
 
 # A live page is connecting. Sent with sender = the page kind ("set", "stage" or "event")

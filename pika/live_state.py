@@ -84,39 +84,12 @@ def current_versions(groups):
         return None
 
 
-def send(group, html):
-    """Hand one rendered change to every open page in `group`, stamped with its version."""
-    _group_send(group, _message(group, bump(group), html))
-
-
-def send_pair(group, html, wider_group, wider_html):
-    """pika/live.py send_pair: `group`'s pages are also in `wider_group` and skip its copy.
-
-    Their message carries both groups' new versions, so they stay current in both.
-    """
-    version, wider_version = bump(group), bump(wider_group)
-    _group_send(group, _message(group, version, change_marker(wider_group, wider_version) + html))
-    _group_send(wider_group, dict(_message(wider_group, wider_version, wider_html), skip=group))
-
-
-def _message(group, version, html):
-    message = {"type": "live.html", "html": change_marker(group, version) + html}
+def message(group, version, html):
+    """The channel-layer message for one change to `group` (pika/live.py sends it)."""
+    found = {"type": "live.html", "html": change_marker(group, version) + html}
     if version is not None:
-        message.update(group=group, version=version)
-    return message
-
-
-def _group_send(group, message):
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    async_to_sync(get_channel_layer().group_send)(group, message)
-
-
-def touch(group):
-    """A change with nothing to show open pages (an event edited, a room removed): a new
-    version and an empty message, so no process serves the state cached before it."""
-    send(group, "")
+        found.update(group=group, version=version)
+    return found
 
 
 def already_in(message, versions):

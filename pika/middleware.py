@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import DataError
-from django.http import HttpResponseBadRequest
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -153,6 +153,23 @@ def _bad_request(request, message):
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
+def _database_unavailable(request):
+    """A database restart: a 503 that says so (JSON on the API), and the next request
+    reconnects. Forms keep what was typed: the browser's back button still has it."""
+    from pika.api import error_response
+
+    if request.path.startswith("/api/"):
+        response = error_response(503, "database_unavailable", "The database is restarting; retry in a moment.")
+    else:
+        # An HTMX form stays on the page (pika.js adds "your entry is kept"); a plain one
+        # is one tap of the browser's back button away, typed text included.
+        text = ("The database is restarting; nothing was stored yet." if request.headers.get("HX-Request")
+                else "The database is restarting; go back and send again in a moment.")
+        response = HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "2"
+    return response
+
+
 def bad_input_middleware(get_response):
     """Control characters (NUL above all: PostgreSQL refuses it in text) never reach a
     query: in the path, the query string, a form or a JSON body they are a 400. And a
@@ -183,6 +200,8 @@ def bad_input_middleware(get_response):
     def process_exception(request, exception):
         if isinstance(exception, (OverflowError, DataError)):
             return _bad_request(request, "A value is out of range.")
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return _database_unavailable(request)
         return None
 
     middleware.process_exception = process_exception

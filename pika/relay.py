@@ -21,6 +21,10 @@ from pika import live_state
 
 log = logging.getLogger(__name__)
 
+JOIN_WAIT_SECONDS = 2
+RETRY_FIRST_SECONDS = 0.5
+RETRY_MAX_SECONDS = 5
+
 
 class Relay:
     """The groups this process's live sockets are in, for one event loop."""
@@ -47,8 +51,13 @@ class Relay:
         if group not in self.subscriptions:
             ready = asyncio.get_running_loop().create_future()
             self.subscriptions[group] = (asyncio.create_task(self._relay(group, ready)), ready)
-        # Every joiner waits until the group is really subscribed, so none misses a message.
-        await asyncio.shield(self.subscriptions[group][1])
+        # Every joiner waits until the group is really subscribed, so none misses a message;
+        # but not forever: with Redis down the page still opens with its state from the
+        # database, and live updates follow once the subscription (retried) is made.
+        try:
+            await asyncio.wait_for(asyncio.shield(self.subscriptions[group][1]), JOIN_WAIT_SECONDS)
+        except Exception:
+            log.warning("relay: %s not subscribed yet; the page opens without live updates for now", group)
 
     def leave(self, group, consumer):
         members = self.members.get(group)
@@ -69,8 +78,19 @@ class Relay:
         layer = get_channel_layer()
         channel = None
         try:
-            channel = await layer.new_channel("relay.")
-            await layer.group_add(group, channel)
+            delay = RETRY_FIRST_SECONDS
+            while True:
+                # A failed subscription is retried, never kept: when Redis comes back,
+                # the group's sockets get live updates again without a restart.
+                try:
+                    if channel is None:
+                        channel = await layer.new_channel("relay.")
+                    await layer.group_add(group, channel)
+                    break
+                except Exception:
+                    log.warning("relay: subscribing to %s failed; retrying in %.1f s", group, delay, exc_info=True)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, RETRY_MAX_SECONDS)
             # Read after subscribing: every later change arrives here as a message.
             known = await asyncio.to_thread(live_state.current_versions, [group])
             if known is not None:
@@ -100,7 +120,10 @@ class Relay:
             if not ready.done():
                 ready.cancel()
             if channel is not None:
-                await layer.group_discard(group, channel)
+                try:
+                    await layer.group_discard(group, channel)
+                except Exception:
+                    log.warning("relay: unsubscribing from %s failed", group, exc_info=True)
 
     def _send_now(self, coroutine):
         try:

@@ -152,8 +152,11 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, requests go on without it (pika/cache.py).
+            "BACKEND": "pika.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that hangs costs a request a second at most, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env("PIKA_CACHE_PREFIX", default="pika"),
         }
     }
@@ -214,7 +217,9 @@ LOGIN_URL = "/accounts/login/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Sign-up stays open and instant; the confirmation mail is what lets a DJ play on stages
+# whose event asks for a verified e-mail (events.Event.drive_refusal).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
@@ -229,8 +234,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = PIKA_VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# Where collectstatic puts the hashed, compressed files. The container builds them into
+# the image, outside the state volume: a volume would keep the first image's files (and
+# manifest) across upgrades.
+STATIC_ROOT = Path(env("PIKA_STATIC_ROOT", default=str(PIKA_VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves static files from the app itself (no CDN, no separate server). The
 # manifest storage gives every file a content-hashed name, and gzip and Brotli copies are
 # built once by collectstatic (`make run`, the Dockerfile, CI and the test session run it;
@@ -312,6 +320,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = 0
 PIKA_NEW_CLIENT_IP_RATE = env("PIKA_NEW_CLIENT_IP_RATE", default="300/m")
 # A rate limit that cannot reach its cache lets the request through (Redis is a helper).
 RATELIMIT_FAIL_OPEN = True
+# A server process's listener counts expire this long after it stops renewing them (a
+# killed process's phones stop counting within it); renewed every third of it.
+PIKA_LISTENER_TTL_SECONDS = env.int("PIKA_LISTENER_TTL_SECONDS", default=60)
 
 # Web Push (announcements/). VAPID key: the base64url private key from
 # `manage.py vapid_keys`; without one, a key is made on first use and kept in PIKA_VAR_DIR
@@ -325,6 +336,17 @@ PIKA_PUSH_SUBSCRIBE_RATE = env("PIKA_PUSH_SUBSCRIBE_RATE", default="10/m")
 PIKA_PUSH_SUBSCRIBE_IP_RATE = env("PIKA_PUSH_SUBSCRIBE_IP_RATE", default="120/m")
 # How long an announcement stays a banner on stage and set pages.
 PIKA_ANNOUNCEMENT_BANNER_HOURS = env.float("PIKA_ANNOUNCEMENT_BANNER_HOURS", default=3)
+
+# Spotify (crate/): one platform curator account, connected once by the owner at
+# /spotify/connect (authorisation code with PKCE). Without a client id every page works
+# and says Spotify is not set up. The URLs are settings so tests use a local server.
+PIKA_SPOTIFY_CLIENT_ID = env("PIKA_SPOTIFY_CLIENT_ID", default="")
+PIKA_SPOTIFY_API_URL = env("PIKA_SPOTIFY_API_URL", default="https://api.spotify.com").rstrip("/")
+PIKA_SPOTIFY_ACCOUNTS_URL = env("PIKA_SPOTIFY_ACCOUNTS_URL", default="https://accounts.spotify.com").rstrip("/")
+# Spotify refuses `localhost`; the default is PIKA_BASE_URL's callback.
+PIKA_SPOTIFY_REDIRECT_URI = env("PIKA_SPOTIFY_REDIRECT_URI", default=PIKA_BASE_URL + "/spotify/callback")
+# The longest Retry-After the client waits for inside a request before giving up for now.
+PIKA_SPOTIFY_MAX_WAIT_SECONDS = env.float("PIKA_SPOTIFY_MAX_WAIT_SECONDS", default=5)
 
 LOGGING = {
     "version": 1,

@@ -36,13 +36,6 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         ("js/*.js", CompressedManifestStaticFilesStorage._js_module_import_aggregation_patterns[1]),
     )
 
-    def url_converter(self, name, hashed_files, template=None):
-        # Only in our own scripts: vendored ones (htmx's extensions) mention imports in
-        # comments and examples that name no file here.
-        if template and template.startswith(("import", "export")) and not name.startswith("js/"):
-            return lambda matchobj: matchobj["matched"]
-        return super().url_converter(name, hashed_files, template)
-
     def create_compressor(self, **kwargs):
         return TieredCompressor(**kwargs)
 

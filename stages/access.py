@@ -26,6 +26,16 @@ def stage_for_visitor(user, code):
     return stage if stage is not None and stage.event.is_visible_to(user) else None
 
 
+def stage_to_drive(user, code):
+    """(stage, refusal) for a DJ going live on the stage with this code: the stage (None
+    when no published event has it) and why this DJ may not play there (None: they may).
+    The event's organizer decides who may (events.Event.drive_refusal)."""
+    stage = stage_for_public(code)
+    if stage is None:
+        return None, None
+    return stage, stage.event.drive_refusal(user)
+
+
 def stage_for_public(code):
     """A stage of a published event: what sockets and the public API may show."""
     stage = Stage.objects.select_related("event").filter(code=code).first()

@@ -14,7 +14,7 @@ from accounts.api import DjToken
 from pika.api import ApiError, TokenRateThrottle, or_not_found
 from pika.codes import clean_isrc
 from stages import live
-from stages.access import set_for_dj, stage_for_public
+from stages.access import set_for_dj, stage_for_public, stage_to_drive
 from stages.models import TEXT_LIMIT, DJSet, PlayedTrack, Stage
 from stages.signals import track_stored
 
@@ -111,6 +111,9 @@ def create_set(request, payload: SetIn = None):
             raise ApiError(404, "stage_not_found", "No stage has that code.", "stage")
         if not stage.event.is_visible_publicly():
             raise ApiError(409, "stage_unavailable", "That stage's event is not published.", "stage")
+        _, refusal = stage_to_drive(request.auth.user, stage.code)
+        if refusal:
+            raise ApiError(403, "stage_not_allowed", refusal, "stage")
     dj_set, ended = DJSet.objects.go_live(
         request.auth.user, blank_to_empty(payload.dj_name), stage
     )

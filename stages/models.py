@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from pika import live_state
+from pika.live import touch
 from pika.codes import PublicCode
 from pika.deferred import after_response
 from stages import live
@@ -40,7 +40,7 @@ class Stage(PublicCode):
 
     def delete(self, *args, **kwargs):
         group = live.event_group(self.event_id)
-        transaction.on_commit(lambda: live_state.touch(group), robust=True)
+        transaction.on_commit(lambda: touch(group), robust=True)
         return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):

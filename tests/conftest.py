@@ -104,6 +104,20 @@ def push_service(settings):
 
 
 @pytest.fixture
+def fake_spotify(settings):
+    """A real local HTTP server speaking Spotify's shapes (tests/spotify_helpers.py), with
+    Pika! configured to use it."""
+    from tests.spotify_helpers import FakeSpotify
+
+    service = FakeSpotify().start()
+    settings.PIKA_SPOTIFY_CLIENT_ID = "pika-test-client"
+    settings.PIKA_SPOTIFY_API_URL = settings.PIKA_SPOTIFY_ACCOUNTS_URL = service.url
+    settings.PIKA_SPOTIFY_REDIRECT_URI = "http://127.0.0.1:8000/spotify/callback"
+    yield service
+    service.stop()
+
+
+@pytest.fixture
 def dj_token(dj):
     _, secret = ApiToken.issue(dj, "Laptop")
     return secret

@@ -25,8 +25,12 @@ from stages.models import DJSet, Stage
 PASSWORD = "dance-all-night"
 
 
-def make_dj(email="dj@example.com", name="DJ Nova"):
-    return User.objects.create_user(email=email, password=PASSWORD, display_name=name)
+def make_dj(email="dj@example.com", name="DJ Nova", verified=True):
+    """A DJ account; its e-mail confirmed unless `verified=False` (a fresh open sign-up)."""
+    user = User.objects.create_user(email=email, password=PASSWORD, display_name=name)
+    if verified:
+        user.mark_email_verified()
+    return user
 
 
 def make_organizer(email, name="Organizer"):

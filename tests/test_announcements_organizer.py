@@ -44,14 +44,14 @@ def test_the_page_previews_who_an_announcement_reaches(organizer_client, weekend
 
 
 def test_open_pages_are_counted_from_every_stage_and_the_event_page(organizer_client, weekend):
-    from django.core.cache import cache
+    from pika import listeners
 
     from pika.live import event_page_group, stage_group
 
-    cache.set(f"listeners:{stage_group(weekend.main.pk)}", 300)
-    cache.set(f"listeners:{stage_group(weekend.blues.pk)}", 10)
-    cache.set(f"listeners:{event_page_group(weekend.event.pk)}", 2)
-    cache.set(f"listeners:{stage_group(weekend.ballroom.pk)}", 999)
+    listeners.record(f"{stage_group(weekend.main.pk)}", 300, "elsewhere")
+    listeners.record(f"{stage_group(weekend.blues.pk)}", 10, "elsewhere")
+    listeners.record(f"{event_page_group(weekend.event.pk)}", 2, "elsewhere")
+    listeners.record(f"{stage_group(weekend.ballroom.pk)}", 999, "elsewhere")
 
     html = organizer_client.get(f"/organize/{weekend.event.slug}/announce/reach").content.decode()
 

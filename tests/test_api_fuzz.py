@@ -39,7 +39,7 @@ def live_set(dj):
 
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=100, deadline=None, derandomize=True, database=None,
+    max_examples=50, deadline=None, derandomize=True, database=None,
     suppress_health_check=list(HealthCheck),
 )
 def test_no_input_makes_the_api_fail(case, dj_token, live_set):

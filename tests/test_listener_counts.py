@@ -86,12 +86,12 @@ async def test_a_quick_start_set_counts_only_its_own_page(dj):
 
 @pytest.mark.django_db
 def test_the_dashboard_and_now_playing_start_from_the_same_count(client, dj):
-    from django.core.cache import cache
+    from pika import listeners
 
     stage = make_main_floor()
     dj_set = DJSet.objects.go_live(dj, "DJ Alpha", stage)[0]
-    cache.set(f"listeners:stage.{stage.pk}", 40)
-    cache.set(f"listeners:session.{dj_set.pk}", 2)
+    listeners.record(f"stage.{stage.pk}", 40, "elsewhere")
+    listeners.record(f"session.{dj_set.pk}", 2, "elsewhere")
     assert client.get(f"/api/v1/stages/{stage.code}/now-playing").json()["listeners"] == 42
     assert "42 listening" in client.get(f"/s/{stage.code}").content.decode()
     assert "42 listening" in client.get(f"/live/{dj_set.code}").content.decode()

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from announcements.models import PushMessage
@@ -48,7 +49,25 @@ def test_a_quick_start_set_pushes_nothing(push_service, weekend, dj, django_capt
     assert not PushMessage.objects.exists()
 
 
-def test_the_next_dj_on_the_stage_is_news_again(
+def test_the_next_dj_on_the_stage_is_news_again_ten_minutes_later(
+    push_service, weekend, dj, other_dj, django_capture_on_commit_callbacks
+):
+    from announcements.models import MUSIC_START_STAGE_MINUTES
+
+    phone = Subscriber(push_service, "main")
+    subscribe(phone, stage=weekend.main)
+
+    go_live(dj, django_capture_on_commit_callbacks, weekend.main)
+    PushMessage.objects.update(created_at=F("created_at") - timedelta(minutes=MUSIC_START_STAGE_MINUTES, seconds=1))
+    go_live(other_dj, django_capture_on_commit_callbacks, weekend.main, name="DJ Other")
+
+    assert [phone.decrypt(push)["body"] for push in push_service.received] == [
+        "DJ Nova is now live on Main Floor",
+        "DJ Other is now live on Main Floor",
+    ]
+
+
+def test_a_stage_says_now_live_at_most_once_in_ten_minutes(
     push_service, weekend, dj, other_dj, django_capture_on_commit_callbacks
 ):
     phone = Subscriber(push_service, "main")
@@ -56,11 +75,20 @@ def test_the_next_dj_on_the_stage_is_news_again(
 
     go_live(dj, django_capture_on_commit_callbacks, weekend.main)
     go_live(other_dj, django_capture_on_commit_callbacks, weekend.main, name="DJ Other")
+    go_live(dj, django_capture_on_commit_callbacks, weekend.main, name="DJ Nova (back)")
 
-    assert [phone.decrypt(push)["body"] for push in push_service.received] == [
-        "DJ Nova is now live on Main Floor",
-        "DJ Other is now live on Main Floor",
-    ]
+    assert [phone.decrypt(push)["body"] for push in push_service.received] == ["DJ Nova is now live on Main Floor"]
+
+
+def test_the_push_names_the_accounts_display_name_not_the_typed_one(
+    push_service, weekend, dj, django_capture_on_commit_callbacks
+):
+    phone = Subscriber(push_service, "main")
+    subscribe(phone, stage=weekend.main)
+
+    go_live(dj, django_capture_on_commit_callbacks, weekend.main, name="FREE DRINKS AT THE BAR")
+
+    assert [phone.decrypt(push)["body"] for push in push_service.received] == ["DJ Nova is now live on Main Floor"]
 
 
 def test_the_same_dj_restarting_their_set_is_not_pushed_twice(
@@ -82,6 +110,7 @@ def test_the_same_dj_back_after_a_long_break_is_news(
     DJSet.objects.filter(pk=earlier.pk).update(
         started_at=timezone.now() - timedelta(hours=3), ended_at=timezone.now() - timedelta(hours=2)
     )
+    PushMessage.objects.update(created_at=timezone.now() - timedelta(hours=3))
 
     go_live(dj, django_capture_on_commit_callbacks, weekend.main)
 

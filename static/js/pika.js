@@ -179,3 +179,23 @@
   });
   graceTimer = setTimeout(startPolling, GRACE_MS);
 })();
+
+// A form sent while the server could not store it (the database restarting: a 503) keeps
+// what was typed — htmx swaps nothing on an error — and says why, so one more tap sends it.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form") : null;
+    if (!form || !xhr || xhr.status !== 503) return;
+    var note = form.querySelector("[data-retry-note]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-error";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-retry-note", "");
+      form.insertBefore(note, form.firstChild);
+    }
+    note.textContent = (xhr.responseText || "The server is busy.").slice(0, 200) + " Your entry is kept: send it again.";
+  });
+})();

@@ -171,6 +171,7 @@ def test_offline_plays_wait_in_indexeddb_in_order_and_a_half_written_line_waits(
         write(page, playlist, entry(NOW - 50, "Lizzo", "Good as Hell", r"C:\m\lizzo.mp3").encode(), append=True)
         expect(page.locator("[data-follow-queue-list] li")).to_have_count(1)
         page.get_by_role("button", name="End set").click()
+        page.goto(f"{follow_server.url}/dj/")  # ending a set leads to its verification page
         page.get_by_role("button", name="Go Live").click()
         expect(page.locator("[data-follow-log]")).to_have_text(
             "1 track queued for an earlier set could not be sent (that set has ended).")

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email)
+            # The operator vouches for the address: the DJ may play where a verified e-mail is asked.
+            user.mark_email_verified()
             self.stdout.write(f"Created DJ account {email} (no password: use password reset to sign in).")
         _, secret = ApiToken.issue(user, name)
         self.stdout.write(f"API token for {email}: {secret}")

@@ -1,0 +1,110 @@
+"""A real local HTTP server speaking the shapes of Spotify's accounts service and Web API
+(token, me, search, playlists, playlist items), scriptable per path for 401/429/5xx."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+class FakeSpotify:
+    def __init__(self):
+        self.requests = []  # (method, path, query, headers, body)
+        self.scripts = {}   # "METHOD /path" -> [(status, headers), ...] answered before the normal reply
+        self.playlists = {}
+        self.tracks = {}    # search query -> [track json]
+        self.token_number = 0
+        self.valid_tokens = set()
+        self.lock = threading.Lock()
+
+    def start(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def handle_any(self, method):
+                length = int(self.headers.get("Content-Length", "0"))
+                raw = self.rfile.read(length)
+                url = urlparse(self.path)
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+                    body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                else:
+                    body = json.loads(raw) if raw else None
+                with fake.lock:
+                    fake.requests.append((method, url.path, query, dict(self.headers), body))
+                    script = fake.scripts.get(f"{method} {url.path}", [])
+                    status, headers, answer = (*script.pop(0), None) if script else fake.reply(method, url.path, query, body, self.headers)
+                data = json.dumps(answer).encode() if answer is not None else b""
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                self.handle_any("GET")
+
+            def do_POST(self):
+                self.handle_any("POST")
+
+            def do_PUT(self):
+                self.handle_any("PUT")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def new_token(self):
+        self.token_number += 1
+        token = f"access-{self.token_number}"
+        self.valid_tokens.add(token)
+        return token
+
+    def reply(self, method, path, query, body, headers):
+        if path == "/api/token":
+            if body.get("grant_type") == "authorization_code" and body.get("code") == "good-code" and body.get("code_verifier"):
+                return 200, {}, {"access_token": self.new_token(), "token_type": "Bearer", "expires_in": 3600,
+                                 "refresh_token": "refresh-1", "scope": "playlist-modify-public"}
+            if body.get("grant_type") == "refresh_token" and body.get("refresh_token", "").startswith("refresh-"):
+                return 200, {}, {"access_token": self.new_token(), "token_type": "Bearer", "expires_in": 3600}
+            return 400, {}, {"error": "invalid_grant"}
+        if headers.get("Authorization", "").removeprefix("Bearer ") not in self.valid_tokens:
+            return 401, {}, {"error": {"status": 401, "message": "The access token expired"}}
+        if path == "/v1/me":
+            return 200, {}, {"id": "pika-curator", "display_name": "Pika! Curator"}
+        if path == "/v1/search":
+            items = self.tracks.get(query["q"], [])
+            return 200, {}, {"tracks": {"items": items, "total": len(items)}}
+        if path == "/v1/me/playlists" and method == "POST":
+            playlist_id = f"pl{len(self.playlists) + 1}"
+            self.playlists[playlist_id] = {"name": body["name"], "public": body.get("public"), "items": []}
+            return 201, {}, {"id": playlist_id, "name": body["name"],
+                             "external_urls": {"spotify": f"https://open.spotify.com/playlist/{playlist_id}"}}
+        parts = path.split("/")
+        if len(parts) >= 4 and parts[2] == "playlists" and parts[3] in self.playlists:
+            playlist = self.playlists[parts[3]]
+            if len(parts) == 4 and method == "PUT":
+                playlist["name"] = body["name"]
+                return 200, {}, None
+            if len(parts) == 5 and parts[4] == "items":
+                if len(body["uris"]) > 100:
+                    return 400, {}, {"error": {"status": 400, "message": "Too many ids requested"}}
+                if method == "PUT":
+                    playlist["items"] = list(body["uris"])
+                else:
+                    playlist["items"] += body["uris"]
+                return (200 if method == "PUT" else 201), {}, {"snapshot_id": "s"}
+        return 404, {}, {"error": {"status": 404, "message": "Not found"}}
