@@ -6,7 +6,7 @@ import asyncio
 from django.conf import settings
 from django.db import connection
 
-from pika.server_process import ServerProcess, free_port  # noqa: F401  (tests import them from here)
+from pika.server_process import ROOT, ServerProcess, free_port  # noqa: F401  (tests import them from here)
 
 
 def shared_database_url():
@@ -19,7 +19,7 @@ def shared_database_url():
     return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def server_for_test(extra_args=(), **extra_env):
+def server_for_test(extra_args=(), port=None, **extra_env):
     """A server process (not started) on the test's database and Redis."""
     env = {
         "DATABASE_URL": shared_database_url(),
@@ -29,7 +29,7 @@ def server_for_test(extra_args=(), **extra_env):
         "PASSWORD_HASHERS": ",".join(settings.PASSWORD_HASHERS),
     }
     env.update(extra_env)
-    return ServerProcess(env, extra_args=extra_args, start_timeout=30)
+    return ServerProcess(env, extra_args=extra_args, port=port, start_timeout=30)
 
 
 async def socket_receive_until(socket, text, timeout=10):
