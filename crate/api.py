@@ -68,6 +68,7 @@ def list_verification(request, session_id: int):
     if 0 < session_id < 2**63:
         dj_set = set_for_dj(request.auth.user, pk=session_id)
     dj_set = or_not_found(dj_set, "not_found", "No such session.")
+    verification.queue_spotify_search(dj_set)
     entries = verification.entries(dj_set.tracks.order_by("played_at", "pk"))
     return {
         "matched": sum(1 for entry in entries if entry["identity"] is not None),

@@ -5,19 +5,25 @@ from django.utils import timezone
 
 from crate import setlist, spotify
 from crate.models import Like, SpotifyAccount, SpotifyPlaylist, TrackLink
+from pika.tasks import later
+
+# Spotify busy or down: the export tries again by itself this many times, then the DJ does.
+RETRIES = 3
+DEFAULT_RETRY_SECONDS = 300
 
 
-def export_set(dj_set):
+def export_set(dj_set, attempt=0):
     """Create or update the set's playlist. Returns the SpotifyPlaylist, whose `message`
     says what happened (also when Spotify is not set up, busy or down)."""
     playlist, _ = SpotifyPlaylist.objects.get_or_create(dj_set=dj_set)
     entries = setlist.rows(dj_set)
     uris = [entry["identity"].spotify_uri for entry in entries if entry["identity"] and entry["identity"].spotify_uri]
     name = setlist.title(dj_set)
-    return _export(playlist, name, f"Played live by {dj_set.dj_name}, shared by Pika!", uris, len(entries) - len(uris))
+    return _export(playlist, name, f"Played live by {dj_set.dj_name}, shared by Pika!", uris,
+                   len(entries) - len(uris), attempt)
 
 
-def export_likes(user):
+def export_likes(user, attempt=0):
     """The dancer's liked songs that are matched, newest like first, as one playlist."""
     playlist, _ = SpotifyPlaylist.objects.get_or_create(likes_of=user)
     track_ids = list(Like.objects.filter(user=user).order_by("-created_at").values_list("track_id", flat=True))
@@ -28,11 +34,22 @@ def export_likes(user):
     uris = list(dict.fromkeys(uri_of[pk] for pk in track_ids if pk in uri_of))
     name = f"{user.public_name}'s Pika! likes"
     return _export(playlist, name, "Songs liked on the dance floor, shared by Pika!", uris,
-                   sum(1 for pk in track_ids if pk not in uri_of))
+                   sum(1 for pk in track_ids if pk not in uri_of), attempt)
 
 
-def _export(playlist, name, description, uris, missing):
+def retry(playlist_id, attempt):
+    """The queued retry after Spotify was busy or down (a django-q2 task takes ids)."""
+    playlist = SpotifyPlaylist.objects.select_related("dj_set", "likes_of").filter(pk=playlist_id).first()
+    if playlist is None:
+        return None
+    if playlist.dj_set_id:
+        return export_set(playlist.dj_set, attempt)
+    return export_likes(playlist.likes_of, attempt)
+
+
+def _export(playlist, name, description, uris, missing, attempt=0):
     playlist.missing = missing
+    wait = None
     account = SpotifyAccount.curator()
     if not spotify.configured() or account is None:
         playlist.message = "Spotify is not set up on this Pika!: use the M3U, CSV or text download instead."
@@ -41,9 +58,18 @@ def _export(playlist, name, description, uris, missing):
                             if playlist.dj_set_id else
                             "None of your liked songs is matched to Spotify yet: use the search links instead.")
     else:
-        playlist.message = _push(account, name, description, playlist, uris)
+        try:
+            playlist.message = _push(account, name, description, playlist, uris)
+        except spotify.SpotifyUnavailable as error:
+            wait = error.retry_after or DEFAULT_RETRY_SECONDS
+            playlist.message = f"Spotify is busy or unreachable ({error})." + (
+                f" Pika! tries again by itself in {wait} s." if attempt < RETRIES else " Try again later."
+            )
     playlist.updated_at = timezone.now()
     playlist.save()
+    if wait is not None and attempt < RETRIES:
+        later(wait, "crate.tasks.retry_spotify_export", playlist.pk, attempt + 1)
+        playlist.refresh_from_db()  # in sync mode (tests) the retry has already run
     return playlist
 
 
@@ -58,9 +84,6 @@ def _push(account, name, description, playlist, uris):
         else:
             client.update_playlist(playlist.playlist_id, name, description)
         client.set_items(playlist.playlist_id, uris)
-    except spotify.SpotifyUnavailable as error:
-        wait = f" Try again in {error.retry_after} s." if error.retry_after else " Try again in a few minutes."
-        return f"Spotify is busy or unreachable ({error}).{wait}"
     except spotify.SpotifyError as error:
         return str(error)
     playlist.added = len(uris)

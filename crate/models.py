@@ -178,6 +178,9 @@ class TrackLink(models.Model):
     auto = models.BooleanField(default=False)
     skipped = models.BooleanField(default=False)
     isrc = models.CharField("ISRC", max_length=12, blank=True)
+    # What Spotify's search proposed (ISRC first, then artist + title), searched once.
+    spotify_suggestion = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    spotify_searched = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from crate import spotify
 from crate.matching import HASH, ISRC, NAME, evidence_of, name_key
-from crate.models import AUTO_MATCH_DJS, Confirmation, Conflict, Track, TrackLink
+from crate.models import AUTO_MATCH_DJS, Confirmation, Conflict, SpotifyAccount, Track, TrackLink
+from pika.codes import clean_isrc
 
 FIELD = {HASH: "file_hash", ISRC: "isrc", NAME: "name_key"}
 
@@ -96,7 +98,7 @@ def auto_match(played, isrc=""):
     identity = None
     if identity_id is not None and djs >= AUTO_MATCH_DJS:
         identity = Track.objects.filter(pk=identity_id).first()
-    link = TrackLink.objects.create(played=played, isrc=isrc, identity=identity, auto=identity is not None)
+    link = TrackLink.objects.create(played=played, isrc=clean_isrc(isrc), identity=identity, auto=identity is not None)
     return link
 
 
@@ -161,7 +163,10 @@ def identity_for_spotify(played, uri):
 def entries(tracks):
     """The verification entries of `tracks` (played order), in a fixed number of queries."""
     tracks = list(tracks)
-    links = {link.played_id: link for link in TrackLink.objects.filter(played__in=tracks).select_related("identity")}
+    links = {
+        link.played_id: link
+        for link in TrackLink.objects.filter(played__in=tracks).select_related("identity", "spotify_suggestion")
+    }
     evidences = [evidence_for(track, getattr(links.get(track.pk), "isrc", "")) for track in tracks]
     votes, resolved = votes_for(evidences)
     ids = {identity_id for kind_votes in votes.values() for identity_id in kind_votes}
@@ -173,6 +178,59 @@ def entries(tracks):
             "id": track.pk, "artist": track.artist, "title": track.title,
             "identity": identity_json(link),
             "skipped": bool(link and link.skipped),
-            "suggestions": suggestions(evidence, votes, resolved, identities),
+            "suggestions": suggestions(evidence, votes, resolved, identities) + spotify_suggestion(link, votes, evidence),
         })
     return result
+
+
+def spotify_suggestion(link, votes, evidence):
+    """Spotify's proposal, after the crowd's, unless the crowd already proposes it."""
+    found = link.spotify_suggestion if link else None
+    if found is None or any(found.pk in votes[kind_value] for kind_value in evidence):
+        return []
+    return [{"identity": found.as_json(), "source": "spotify", "confirmations": 0}]
+
+
+def queue_spotify_search(dj_set):
+    """Ask Spotify about the set's unmatched tracks in a task (never inside a page)."""
+    if spotify.configured():
+        from django_q.tasks import async_task
+
+        async_task("crate.tasks.search_spotify", dj_set.pk)
+
+
+def search_spotify(dj_set_id):
+    """Search Spotify once for each unmatched, unskipped track of the set: ISRC first,
+    then artist + title. Stops quietly when Spotify is busy or down (the next visit asks
+    again). Returns how many tracks got a suggestion."""
+    account = SpotifyAccount.curator()
+    if account is None or not spotify.configured():
+        return 0
+    client = spotify.SpotifyClient(account)
+    found = 0
+    pending = TrackLink.objects.filter(
+        played__dj_set_id=dj_set_id, identity__isnull=True, skipped=False, spotify_searched=False
+    ).select_related("played")
+    for link in pending:
+        try:
+            item = client.search_track(link.played.artist, link.played.title, isrc=link.isrc)
+        except (spotify.SpotifyUnavailable, spotify.SpotifyError):
+            break
+        if item is not None:
+            link.spotify_suggestion = identity_from_spotify(item)
+            found += 1
+        link.spotify_searched = True
+        link.save(update_fields=["spotify_suggestion", "spotify_searched"])
+    return found
+
+
+def identity_from_spotify(item):
+    existing = Track.objects.filter(spotify_uri=item["uri"]).order_by("pk").first()
+    if existing is not None:
+        return existing
+    artist = ", ".join(a["name"] for a in item.get("artists", [])[:3]) or "Unknown artist"
+    return Track.objects.create(
+        artist=artist, title=item.get("name", ""), album=item.get("album", {}).get("name", ""),
+        duration_ms=item.get("duration_ms"), isrc=(item.get("external_ids") or {}).get("isrc", "")[:12],
+        spotify_uri=item["uri"], name_key=name_key(artist, item.get("name", "")),
+    )

@@ -174,8 +174,9 @@ def past_set(request, code):
     tracks = dj_set.tracks.order_by("played_at", "pk")
     return render(request, "dj/past_set.html", {
         "dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz,
+        # Without Spotify set up, the page costs no Spotify query.
         "spotify_ready": spotify.configured() and SpotifyAccount.objects.exists(),
-        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first(),
+        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first() if spotify.configured() else None,
     })
 
 
@@ -239,7 +240,9 @@ def _verify_page(request, dj_set, errors=None, status=200):
 
 @login_required
 def verify_set(request, code):
-    return _verify_page(request, or_404(set_for_dj(request.user, code)))
+    dj_set = or_404(set_for_dj(request.user, code))
+    verification.queue_spotify_search(dj_set)
+    return _verify_page(request, dj_set)
 
 
 @login_required

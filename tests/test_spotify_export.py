@@ -95,16 +95,32 @@ def test_zero_matched_tracks_is_a_message_not_an_empty_playlist(client, dj, cura
     assert fake_spotify.playlists == {}
 
 
-def test_spotify_down_is_a_state_the_dj_sees_never_a_500(client, dj, curator, fake_spotify):
+def test_spotify_busy_is_retried_later_by_a_queued_task(client, dj, curator, fake_spotify, monkeypatch):
+    from crate import exports
+
+    queued = []
+    real_later = exports.later
+    monkeypatch.setattr(exports, "later", lambda delay, *task: (queued.append((delay, *task)), real_later(delay, *task)))
     dj_set = matched_set(dj)
-    fake_spotify.scripts["POST /v1/me/playlists"] = [(503, {})]
+    fake_spotify.scripts["POST /v1/me/playlists"] = [(429, {"Retry-After": "600"})]
+    client.force_login(dj)
+    page = client.post(f"/dj/sets/{dj_set.code}/spotify", follow=True).content.decode()
+    playlist = SpotifyPlaylist.objects.get()
+    assert queued == [(600, "crate.tasks.retry_spotify_export", playlist.pk, 1)]
+    # Tasks run inline in tests: the retry has already filled the playlist.
+    assert "Exported 2 tracks to Spotify" in page
+    assert len(fake_spotify.playlists["pl1"]["items"]) == 2
+
+
+def test_spotify_down_for_good_is_a_state_the_dj_sees_never_a_500(client, dj, curator, fake_spotify):
+    dj_set = matched_set(dj)
+    fake_spotify.scripts["POST /v1/me/playlists"] = [(503, {})] * 4  # the first try and three retries
     client.force_login(dj)
     response = client.post(f"/dj/sets/{dj_set.code}/spotify", follow=True)
     assert response.status_code == 200
-    assert "Spotify is busy or unreachable (Spotify answered 503.). Try again in a few minutes." in response.content.decode()
-    fake_spotify.scripts["POST /v1/me/playlists"] = [(429, {"Retry-After": "600"})]
-    page = client.post(f"/dj/sets/{dj_set.code}/spotify", follow=True).content.decode()
-    assert "Try again in 600 s." in page
+    assert "Spotify is busy or unreachable (Spotify answered 503.). Try again later." in response.content.decode()
+    assert fake_spotify.playlists == {}
+    assert "Export to Spotify" in response.content.decode()
 
 
 def test_another_djs_set_cannot_be_exported(client, dj, curator, fake_spotify):

@@ -1,0 +1,58 @@
+"""Spotify's search as a suggestion on the verify page and in the verification API: asked
+in a task (ISRC first, then artist + title), once per track, after the crowd's."""
+
+import pytest
+from django.utils import timezone
+
+from crate import verification
+from crate.models import SpotifyAccount, TrackLink
+from stages.models import DJSet
+
+GHOST = {"uri": "spotify:track:6habFhsOp2NvshLv26DqMb", "name": "Ghost", "duration_ms": 213000,
+         "artists": [{"name": "Ella Henderson"}], "album": {"name": "Chapter One"},
+         "external_ids": {"isrc": "GBARL1400001"}}
+
+
+@pytest.fixture
+def curator(db, fake_spotify):
+    account = SpotifyAccount(spotify_user_id="pika-curator", expires_at=timezone.now())
+    account.set_tokens({"access_token": fake_spotify.new_token(), "refresh_token": "refresh-1", "expires_in": 3600})
+    account.save()
+    return account
+
+
+@pytest.fixture
+def played(dj):
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
+    track, _ = dj_set.add_track(artist="Ella H.", title="Ghost (WCS Edit)")
+    verification.auto_match(track, "GBARL1400001")
+    return track
+
+
+def test_the_verify_page_offers_spotifys_match_found_by_isrc(client, dj, curator, fake_spotify, played):
+    fake_spotify.tracks["isrc:GBARL1400001"] = [GHOST]
+    client.force_login(dj)
+    html = client.get(f"/dj/sets/{played.dj_set.code}/verify").content.decode()
+    # The task ran inline (sync in tests) before the page was drawn.
+    assert "Confirm Ella Henderson — Ghost" in html and "Spotify's best match" in html
+    assert [r[2]["q"] for r in fake_spotify.requests if r[1] == "/v1/search"] == ["isrc:GBARL1400001"]
+    client.get(f"/dj/sets/{played.dj_set.code}/verify")
+    assert len([r for r in fake_spotify.requests if r[1] == "/v1/search"]) == 1  # searched once
+
+
+def test_the_api_lists_it_with_source_spotify_and_picking_it_matches(api, dj_token, curator, fake_spotify, played):
+    fake_spotify.tracks["artist:Ella H. track:Ghost (WCS Edit)"] = [GHOST]
+    body = api.get(f"/sessions/{played.dj_set_id}/verification", token=dj_token).json()
+    [suggestion] = body["tracks"][0]["suggestions"]
+    assert suggestion["source"] == "spotify" and suggestion["confirmations"] == 0
+    assert suggestion["identity"]["spotify_uri"] == GHOST["uri"] and suggestion["identity"]["isrc"] == "GBARL1400001"
+    answer = api.post(f"/tracks/{played.pk}/verification", {"identity": suggestion["identity"]["id"]}).json()
+    assert answer["identity"]["spotify_uri"] == GHOST["uri"]
+
+
+def test_spotify_down_leaves_the_page_working_and_asks_again_later(client, dj, curator, fake_spotify, played):
+    fake_spotify.scripts["GET /v1/search"] = [(503, {})]
+    client.force_login(dj)
+    response = client.get(f"/dj/sets/{played.dj_set.code}/verify")
+    assert response.status_code == 200 and "0 of 1 matched" in response.content.decode()
+    assert TrackLink.objects.get(played=played).spotify_searched is False
