@@ -7,17 +7,30 @@ import sys
 import time
 
 import bench
-from bench import env, fanout, firstpaint, pages, push, report, tracks
+from bench import compare, env, fanout, firstpaint, pages, push, report, routing, storm, tracks
 
 FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
-SUITES = ["fanout", "pages", "posts", "push", "firstpaint"]
+SUITES = ["fanout", "storm", "routing", "pages", "posts", "push", "firstpaint"]
+# Not in the default run: it needs the original's runner and git directory.
+EXTRA_SUITES = ["compare"]
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=bench.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("suites", nargs="*", metavar="suite",
-                        help=f"what to run: {', '.join(SUITES)} (default: all)")
+                        help=f"what to run: {', '.join(SUITES + EXTRA_SUITES)} (default: {', '.join(SUITES)}); "
+                             "`compare` runs the original Pika! and ours alternately (bench/compare.py)")
+    parser.add_argument("--two-redis", action="store_true",
+                        help="start a second redis-server and shard the channel layer over both "
+                             "(PIKA_CHANNEL_REDIS_URLS), for every suite of this run")
+    parser.add_argument("--storm", type=int, default=1000, metavar="N",
+                        help="storm: phones that reconnect when the server restarts (default: %(default)s)")
+    parser.add_argument("--compare", default="1000", metavar="N[,N]",
+                        help="compare: phones per run, comma separated (default: %(default)s)")
+    parser.add_argument("--compare-runs", type=int, default=3, help="compare: runs of each side per N (default: 3)")
+    parser.add_argument("--peer-git-dir", default="",
+                        help="compare: a git directory of the original (expigo/pika); or PIKA_PEER_GIT_DIR")
     parser.add_argument("--scenarios", default=",".join(f"{p}x{n}" for p, n in FANOUT_SCENARIOS),
                         help="fan-out scenarios as PROCESSESxLISTENERS, comma separated (default: %(default)s)")
     parser.add_argument("--tracks", type=int, default=20, help="tracks posted per fan-out scenario")
@@ -33,6 +46,8 @@ def parse_args(argv):
                         help="DJANGO_SETTINGS_MODULE for the servers (e.g. bench.settings_core)")
     parser.add_argument("--server-arg", action="append", default=[],
                         help="extra argument for the server command (repeatable)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment variable for the servers (repeatable)")
     parser.add_argument("--profile", action="store_true",
                         help="record each fan-out server with py-spy into var dir profiles/ (collapsed stacks)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md with the results")
@@ -40,16 +55,17 @@ def parse_args(argv):
                         help="name of this configuration; --write replaces that block of docs/benchmarks.md")
     parser.add_argument("--json", default="", help="where to save raw results (default: var dir, by label)")
     args = parser.parse_args(argv)
-    unknown = set(args.suites) - set(SUITES)
+    unknown = set(args.suites) - set(SUITES + EXTRA_SUITES)
     if unknown:
-        parser.error(f"unknown suite {', '.join(sorted(unknown))}; choose from {', '.join(SUITES)}")
+        parser.error(f"unknown suite {', '.join(sorted(unknown))}; choose from {', '.join(SUITES + EXTRA_SUITES)}")
     return args
 
 
 def start_servers(args, count):
     servers = []
     for _ in range(count):
-        servers.append(env.Server(kind=args.server, settings=args.settings, extra_args=tuple(args.server_arg)).start())
+        servers.append(env.server(args.server, args.settings, args.server_arg,
+                                  dict(item.split("=", 1) for item in args.server_env)).start())
     return servers
 
 
@@ -62,13 +78,27 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     suites = args.suites or SUITES
     fd_limit = env.raise_fd_limit()
+    second_redis = None
+    if args.two_redis:
+        second_redis = routing.SecondRedis().start()
+        # Read by this process's settings (below) and inherited by every server started.
+        os.environ["PIKA_CHANNEL_REDIS_URLS"] = f"{env.REDIS_URL},{second_redis.url}"
+    try:
+        _run(args, suites, fd_limit)
+    finally:
+        if second_redis:
+            second_redis.stop()
+
+
+def _run(args, suites, fd_limit):
     env.ensure_database()
     env.setup_django()
     world = env.seed()
     results = {"started": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": report.machine(),
                "versions": report.versions(), "config": {
                    "label": args.label, "server": args.server, "settings": args.settings,
-                   "server_args": args.server_arg,
+                   "server_args": args.server_arg, "server_env": args.server_env,
+                   "channel_redis": os.environ.get("PIKA_CHANNEL_REDIS_URLS", env.REDIS_URL),
                    "fd_limit": fd_limit}}
     print(f"bench: {results['machine']['summary']}; load before: {results['machine']['load']}", flush=True)
 
@@ -118,6 +148,29 @@ def main(argv=None):
             median["p99_of_runs"] = [r["latency_ms"]["p99"] for r in runs]
             results["fanout"].append(median)
 
+    if "storm" in suites:
+        runs = []
+        for _ in range(args.repeat):
+            server = start_servers(args, 1)[0]
+            try:
+                runs.append(storm.run(server, world.stage_codes[3], world.dj_tokens[1], args.storm))
+            finally:
+                server.stop()
+            print(report.storm_line(runs[-1]), flush=True)
+        ordered = sorted(runs, key=lambda r: r["all_current_seconds"] if r["all_current_seconds"] is not None else 1e9)
+        results["storm"] = dict(ordered[len(ordered) // 2], runs=[r["all_current_seconds"] for r in runs])
+
+    if "routing" in suites:
+        servers = start_servers(args, 2)
+        try:
+            results["routing"] = routing.run(servers)
+        finally:
+            stop_all(servers)
+        print(report.routing_line(results["routing"]), flush=True)
+
+    if "compare" in suites:
+        results["compare"] = compare.run(args, world, say=lambda line: print(line, flush=True))
+
     if "firstpaint" in suites:
         servers = start_servers(args, 1)
         try:
@@ -138,7 +191,9 @@ def main(argv=None):
     with open(args.json or env.VAR_DIR / f"results-{args.label}.json", "w") as out:
         json.dump(results, out, indent=2, default=str)
     print(f"bench: raw results in {args.json or env.VAR_DIR / f'results-{args.label}.json'}")
-    if args.write:
+    if args.write and results.get("compare"):
+        report.write_comparison(results)
+    if args.write and set(suites) - {"compare"}:
         report.write_docs(results)
         print("bench: docs/benchmarks.md updated")
 

@@ -1,14 +1,15 @@
-"""The bench's own world: its database and Redis prefix, server processes, seeded data."""
+"""The bench's own world: its database and Redis prefix, its server processes (started by
+`pika/server_process.py`, the launcher the end-to-end tests share), seeded data."""
 
 import os
 import resource
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from pika.server_process import SERVERS, ServerProcess  # noqa: F401  (the bench's --server choices)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("PIKA_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pika_bench")
@@ -70,89 +71,13 @@ def setup_django():
     collect_if_stale()
 
 
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-SERVERS = {
-    # What `make run` and docker-compose run (WebSocket compression off: docs/benchmarks.md).
-    "uvicorn": lambda port: [sys.executable, "-m", "uvicorn", "pika.asgi:application", "--host", "127.0.0.1",
-                             "--port", str(port), "--no-access-log", "--lifespan", "off", "--backlog", "4096",
-                             "--ws-per-message-deflate", "false"],
-    "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                            "pika.asgi:application"],
-}
-
-
-@dataclass
-class Server:
-    kind: str = "uvicorn"
-    settings: str = "pika.settings"
-    extra_args: tuple = ()
-    extra_env: dict = field(default_factory=dict)
-    port: int = 0
-    process: subprocess.Popen = None
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self):
-        return f"ws://127.0.0.1:{self.port}"
-
-    def start(self):
-        self.port = self.port or free_port()
-        env = base_env()
-        env.update({"DJANGO_SETTINGS_MODULE": self.settings, "PIKA_BASE_URL": self.url})
-        env.update(self.extra_env)
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        self.log = open(VAR_DIR / f"server-{self.port}.log", "ab")
-        self.process = subprocess.Popen(
-            SERVERS[self.kind](self.port) + list(self.extra_args),
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited early; see {self.log.name}")
-            try:
-                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.kind} did not start; see {self.log.name}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-    def _status(self, key):
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024  # kB → MB
-        return 0.0
-
-    def rss_mb(self):
-        return self._status("VmRSS")
-
-    def peak_rss_mb(self):
-        return self._status("VmHWM")
-
-    def cpu_seconds(self):
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def server(kind="uvicorn", settings="pika.settings", extra_args=(), extra_env=None):
+    """A bench server process (not started): the launcher the tests share, on the bench's
+    database, Redis prefix and settings module."""
+    env = base_env()
+    env["DJANGO_SETTINGS_MODULE"] = settings
+    env.update(extra_env or {})
+    return ServerProcess(env, kind=kind, extra_args=extra_args, log_dir=VAR_DIR)
 
 
 @dataclass

@@ -25,8 +25,11 @@ def _marker(k):
 
 
 class _Counts:
-    open = 0
-    failed = 0
+    def __init__(self):
+        self.open = 0
+        self.failed = 0
+        self.connect_seconds = []  # per socket: the handshake, once through the gate
+        self.first_state_at = []  # per socket: when its first message (the state) arrived
 
 
 async def _listen(url, origin, arrivals, gate, counts):
@@ -35,16 +38,22 @@ async def _listen(url, origin, arrivals, gate, counts):
 
     try:
         async with gate:
+            began = time.monotonic()
             ws = await connect(url, origin=origin, open_timeout=120, ping_interval=None,
                                close_timeout=1, max_size=None)
+            counts.connect_seconds.append(time.monotonic() - began)
     except Exception:
         counts.failed += 1
         return
     counts.open += 1
     last = -1
+    first = True
     try:
         async for message in ws:
             at = time.monotonic()
+            if first:
+                counts.first_state_at.append(at)
+                first = False
             i = message.find(MARK)
             if i < 0:
                 continue
@@ -75,7 +84,12 @@ async def _client_main(conn, targets, connect_concurrency):
             tasks = [asyncio.create_task(_listen(url, origin, arrivals, gate, counts)) for url, origin in targets]
             while counts.open + counts.failed < len(targets):
                 await asyncio.sleep(0.01)
-            conn.send(("connected", counts.open, counts.failed, time.monotonic() - started))
+            opened_at = time.monotonic()
+            # Open is not yet current: wait (a little) for every socket's first state.
+            while len(counts.first_state_at) < counts.open and time.monotonic() < opened_at + 30:
+                await asyncio.sleep(0.01)
+            conn.send(("connected", counts.open, counts.failed, opened_at, counts.connect_seconds,
+                       max(counts.first_state_at, default=opened_at)))
         elif command == "wait":
             k, deadline = args
             while len(arrivals[k]) < counts.open and time.monotonic() < deadline:
@@ -128,7 +142,7 @@ def _stop_profiler(profilers):
 
 
 def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, gap=0.3,
-        connect_concurrency=100, profile_dir=None):
+        connect_concurrency=100, profile_dir=None, settle=2.5):
     """One scenario. Fresh server processes are expected (peak RSS is per process)."""
     api = httpx.Client(base_url=servers[0].url + "/api/v1", timeout=30,
                        headers={"Authorization": f"Bearer {token}"})
@@ -158,13 +172,17 @@ def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, g
     for pipe in pipes:
         pipe.send(("connect",))
     opened = failed = 0
+    all_open = all_current = started
+    handshakes = []
     for pipe in pipes:
-        _, ok, bad, _ = pipe.recv()
+        _, ok, bad, opened_at, connect_times, current_at = pipe.recv()
         opened, failed = opened + ok, failed + bad
-    connect_seconds = time.monotonic() - started
+        all_open, all_current = max(all_open, opened_at), max(all_current, current_at)
+        handshakes += connect_times
+    connect_seconds = all_open - started
     _stop_profiler(profilers)
     # Listener counts are coalesced (one broadcast a second): let them settle.
-    time.sleep(2.5)
+    time.sleep(settle)
     rss_connected = [server.rss_mb() for server in servers]
     cpu_before = [server.cpu_seconds() for server in servers]
     profilers = _start_profiler(servers, profile_dir, "posting")
@@ -210,6 +228,9 @@ def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, g
         "connected": opened,
         "connect_failed": failed,
         "connect_seconds": connect_seconds,
+        # Every socket open and holding its first state (the page is current).
+        "current_seconds": all_current - started,
+        "handshake_ms": summary_ms(handshakes),
         "held": held,
         "missed": missed,
         "latency_ms": summary_ms(latencies),

@@ -11,30 +11,42 @@ from events.models import ReleasedSlot
 from pika import live as groups
 from pika.consumers import LiveConsumer
 from stages.access import stage_for_public
-from stages.live import render_stage_card
+from stages.live import render_stage_cards
 
 
 class EventConsumer(LiveConsumer):
-    def load(self, slug):
+    def find(self, slug):
+        event = event_for_public(slug)
+        return None if event is None else (groups.event_page_groups(event.pk), groups.event_page_group(event.pk))
+
+    def render(self, slug):
         event = event_for_public(slug)
         if event is None:
             return None
-        self.groups = [groups.event_group(event.pk)]
-        self.counted_group = groups.event_page_group(event.pk)
-        cards = "".join(render_stage_card(stage) for stage in event.stages.select_related("event"))
-        return cards + groups.extra_first_state("event", event=event)
+        html = "".join(render_stage_cards(event)) + groups.extra_first_state("event", event=event)
+        return groups.event_page_groups(event.pk), html
 
 
 class OrganizerConsumer(LiveConsumer):
     """Only the event's own (approved) organizer joins."""
 
-    def load(self, slug):
+    # Who asks decides whether there is anything to show: checked on every connect.
+    shared_state = False
+
+    def _event(self, slug):
         user = self.scope.get("user")
-        event = event_for_organizer(user, slug) if user is not None else None
+        return event_for_organizer(user, slug) if user is not None else None
+
+    def find(self, slug):
+        event = self._event(slug)
+        return None if event is None else ([groups.organizer_group(event.pk)], None)
+
+    def render(self, slug):
+        event = self._event(slug)
         if event is None:
             return None
-        self.groups = [groups.organizer_group(event.pk)]
-        return "".join(live.render_organizer_row(stage) for stage in event.stages.select_related("event"))
+        return [groups.organizer_group(event.pk)], "".join(
+            live.render_organizer_row(stage) for stage in event.stages.select_related("event"))
 
 
 class TimetableConsumer(LiveConsumer):
@@ -52,14 +64,6 @@ class TimetableConsumer(LiveConsumer):
         return [groups.timetable_group(event.pk)], live_timetable.render_now_next(
             event, ReleasedSlot.objects.showing_now(event))
 
-    def load(self, slug):
-        # The base class's entry point until it asks for find/render (the live versions work).
-        found = self.render(slug)
-        if found is None:
-            return None
-        self.groups, html = found
-        return html
-
 
 class ScreenConsumer(LiveConsumer):
     shared_state = False
@@ -74,11 +78,3 @@ class ScreenConsumer(LiveConsumer):
             return None
         return [groups.screen_group(stage.pk)], live_timetable.render_screen(
             stage, ReleasedSlot.objects.showing_now(stage.event))
-
-    def load(self, code):
-        # As TimetableConsumer.load.
-        found = self.render(code)
-        if found is None:
-            return None
-        self.groups, html = found
-        return html

@@ -11,6 +11,7 @@ from django.utils.timezone import now
 from django.utils.text import slugify
 
 from events import live_timetable, signals, timetable
+from pika import live as groups
 from pika.codes import unique_code
 
 # Paths under /organize/ that an event slug must not shadow.
@@ -63,6 +64,13 @@ class Event(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Open pages' first states show the event (its name, its clock, whether it is
+        # public): a socket connecting after this edit must not get the cached old one.
+        pk = self.pk
+        transaction.on_commit(lambda: groups.touch(groups.event_group(pk)), robust=True)
 
     def drive_refusal(self, user):
         """Why `user` may not go live on this event's stages, or None when they may.

@@ -16,6 +16,7 @@ from events.forms import (
     MAX_STAGES, EventForm, LineupForm, save_stages, stage_formset, timezone_names, with_one_more_stage_row,
 )
 from events.models import BlockedDJ, Event, LineupEntry, Release
+from pika import live as groups
 from pika import submit_once
 from pika.access import or_404
 from stages.live import stage_cards
@@ -31,8 +32,10 @@ def home(request):
 @never_cache
 def event_page(request, slug):
     event = or_404(event_for_visitor(request.user, slug))
+    versions = groups.page_versions(groups.event_page_groups(event.pk))
     return render(request, "events/event_page.html", {
         "event": event,
+        "live_versions": versions,
         "cards": stage_cards(event),
         "is_preview": not event.is_visible_publicly(),
         "release": Release.objects.latest_for(event),

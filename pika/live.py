@@ -22,6 +22,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import Signal
 
+from pika import live_state
+
 log = logging.getLogger(__name__)
 
 
@@ -53,6 +55,25 @@ def screen_group(stage_id):
     return f"screen.{stage_id}"
 
 
+def set_page_groups(dj_set_id):
+    return [set_group(dj_set_id)]
+
+
+def stage_page_groups(stage_id, event_id):
+    return [stage_group(stage_id), event_group(event_id)]
+
+
+def event_page_groups(event_id):
+    return [event_group(event_id)]
+
+
+def page_versions(groups):
+    """What a page rendered now shows, for its socket to ask with (`?v=`): read before
+    rendering, so the page holds at least those versions (pika/live_state.py)."""
+    versions = live_state.current_versions(groups)
+    return live_state.format_versions(versions) if versions else ""
+
+
 # Fragments the channel layer refused (Redis down), in order, for the retrier to send when
 # it is back: a track saved during an outage still reaches the phones. Bounded: after a
 # long outage the oldest go (a phone that reconnects gets the whole state anyway).
@@ -64,8 +85,28 @@ _retrier = None
 
 
 def send(group, html):
-    """Hand one fragment to every page in the group; never raises (Redis is a helper)."""
-    message = {"type": "live.html", "html": html}
+    """Hand one rendered change to every open page in `group`, stamped with the group's
+    next version (pika/live_state.py); never raises (Redis is a helper)."""
+    _send_message(group, live_state.message(group, live_state.bump(group), html))
+
+
+def send_pair(group, html, wider_group, wider_html):
+    """One change for two groups where the first one's pages are also in the second (a
+    stage's pages are in its event's group): they get `html` alone, which holds
+    `wider_html` and both groups' new versions, and the second group's copy skips them."""
+    version, wider_version = live_state.bump(group), live_state.bump(wider_group)
+    _send_message(group, live_state.message(group, version,
+                                            live_state.change_marker(wider_group, wider_version) + html))
+    _send_message(wider_group, dict(live_state.message(wider_group, wider_version, wider_html), skip=group))
+
+
+def touch(group):
+    """A change with nothing to show open pages (an event edited, a room removed): a new
+    version and an empty message, so no process serves the state cached before it."""
+    send(group, "")
+
+
+def _send_message(group, message):
     with _lock:
         if _backlog:  # older fragments wait: keep the order
             _backlog.append((group, message))

@@ -17,6 +17,8 @@ import weakref
 
 from channels.layers import get_channel_layer
 
+from pika import live_state
+
 log = logging.getLogger(__name__)
 
 JOIN_WAIT_SECONDS = 2
@@ -31,6 +33,18 @@ class Relay:
         self.members = {}  # group -> set of consumers in this process
         self.subscriptions = {}  # group -> (relay task, future set once subscribed)
         self.unfinished = set()  # sends waiting for a slow socket
+        # group -> the newest version this process knows the group has reached: read once
+        # when it subscribes, then raised by every message it relays. A connecting socket
+        # labels its state with it instead of asking Redis (pika/live_state.py: a label
+        # never newer than the state's content is all that correctness needs).
+        self.versions = {}
+
+    def versions_for(self, groups):
+        """{group: version} as this process knows them, or None if it does not for all."""
+        try:
+            return {group: self.versions[group] for group in groups}
+        except KeyError:
+            return None
 
     async def join(self, group, consumer):
         self.members.setdefault(group, set()).add(consumer)
@@ -52,8 +66,13 @@ class Relay:
         members.discard(consumer)
         if not members:
             del self.members[group]
+            self.versions.pop(group, None)
             task, _ = self.subscriptions.pop(group)
             task.cancel()
+
+    def _raise_version(self, group, version):
+        if version > self.versions.get(group, 0):
+            self.versions[group] = version
 
     async def _relay(self, group, ready):
         layer = get_channel_layer()
@@ -72,6 +91,10 @@ class Relay:
                     log.warning("relay: subscribing to %s failed; retrying in %.1f s", group, delay, exc_info=True)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, RETRY_MAX_SECONDS)
+            # Read after subscribing: every later change arrives here as a message.
+            known = await asyncio.to_thread(live_state.current_versions, [group])
+            if known is not None:
+                self._raise_version(group, known[group])
             ready.set_result(None)
             while True:
                 try:
@@ -81,8 +104,14 @@ class Relay:
                     log.exception("relay: receiving for %s failed", group)
                     await asyncio.sleep(1)
                     continue
+                if message.get("version") is not None:
+                    self._raise_version(group, message["version"])
+                # Sockets that had this change in another group's message (pika/live.py
+                # send_pair) are left out.
+                skipped = self.members.get(message.get("skip"), ()) if message.get("skip") else ()
                 for consumer in tuple(self.members.get(group, ())):
-                    self._send_now(consumer.dispatch(message))
+                    if consumer not in skipped:
+                        self._send_now(consumer.dispatch(message))
         except Exception as error:
             if not ready.done():
                 ready.set_exception(error)

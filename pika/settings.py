@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: broadcasts queued during the request run after its response (pika/deferred.py).
+    "pika.deferred.after_response_middleware",
     "pika.middleware.client_ip_middleware",
     "pika.middleware.bad_input_middleware",
     "django.middleware.security.SecurityMiddleware",
@@ -129,8 +131,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A pool of PostgreSQL connections per server process (psycopg's, Django 5.1+): under
+    # ASGI Django cannot keep a connection per thread, so without it every request and every
+    # socket's first state opened a new connection (docs/benchmarks.md, "Pages"). Each
+    # process holds up to PIKA_DB_POOL_SIZE connections: mind PostgreSQL's max_connections
+    # (processes × size + the task worker). 0 turns the pool off.
+    POOL_SIZE = env.int("PIKA_DB_POOL_SIZE", default=8)
+    if POOL_SIZE:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, POOL_SIZE), "max_size": POOL_SIZE,
+            # A database outage answers errors within seconds instead of queueing requests.
+            "timeout": env.float("PIKA_DB_POOL_TIMEOUT", default=5.0),
+        }
+    else:
+        DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 REDIS_URL = env("REDIS_URL", default="")
 
@@ -151,7 +166,10 @@ if REDIS_URL:
             # per socket: what makes a track reach thousands of phones quickly.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                # Groups are spread over several Redis instances by a hash of their
+                # name when PIKA_CHANNEL_REDIS_URLS lists them (docs/deploy: past one Redis).
+                "hosts": [{"address": url, "max_connections": 1000}
+                          for url in env.list("PIKA_CHANNEL_REDIS_URLS", default=[REDIS_URL])],
                 "prefix": env("PIKA_CHANNEL_PREFIX", default="pika"),
             },
         }

@@ -9,7 +9,7 @@ the same partials of `stages/live.html`.
 from django.template.loader import render_to_string
 
 from pika import listeners
-from pika.live import event_group, send, set_group, stage_group
+from pika.live import event_group, send, send_pair, set_group, stage_group
 from stages.signals import stage_audience_changed, stage_changed
 from stages.timezones import shown_tz
 
@@ -32,12 +32,12 @@ def audience(dj_set=None, stage=None):
     return listeners.total(groups)
 
 
-def live_context(dj_set, stage=None):
+def live_context(dj_set, stage=None, with_count=True):
     """Everything the live partials need, for a set page (stage=None) or a stage page."""
     tracks = list(dj_set.tracks_newest_first()[:RECENT_LIMIT]) if dj_set else []
     current = tracks[0] if tracks and dj_set.is_live else None
     event = stage.event if stage else (dj_set.event if dj_set else None)
-    count = audience(dj_set, stage) if (dj_set or stage) else 0
+    count = audience(dj_set, stage) if with_count and (dj_set or stage) else 0
     return {
         "dj_set": dj_set,
         "stage": stage,
@@ -49,15 +49,18 @@ def live_context(dj_set, stage=None):
     }
 
 
-def render_live(dj_set, stage=None):
-    """The now-playing card and the set list, as one WebSocket message."""
-    context = live_context(dj_set, stage)
-    return (
-        render_to_string("stages/live.html#now-playing", context)
-        + render_to_string("stages/live.html#set-list", context)
-        # A new set on a stage brings its own listeners: the count changes with it.
-        + render_listeners(context["listeners"])
-    )
+def render_live(dj_set, stage=None, with_count=True):
+    """The now-playing card and the set list, as one WebSocket message.
+
+    A socket's first state leaves the count out (`with_count=False`): it changes with
+    every join and would spoil the state cached per version; the socket's own join
+    brings a fresh count within a second (pika/listeners.py).
+    """
+    context = live_context(dj_set, stage, with_count)
+    html = (render_to_string("stages/live.html#now-playing", context)
+            + render_to_string("stages/live.html#set-list", context))
+    # A new set on a stage brings its own listeners: the count changes with it.
+    return html + render_listeners(context["listeners"]) if with_count else html
 
 
 def render_listeners(count):
@@ -70,7 +73,32 @@ def stage_card(stage):
 
 
 def stage_cards(event):
-    return [stage_card(stage) for stage in event.stages.select_related("event")]
+    """Every room's card in three queries however many rooms there are (two per room
+    before: the stage page's largest cost, docs/benchmarks.md)."""
+    from django.db.models import OuterRef, Subquery
+
+    from stages.models import DJSet, PlayedTrack
+
+    newest_set = DJSet.objects.filter(stage=OuterRef("pk")).order_by("-started_at").values("pk")[:1]
+    stages = list(event.stages.select_related("event").annotate(newest_set_id=Subquery(newest_set)))
+    newest_track = PlayedTrack.objects.filter(dj_set=OuterRef("pk")).order_by("-played_at", "-pk").values("pk")[:1]
+    live_sets = {
+        dj_set.pk: dj_set
+        for dj_set in DJSet.objects.live().select_related("stage__event")
+        .filter(pk__in=[stage.newest_set_id for stage in stages if stage.newest_set_id])
+        .annotate(current_track_id=Subquery(newest_track))
+    }
+    tracks = PlayedTrack.objects.in_bulk([s.current_track_id for s in live_sets.values() if s.current_track_id])
+    cards = []
+    for stage in stages:
+        dj_set = live_sets.get(stage.newest_set_id)
+        track = tracks.get(dj_set.current_track_id) if dj_set else None
+        cards.append({"stage": stage, "dj_set": dj_set, "track": track})
+    return cards
+
+
+def render_stage_cards(event):
+    return [render_to_string("stages/live.html#stage-card", {"card": card}) for card in stage_cards(event)]
 
 
 def render_stage_card(stage):
@@ -107,9 +135,19 @@ def listener_messages(group):
     return messages
 
 
-def _stage_changed(stage):
-    """The stage's own page is sent by the caller; its cards and the apps above follow."""
-    send(event_group(stage.event_id), render_stage_card(stage))
+def _stage_changed(stage, stage_html=None):
+    """A stage changed: its page gets `stage_html` (if any), every page of the event the
+    room's card, and the apps above follow.
+
+    The stage's own phones get the card inside their stage message and are skipped by the
+    event's copy: one frame per phone per track instead of two (half the writes a track
+    costs the server, docs/benchmarks.md).
+    """
+    card = render_stage_card(stage)
+    if stage_html is None:
+        send(event_group(stage.event_id), card)
+    else:
+        send_pair(stage_group(stage.pk), stage_html + card, event_group(stage.event_id), card)
     stage_changed.send(sender=type(stage), stage=stage)
 
 
@@ -121,8 +159,7 @@ def broadcast_set(dj_set_id):
     send(set_group(dj_set.pk), render_live(dj_set))
     if dj_set.drives_stage():
         stage = dj_set.stage
-        send(stage_group(stage.pk), render_live(stage.current_set(), stage))
-        _stage_changed(stage)
+        _stage_changed(stage, render_live(stage.current_set(), stage))
     return dj_set
 
 
@@ -162,7 +199,15 @@ def broadcast_track(track_id):
     send(set_group(dj_set.pk), render_new_track(dj_set, track, previous))
     if dj_set.drives_stage():
         stage = dj_set.stage
-        send(stage_group(stage.pk), render_new_track(dj_set, track, previous, stage))
+        _stage_changed(stage, render_new_track(dj_set, track, previous, stage))
+
+
+def broadcast_stage(stage_id):
+    """A room renamed (or moved): its card on every open page of the event, and its row."""
+    from stages.models import Stage  # see listener_messages
+
+    stage = Stage.objects.select_related("event").filter(pk=stage_id).first()
+    if stage is not None:
         _stage_changed(stage)
 
 

@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from pika.live import touch
 from pika.codes import PublicCode
+from pika.deferred import after_response
 from stages import live
 from stages.signals import set_started
 from stages.timezones import shown_tz
@@ -28,6 +30,18 @@ class Stage(PublicCode):
 
     def __str__(self):
         return f"{self.name} — {self.event}"
+
+    def save(self, *args, **kwargs):
+        created = self._state.adding
+        super().save(*args, **kwargs)
+        if not created:
+            # Renamed or moved: every open page of the event shows this room's card.
+            transaction.on_commit(lambda: live.broadcast_stage(self.pk), robust=True)
+
+    def delete(self, *args, **kwargs):
+        group = live.event_group(self.event_id)
+        transaction.on_commit(lambda: touch(group), robust=True)
+        return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("stages:stage", args=[self.code])
@@ -180,7 +194,9 @@ class DJSet(PublicCode):
                 now = timezone.now()
                 DJSet.objects.filter(pk=self.pk).update(last_activity_at=now)
                 self.last_activity_at = now
-                transaction.on_commit(lambda: live.broadcast_track(track.pk), robust=True)
+                # Answered first, then broadcast (pika/deferred.py): the DJ's agent waits for
+                # the answer, not for the phones.
+                transaction.on_commit(lambda: after_response(live.broadcast_track, track.pk), robust=True)
         except IntegrityError:
             # A retry raced the first attempt: the first one stored it.
             return self.tracks.get(source_id=source_id), False

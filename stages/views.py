@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from pika import live as groups
 from pika.access import or_404
 from pika.qr import qr_png, qr_svg
 from stages import live
@@ -11,7 +12,8 @@ from stages.access import set_for_public, stage_for_visitor
 @never_cache
 def set_page(request, code):
     dj_set = or_404(set_for_public(code))
-    context = live.live_context(dj_set)
+    versions = groups.page_versions(groups.set_page_groups(dj_set.pk))
+    context = dict(live.live_context(dj_set), live_versions=versions)
     if request.htmx:
         return render(request, "stages/live.html#live-panel", context)
     return render(request, "stages/set_page.html", context)
@@ -20,7 +22,8 @@ def set_page(request, code):
 @never_cache
 def stage_page(request, code):
     stage = or_404(stage_for_visitor(request.user, code))
-    context = live.live_context(stage.current_set(), stage)
+    versions = groups.page_versions(groups.stage_page_groups(stage.pk, stage.event_id))
+    context = dict(live.live_context(stage.current_set(), stage), live_versions=versions)
     context["cards"] = live.stage_cards(stage.event)
     context["is_preview"] = not stage.event.is_visible_publicly()
     if request.htmx:

@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.models import ApiToken
 from tests import personas
-from tests.live_server import ServerProcess
+from tests.live_server import server_for_test
 from tests.push_helpers import PushService
 
 
@@ -157,7 +157,7 @@ def server_process(transactional_db):
     started = []
 
     def start(**extra_env):
-        server = ServerProcess(extra_env=extra_env).start()
+        server = server_for_test(**extra_env).start()
         started.append(server)
         return server
 

@@ -67,7 +67,10 @@ async def test_an_event_announcement_shows_at_once_on_every_stage_and_event_page
 
     for page in (main, blues, event_page):
         message = await receive_until(page, "announcement")
-        assert message.startswith(ARRIVAL) and message.endswith("</div>")
+        # Stamped with the event group's version (pika/live_state.py), then the banner.
+        marker, banner = message.split("-->", 1)
+        assert marker.startswith(f"<!--v:event.{weekend.event.pk}=") and marker[len(f"<!--v:event.{weekend.event.pk}="):].isdigit()
+        assert banner.startswith(ARRIVAL) and banner.endswith("</div>")
         assert f'<article id="announcement-{announcement.code}" class="announcement is-urgent"' in message
         assert 'role="alert"' in message
         assert "Competitions start in 15 minutes!" in message
@@ -101,7 +104,7 @@ async def test_a_djs_announcement_reaches_their_own_sets_pages_only(weekend, dj,
 
     for page in (my_page, my_dashboard):
         message = await receive_until(page, "announcement")
-        assert message.startswith(ARRIVAL)
+        assert message.startswith(f"<!--v:session.{mine.pk}=") and message.split("-->", 1)[1].startswith(ARRIVAL)
         assert "Info</span> · DJ Nova · <time" in message and "Last song in 5 minutes, then the jam!" in message
     assert await hears_no_announcement(their_page)
     assert await hears_no_announcement(stage_page)

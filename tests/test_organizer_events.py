@@ -269,7 +269,7 @@ def test_a_published_event_is_public_without_the_preview_banner(client, organize
     event = make_event(organizer, status=Event.Status.PUBLISHED)
     client.logout()
     html = client.get(f"/e/{event.slug}").content.decode()
-    assert "Preview" not in html and f'ws-connect="/ws/events/{event.slug}/"' in html
+    assert "Preview" not in html and f'ws-connect="/ws/events/{event.slug}/?v=event.{event.pk}%3D' in html
 
 
 def test_an_archived_event_is_hidden_and_marked_for_its_organizer(client, organizer):

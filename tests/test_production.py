@@ -84,10 +84,10 @@ def test_without_production_the_local_defaults_still_work():
 
 @pytest.mark.slow
 def test_a_production_server_redirects_plain_http_and_sends_hsts(transactional_db):
-    from tests.live_server import ServerProcess
+    from tests.live_server import server_for_test
 
     env = production_env()
-    server = ServerProcess(extra_env={k: env[k] for k in ("PIKA_PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS")})
+    server = server_for_test(**{k: env[k] for k in ("PIKA_PRODUCTION", "SECRET_KEY", "ALLOWED_HOSTS")})
     server.extra_env["PIKA_BASE_URL"] = "https://pika.example.org"
     server.start()  # polls /healthz over plain http: the health check is exempt
     try:

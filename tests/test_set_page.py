@@ -23,7 +23,7 @@ def test_the_first_response_already_shows_the_current_track(client, dj_set):
     assert "DJ Nova" in now_playing and "just now" in now_playing
     set_list = html[html.index('id="set-list"'):]
     assert "Ghost" in set_list and "Leave the Door Open" not in set_list
-    assert f'ws-connect="/ws/sessions/{dj_set.code}/"' in html
+    assert f'ws-connect="/ws/sessions/{dj_set.code}/?v=session.{dj_set.pk}%3D' in html
 
 
 def test_the_page_is_small_and_loads_nothing_from_another_origin(client, dj_set):

@@ -4,6 +4,7 @@ import gzip
 
 import pytest
 
+from accounts.models import User
 from stages.models import DJSet
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def test_the_first_response_shows_the_live_dj_and_track(client, stage, dj):
     assert "DJ Nova</span> is live on Main Floor" in now_playing
     assert "Leave the Door Open" in now_playing and "Bruno Mars" in now_playing
     assert "Ghost" in html[html.index('id="set-list"'):]
-    assert f'ws-connect="/ws/stages/{stage.code}/"' in html and f'data-poll-url="/s/{stage.code}"' in html
+    assert f'ws-connect="/ws/stages/{stage.code}/?v=event.{stage.event_id}%3D' in html and f'data-poll-url="/s/{stage.code}"' in html
     assert '<a href="/e/swing-fling">Swing Fling</a>' in html
 
 
@@ -71,12 +72,21 @@ def test_the_stage_page_needs_a_fixed_number_of_queries(client, stage, dj, djang
     for n in range(30):
         dj_set.add_track(artist="A", title=f"T{n}")
     client.get(f"/s/{stage.code}")  # the anonymous cookie is set once
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(f"/s/{stage.code}")
     for n in range(30):
         dj_set.add_track(artist="B", title=f"U{n}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(f"/s/{stage.code}")
+    # More rooms, each with a set playing: still the same queries (the room cards are
+    # three queries for all rooms, not two per room).
+    for i in range(5):
+        room = stage.event.stages.create(name=f"Room {i}", position=i + 1)
+        DJSet.objects.go_live(User.objects.create_user(email=f"dj{i}@example.com", password="x"), f"DJ {i}", room)[0] \
+            .add_track(artist="C", title=f"Room track {i}")
+    with django_assert_num_queries(8):
+        html = client.get(f"/s/{stage.code}").content.decode()
+    assert all(f"Room track {i}" in html for i in range(5))
 
 
 @pytest.mark.parametrize("code", ["nosuchcode", "x" * 300, "%F0%9F%8E%A7"])

@@ -44,7 +44,10 @@ async def test_the_timetable_socket_sends_now_and_next_and_each_new_release():
     socket, connected, _ = await connect(f"/ws/events/{event.slug}/timetable/")
     assert connected
     state = await socket.receive_from()
-    assert state.startswith('\n<section id="now-next"') and "DJ Now" in state and "DJ Next" in state
+    # The state starts with its versions (pika/live_state.py), then the now/next block.
+    marker, html = state.split("-->", 1)
+    assert marker.startswith(f"<!--state:timetable.{event.pk}=")
+    assert html.startswith('\n<section id="now-next"') and "DJ Now" in html and "DJ Next" in html
 
     @database_sync_to_async
     def republish():

@@ -69,9 +69,72 @@
     if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () {});
   });
 
+  // The live socket. Every frame says which version of the page's state it brings
+  // (pika/live_state.py): "<!--state:g=N,g=N-->" starts a whole state (alone: "you are
+  // current"), "<!--v:g=N-->" one change to group g. A socket that reconnects asks with
+  // the versions it holds (?v=) and is sent nothing but the marker when nothing changed,
+  // so a venue's phones coming back after a wifi drop cost the server almost nothing.
+  var STATE = /^<!--state:([^>]*)-->/, CHANGE = /^<!--v:([^=>]+)=(\d+)-->/;
+  var versions = null;
+  function readVersions(text) {
+    var found = {};
+    text.split(",").forEach(function (part) {
+      var pair = part.split("=");
+      if (pair.length === 2 && /^\d+$/.test(pair[1])) found[pair[0]] = parseInt(pair[1], 10);
+    });
+    return found;
+  }
+  function versionsParam() {
+    return Object.keys(versions).sort().map(function (group) { return group + "=" + versions[group]; }).join(",");
+  }
+  var socketElement = document.querySelector("[ws-connect]");
+  if (socketElement) {
+    var given = /[?&]v=([^&]*)/.exec(socketElement.getAttribute("ws-connect"));
+    if (given) versions = readVersions(decodeURIComponent(given[1]));
+  }
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    var message = event.detail.message, found;
+    if ((found = STATE.exec(message))) {
+      versions = readVersions(found[1]);
+      return;
+    }
+    // A change may stamp two groups (a stage's track also moves its event's version).
+    while (versions && (found = CHANGE.exec(message))) {
+      if (found[1] in versions) versions[found[1]] = Math.max(versions[found[1]], parseInt(found[2], 10));
+      message = message.slice(found[0].length);
+    }
+  });
+  // Exponential backoff with full jitter: the first retry within 1 s, then up to 2, 4, 8
+  // and at most 15 s apart, so a venue's phones spread out instead of returning in one
+  // burst. An attempt refused at once (nothing listening: the server is restarting) costs
+  // the server nothing, so those keep retrying within ~3 s and a restarted server has its
+  // phones back in seconds; only attempts that fail slowly (an overloaded server) back off
+  // further.
+  var FAST_FAILURE_MS = 1000, FAST_LEVEL = 1.5, failedFast = false;
+  if (window.htmx) {
+    htmx.createWebSocket = function (url) {
+      var target = new URL(url, location.href);
+      if (versions) target.searchParams.set("v", versionsParam());
+      var socket = new WebSocket(target.toString(), []);
+      var started = Date.now(), opened = false;
+      socket.binaryType = htmx.config.wsBinaryType;
+      // Registered before htmx's own close handler, which asks for the delay below.
+      socket.addEventListener("open", function () { opened = true; });
+      socket.addEventListener("close", function () {
+        failedFast = !opened && Date.now() - started < FAST_FAILURE_MS;
+      });
+      return socket;
+    };
+    htmx.config.wsReconnectDelay = function (retryCount) {
+      var level = failedFast ? Math.min(retryCount, FAST_LEVEL) : retryCount;
+      return Math.random() * Math.min(15000, 1000 * Math.pow(2, level));
+    };
+  }
+
   // Connection state, and a slow poll while WebSockets are blocked or down, so a page
-  // on bad venue wifi still moves on. The socket reconnects by itself (htmx ws).
-  var POLL_MS = 20000, GRACE_MS = 8000;
+  // on bad venue wifi still moves on. The socket reconnects by itself (above); the page
+  // says "Reconnecting…" only when that has not worked for a few seconds.
+  var POLL_MS = 20000, GRACE_MS = 5000;
   var live = document.querySelector("[data-poll-url]");
   if (!live) return;
 

@@ -21,7 +21,7 @@ from pika_dj.queue import PlayQueue
 from pika_dj.tracks import Play
 
 from tests.faults.conftest import PrivatePostgres, wait_for
-from tests.live_server import ROOT, ServerProcess
+from tests.live_server import ROOT, server_for_test
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
@@ -52,7 +52,7 @@ def test_a_postgres_restart_under_load_loses_and_doubles_nothing(postgres, tmp_p
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
     demo = json.loads(subprocess.run([sys.executable, "manage.py", "pika_demo", "--json"], env=env, cwd=ROOT,
                                      check=True, capture_output=True, text=True).stdout)
-    server = ServerProcess(extra_env={"DATABASE_URL": postgres.url, "REDIS_URL": ""}).start()
+    server = server_for_test(DATABASE_URL=postgres.url, REDIS_URL="").start()
     statuses, stop = [], threading.Event()
 
     def dancers():

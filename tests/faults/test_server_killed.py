@@ -15,7 +15,7 @@ from asgiref.sync import sync_to_async
 
 from stages.models import PlayedTrack
 from tests.faults.conftest import Phone, eventually
-from tests.live_server import ServerProcess
+from tests.live_server import server_for_test
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
@@ -61,7 +61,7 @@ async def test_a_killed_server_process_loses_nothing_and_its_listeners_leave_the
             await asyncio.sleep(0.25)
         assert await listeners() == 3
 
-        restarted = await sync_to_async(ServerProcess(port=doomed.port, extra_env=env).start)()
+        restarted = await sync_to_async(server_for_test(port=doomed.port, **env).start)()
         try:
             back = [await Phone(restarted.url, path).connect() for _ in range(2)]
             for phone in back:
