@@ -180,3 +180,16 @@ def redis_servers(server_process):
         "PIKA_CACHE_PREFIX": f"pika-two-{run}",
     }
     return server_process(**env), server_process(**env)
+
+
+@pytest.fixture
+def frozen_rate_window(monkeypatch):
+    """Rate limits count in fixed windows: a test running across a window's end would see
+    its count reset, so the limiter's clock stands still."""
+    import time
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
+
+    frozen = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))

@@ -59,6 +59,17 @@ def add_track(dj_set, title, **fields):
     return dj_set.add_track(artist="Artist", title=title, **fields)[0]
 
 
+@pytest.fixture(autouse=True)
+def one_process(settings):
+    # These pin what one process does the moment a change commits. Through Redis the same
+    # change reaches the process a few ms later (tests/test_two_processes.py covers that).
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    live_state._cache.cache_clear()
+    yield
+    live_state._cache.cache_clear()
+
+
 def versions_of(state):
     return live_state.parse_versions("v=" + STATE.match(state)[1])
 

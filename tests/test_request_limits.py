@@ -15,16 +15,7 @@ from tests.likes_helpers import like
 from tests.personas import dancer_phone as dancer, played_set
 
 
-@pytest.fixture(autouse=True)
-def _one_window(monkeypatch):
-    # Fixed windows: a test running across a window's end would see its count reset.
-    import time
-    from types import SimpleNamespace
-
-    import django_ratelimit.core
-
-    frozen = time.time()
-    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+pytestmark = pytest.mark.usefixtures("frozen_rate_window")
 
 
 @pytest.fixture
