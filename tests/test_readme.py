@@ -32,7 +32,7 @@ def test_the_curl_flow_goes_live_posts_a_track_and_ends_the_set(server_process):
     if not (ROOT / ".venv/bin/python").exists():  # a test run from another environment
         script = script.replace(".venv/bin/python", sys.executable)
     # `manage.py dj_token` in the snippet writes to the database the server reads.
-    result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=os.environ | server.env(),
+    result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=server.environment(),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     set_json, track_json, ended_json = result.stdout.replace("\nENDING\n", "\n").split("\n")[:3]
