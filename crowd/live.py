@@ -72,6 +72,27 @@ def poll_context(dj_set, request=None):
     return context
 
 
+TEMPO_BUTTONS = [("slower", "Slower", "🐢"), ("perfect", "Perfect", "👌"), ("faster", "Faster", "🐇")]
+
+
+def floor_context(dj_set, current, request=None):
+    """The dancers' piece of the now-playing card (crowd/floor.html): with a request, the
+    dancer's own tempo vote, thank-you and answer; without, the same for every phone."""
+    from crowd.models import Refused, TempoVote, ThankYou, dancer  # see poll_context
+
+    found = {"dj_set": dj_set, "current": current, "tempo_choices": TEMPO_BUTTONS}
+    if request is not None and hasattr(request, "client_id") and current is not None:
+        try:
+            owner = dancer(request)
+        except Refused:
+            found.update(mine_tempo="", mine_thanks=False)
+        else:
+            found["mine_tempo"] = TempoVote.objects.of(owner).filter(track=current).values_list("choice", flat=True).first() or ""
+            found["mine_thanks"] = ThankYou.objects.of(owner).filter(track=current).exists()
+    found.update(poll_context(dj_set, request))
+    return found
+
+
 def render_poll_slot(dj_set):
     return render_to_string(FLOOR + "#poll-slot", poll_context(dj_set))
 
