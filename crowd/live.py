@@ -49,7 +49,7 @@ def poll_context(dj_set, request=None):
     """The poll a set's pages show (or None) with its tallies; with a request, also the
     dancer's own answer (a position, or None), else `mine` is absent: pushed fragments are
     the same for every phone and static/js/crowd.js marks each dancer's own answer."""
-    from crowd.models import Poll, PollAnswer, Refused, dancer  # crowd.models imports this module
+    from crowd.models import Poll, PollAnswer  # crowd.models imports this module
 
     poll = Poll.objects.shown(dj_set) if dj_set is not None and dj_set.is_live else None
     context = {"poll": poll, "dj_set": dj_set}
@@ -62,14 +62,25 @@ def poll_context(dj_set, request=None):
         total=total, closed=poll.closed_at is not None,
     )
     if request is not None and hasattr(request, "client_id"):
-        try:
-            owner = dancer(request)
-        except Refused:
-            context["mine"] = ""
-        else:
-            answer = PollAnswer.objects.of(owner).filter(poll=poll).select_related("option").first()
-            context["mine"] = "" if answer is None else answer.option.position
+        owner = _owner(request)
+        position = None
+        if owner is not None:
+            position = PollAnswer.objects.of(owner).filter(poll=poll).values_list("option__position", flat=True).first()
+        context["mine"] = "" if position is None else position
     return context
+
+
+def _owner(request):
+    """The dancer of `request` as model fields, or None when they cannot have voted yet
+    (a first visit, a fresh QR scan: no query) or have no id."""
+    from crowd.models import Refused, dancer  # see poll_context
+
+    if not request.user.is_authenticated and getattr(request, "client_id_is_new", False):
+        return None
+    try:
+        return dancer(request)
+    except Refused:
+        return None
 
 
 TEMPO_BUTTONS = [("slower", "Slower", "🐢"), ("perfect", "Perfect", "👌"), ("faster", "Faster", "🐇")]
@@ -78,17 +89,24 @@ TEMPO_BUTTONS = [("slower", "Slower", "🐢"), ("perfect", "Perfect", "👌"), (
 def floor_context(dj_set, current, request=None):
     """The dancers' piece of the now-playing card (crowd/floor.html): with a request, the
     dancer's own tempo vote, thank-you and answer; without, the same for every phone."""
-    from crowd.models import Refused, TempoVote, ThankYou, dancer  # see poll_context
+    from crowd.models import TempoVote, ThankYou  # see poll_context
+
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from stages.models import PlayedTrack
 
     found = {"dj_set": dj_set, "current": current, "tempo_choices": TEMPO_BUTTONS}
     if request is not None and hasattr(request, "client_id") and current is not None:
-        try:
-            owner = dancer(request)
-        except Refused:
+        owner = _owner(request)
+        if owner is None:
             found.update(mine_tempo="", mine_thanks=False)
         else:
-            found["mine_tempo"] = TempoVote.objects.of(owner).filter(track=current).values_list("choice", flat=True).first() or ""
-            found["mine_thanks"] = ThankYou.objects.of(owner).filter(track=current).exists()
+            # Both in one query: the page's first paint waits for it.
+            mine = PlayedTrack.objects.filter(pk=current.pk).values_list(
+                Subquery(TempoVote.objects.of(owner).filter(track=OuterRef("pk")).values("choice")[:1]),
+                Exists(ThankYou.objects.of(owner).filter(track=OuterRef("pk"))),
+            ).first() or (None, False)
+            found.update(mine_tempo=mine[0] or "", mine_thanks=mine[1])
     found.update(poll_context(dj_set, request))
     return found
 
