@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal, Optional
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from accounts.api import DjToken
 from crowd.access import poll_for_dj
@@ -60,7 +60,7 @@ def start_poll(request, session_id: int, payload: PollIn):
         poll = Poll.objects.start(dj_set, question, options, payload.duration, payload.preset or "")
     except Refused as error:
         raise _refused(error) from None
-    return 201, poll_json(poll)
+    return Status(201, poll_json(poll))
 
 
 @router.get("/sessions/{int:session_id}/polls", response={200: dict})
