@@ -19,7 +19,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import connections
 from django.template.loader import render_to_string
 
 from pika.live import send, set_group, stage_group
@@ -115,12 +115,11 @@ def render_poll_slot(dj_set):
     return render_to_string(FLOOR + "#poll-slot", poll_context(dj_set))
 
 
-def _send_poll(poll_id):
+def _send_poll(dj_set_id):
+    """The set's poll slot, as it stands, to the set's page and (while the set drives it)
+    its stage's page."""
     from stages.models import DJSet  # see poll_context
 
-    dj_set_id = _set_of_poll(poll_id)
-    if dj_set_id is None:
-        return
     dj_set = DJSet.objects.select_related("stage__event").get(pk=dj_set_id)
     html = render_poll_slot(dj_set)
     send(set_group(dj_set.pk), html)
@@ -136,9 +135,9 @@ def _set_of_poll(poll_id):
 
 def poll_changed(poll_id):
     """A poll started, ended or was cancelled: every page of its set now, and the DJ."""
-    _send_poll(poll_id)
     dj_set_id = _set_of_poll(poll_id)
     if dj_set_id is not None:
+        _send_poll(dj_set_id)
         crowd_changed(dj_set_id, "poll")
 
 
@@ -147,38 +146,38 @@ def poll_answered(poll_id):
     TALLY_SECONDS per poll, the first at once and the last one after the window (so the
     final numbers always arrive). Shared by every process through the cache."""
     dj_set_id = _set_of_poll(poll_id)
-    if dj_set_id is not None:
-        crowd_changed(dj_set_id, "poll")
+    if dj_set_id is None:
+        return
+    crowd_changed(dj_set_id, "poll")
     window = settings.PIKA_CROWD_TALLY_SECONDS
     if window <= 0:
-        _send_poll(poll_id)
+        _send_poll(dj_set_id)
         return
     key = f"crowd:tally:{poll_id}"
     try:
-        opened = cache.add(key, 0, timeout=window * 3)
-        if not opened:
+        if not cache.add(key, 0, timeout=window * 3):
             cache.incr(key)  # seen by the window's owner when it closes
             return
     except Exception:
         log.warning("crowd: tally window unknown (cache down): sending now", exc_info=True)
-        _send_poll(poll_id)
+        _send_poll(dj_set_id)
         return
-    _send_poll(poll_id)
-    timer = threading.Timer(window, _close_window, args=(poll_id, key))
+    _send_poll(dj_set_id)
+    timer = threading.Timer(window, _close_window, args=(dj_set_id, key))
     timer.daemon = True
     timer.start()
 
 
-def _close_window(poll_id, key):
+def _close_window(dj_set_id, key):
     try:
         more = cache.get(key)
         cache.delete(key)
         if more:
-            _send_poll(poll_id)
+            _send_poll(dj_set_id)
     except Exception:
-        log.exception("crowd: the tally of poll %s was not sent", poll_id)
+        log.exception("crowd: the tallies of set %s were not sent", dj_set_id)
     finally:
-        close_old_connections()
+        connections.close_all()  # this timer thread's own, gone with it
 
 
 def schedule_poll_end(poll_id, ends_at):
