@@ -34,6 +34,7 @@ class _Voters:
     """The phones' taps, on their own event loop in a thread."""
 
     def __init__(self, base_url, set_code, current, phones, window):
+        # Django is set up by the bench's main, after this module is imported.
         from django.utils.crypto import get_random_string
 
         from pika.middleware import new_client_id
@@ -95,6 +96,7 @@ def run(server, stage_code, token, phones=1000, window=10.0, quiet_tracks=10, wa
     """`gap`: seconds between one track reaching every phone and the next POST, so a new
     track every 2 s or so: far faster than a DJ (3–4 minutes), slow enough that most taps
     land on the track they were meant for."""
+    # Django is set up by the bench's main, after this module is imported.
     from crowd.models import TempoVote
     from stages.models import DJSet
 

@@ -20,9 +20,13 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from pika.live import send, set_group, stage_group
+from pika.tasks import later
+from stages.models import DJSet, PlayedTrack
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +95,6 @@ def floor_context(dj_set, current, request=None):
     dancer's own tempo vote, thank-you and answer; without, the same for every phone."""
     from crowd.models import TempoVote, ThankYou  # see poll_context
 
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from stages.models import PlayedTrack
-
     found = {"dj_set": dj_set, "current": current, "tempo_choices": TEMPO_BUTTONS}
     if request is not None and hasattr(request, "client_id") and current is not None:
         owner = _owner(request)
@@ -118,8 +118,6 @@ def render_poll_slot(dj_set):
 def _send_poll(dj_set_id):
     """The set's poll slot, as it stands, to the set's page and (while the set drives it)
     its stage's page."""
-    from stages.models import DJSet  # see poll_context
-
     dj_set = DJSet.objects.select_related("stage__event").get(pk=dj_set_id)
     html = render_poll_slot(dj_set)
     send(set_group(dj_set.pk), html)
@@ -183,10 +181,7 @@ def _close_window(dj_set_id, key):
 def schedule_poll_end(poll_id, ends_at):
     """A timed poll closes by itself: its pages are told when it does, and again when its
     results leave them (crowd/tasks.py)."""
-    from django.utils import timezone
-
     from crowd.models import RESULTS_SECONDS  # see poll_context
-    from pika.tasks import later
 
     seconds = max(0.0, (ends_at - timezone.now()).total_seconds())
     later(seconds, "crowd.tasks.poll_changed", poll_id)
