@@ -26,8 +26,9 @@ from bench.stats import summary_ms
 CHOICES = ("slower", "perfect", "faster")
 # A dancer whose tap is refused because the song just changed taps again, a few times at most.
 TAPS = 5
-# Every phone here shares 127.0.0.1, as a venue behind one NAT shares its address.
-SERVER_ENV = {"PIKA_CROWD_IP_RATE": "1000000/m"}
+# Every phone here shares 127.0.0.1, as a venue behind one NAT shares its address; and the
+# server keeps PostgreSQL connections in a pool, as docker-compose.yml runs it.
+SERVER_ENV = {"PIKA_CROWD_IP_RATE": "1000000/m", "PIKA_DB_POOL_SIZE": "8"}
 
 
 class _Voters:

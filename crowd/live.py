@@ -111,6 +111,12 @@ def floor_context(dj_set, current, request=None):
     return found
 
 
+def tap_context(track, **mine):
+    """The tempo or thank-you buttons of one track for the dancer who just tapped, whose
+    choice (`mine_tempo=…` or `mine_thanks=…`) is known: no query."""
+    return {"dj_set": track.dj_set, "current": track, "tempo_choices": TEMPO_BUTTONS, **mine}
+
+
 def render_poll_slot(dj_set):
     return render_to_string(FLOOR + "#poll-slot", poll_context(dj_set))
 
