@@ -197,3 +197,13 @@ async def test_the_panel_socket_is_closed_to_other_djs_and_dancers(dj, other_dj)
         assert not connected and code == consumers.NOT_FOUND
     communicator, connected, code = await connect("/ws/dj/sets/nosuchcode/crowd/", dj)
     assert not connected and code == consumers.NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_poll_text_is_text_on_the_djs_panel(client, dj, live_set):
+    start_poll(live_set, "<script>alert(1)</script>", ["<b>A</b>", "<img src=x>"])
+    client.force_login(dj)
+    html = client.get("/dj/").content.decode()
+    panel = html[html.index('id="crowd-dj-poll"'):]
+    assert "<script>alert" not in panel and "<b>A</b>" not in panel and "<img src=x>" not in panel
+    assert "Poll running: &lt;script&gt;alert(1)&lt;/script&gt;" in panel and "&lt;b&gt;A&lt;/b&gt;" in panel

@@ -121,3 +121,13 @@ async def test_a_reconnecting_phone_gets_the_current_tallies_at_once(rooms):
     stage_page, state = await connect(f"/ws/stages/{weekend.main.code}/")
     assert '<span class="poll-total">3 answers</span>' in state
     await stage_page.disconnect()
+
+
+async def test_poll_text_is_text_in_the_pushed_fragment(rooms):
+    weekend, nova, _, _ = rooms
+    page, _ = await connect(f"/ws/sessions/{nova.code}/")
+    await database_sync_to_async(start_poll)(nova, "<script>alert(1)</script>", ["<b>A</b>", "<img src=x onerror=alert(1)>"])
+    pushed = await receive_until(page, "crowd-poll")
+    assert "<script>" not in pushed and "<b>" not in pushed and "<img" not in pushed
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pushed and "&lt;img src=x onerror=alert(1)&gt;" in pushed
+    await page.disconnect()
