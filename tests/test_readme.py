@@ -57,8 +57,13 @@ def test_the_poll_curl_examples_start_list_and_end_polls(server_process):
     result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=server.environment(),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    started, preset, listed, ended = result.stdout.split("\nPOLLS\n", 1)[1].strip().split("\n")
-    started, preset, listed, ended = (json.loads(text) for text in (started, preset, listed, ended))
+    # curl prints each answer without a line break: read the JSON documents one after another.
+    text, answers, decoder = result.stdout.split("\nPOLLS\n", 1)[1].strip(), [], json.JSONDecoder()
+    while text:
+        answer, end = decoder.raw_decode(text)
+        answers.append(answer)
+        text = text[end:].lstrip()
+    started, preset, listed, ended = answers
     assert (started["question"], [o["label"] for o in started["options"]], started["state"]) == (
         "Next style?", ["Blues", "Lyrical", "Pop"], "open")
     assert preset["question"] == "Leads or follows?" and preset["state"] == "open"
