@@ -19,7 +19,7 @@ from stages.models import DJSet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
-VIEWERS_OWN = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">| data-liked="[01]"| data-mine=""')
+VIEWERS_OWN = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">| data-liked="[01]"| data-mine="[^"]*"')
 
 
 def piece(html, element_id):
