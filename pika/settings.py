@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "stages",
     "crate",
     "announcements",
+    "recaps",
     "dj",
     "pika",
 ]

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from pika import listeners
 from pika.live import event_group, send, send_pair, set_group, stage_group
-from stages.signals import stage_audience_changed, stage_changed
+from stages.signals import set_changed, stage_audience_changed, stage_changed
 from stages.timezones import shown_tz
 
 RECENT_LIMIT = 50
@@ -160,6 +160,7 @@ def broadcast_set(dj_set_id):
     if dj_set.drives_stage():
         stage = dj_set.stage
         _stage_changed(stage, render_live(stage.current_set(), stage))
+    set_changed.send(sender=type(dj_set), dj_set=dj_set)
     return dj_set
 
 
@@ -200,6 +201,7 @@ def broadcast_track(track_id):
     if dj_set.drives_stage():
         stage = dj_set.stage
         _stage_changed(stage, render_new_track(dj_set, track, previous, stage))
+    set_changed.send(sender=type(dj_set), dj_set=dj_set)
 
 
 def broadcast_stage(stage_id):
