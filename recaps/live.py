@@ -40,9 +40,12 @@ def _cache():
 
 def lobby_changed():
     """A public set changed (called after the commit); never raises."""
-    live_state.bump(LOBBY_GROUP)
+    version = live_state.bump(LOBBY_GROUP)
+    # Versioned like a change, so a process's relay knows its lobby state is older now and
+    # a page connecting before the render is sent a fresh state.
+    ping = {"type": "lobby.changed"} if version is None else {"type": "lobby.changed", "group": LOBBY_GROUP, "version": version}
     try:
-        async_to_sync(get_channel_layer().group_send)(LOBBY_GROUP, {"type": "lobby.changed"})
+        async_to_sync(get_channel_layer().group_send)(LOBBY_GROUP, ping)
     except Exception:
         # The lobby catches up with the next change, and a page that reconnects at once.
         log.warning("lobby: change not announced (channel layer unreachable)", exc_info=True)
