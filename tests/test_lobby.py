@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.utils import timezone
 
 from crate.models import Like
 from events.models import Event
@@ -20,7 +19,7 @@ from tests.personas import make_dj, make_event, played_set
 from tests.recap_helpers import likes
 
 
-def listed_titles(html):
+def live_section(html):
     section = html[html.index('id="lobby-live"'):html.index("</section>", html.index('id="lobby-live"'))]
     return section
 
@@ -54,7 +53,7 @@ def test_the_lobby_lists_public_live_sets_only(anonymous, floor, weekend):
     listeners.record(f"stage.{weekend.main.pk}", 7, "proc-a")
     listeners.record(f"session.{floor['nova'].pk}", 2, "proc-b")
     html = anonymous.get("/live").content.decode()
-    live = listed_titles(html)
+    live = live_section(html)
     assert [entry["dj_set"].dj_name for entry in lobby.live_now()] == ["DJ Late", "DJ Open", "DJ Nova"]
     for shown in ("DJ Nova", "Main Floor · Swing Into Spring", "Ghost", "DJ Open", "Sunrise", "DJ Late", "After"):
         assert shown in live, shown
@@ -106,7 +105,7 @@ def test_the_lobby_costs_four_queries_however_many_are_live(anonymous, floor, dj
         LobbyListing.objects.list_set(dj_set)
     with django_assert_num_queries(4):
         html = anonymous.get("/live").content.decode()
-    assert listed_titles(html).count('class="stage-card lobby-set"') == 8
+    assert live_section(html).count('class="stage-card lobby-set"') == 8
 
 
 def test_the_home_page_banner_links_to_the_room_or_the_lobby(anonymous, dj, weekend, other_dj):
