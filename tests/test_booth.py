@@ -121,3 +121,19 @@ async def test_the_booth_socket_is_the_sets_djs_only(dj, other_dj):
     for user in (other_dj, None):
         _, connected, code = await connect(f"/ws/dj/sets/{dj_set.code}/booth/", user)
         assert not connected and code == consumers.NOT_FOUND
+
+
+class ChannelLayerDown:
+    async def group_send(self, group, message):
+        raise OSError("Redis is down")
+
+
+@pytest.mark.django_db
+def test_a_booth_ping_that_cannot_be_sent_loses_no_track(dj, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    from crate import live as crate_live  # patched here only: the booth's ping goes through it
+
+    monkeypatch.setattr(crate_live, "get_channel_layer", lambda: ChannelLayerDown())
+    with django_capture_on_commit_callbacks(execute=True):
+        dj_set, (ghost,) = played_set(dj, titles=("Ghost",))
+    assert "booth: track change not announced (channel layer unreachable)" in caplog.text
+    assert dj_set.current_track() == ghost

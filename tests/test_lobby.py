@@ -195,3 +195,16 @@ async def test_a_page_connecting_after_a_change_gets_it_in_its_state(dj, weekend
     assert "Ghost" in await second.receive_from()
     assert "Ghost" in await first.receive_from(timeout=4)
     await asyncio.gather(first.disconnect(), second.disconnect())
+
+
+class ChannelLayerDown:
+    async def group_send(self, group, message):
+        raise OSError("Redis is down")
+
+
+def test_a_lobby_ping_that_cannot_be_sent_loses_no_track(db, dj, weekend, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(lobby_live, "get_channel_layer", lambda: ChannelLayerDown())
+    with django_capture_on_commit_callbacks(execute=True):
+        dj_set, (ghost,) = played_set(dj, titles=("Ghost",), stage=weekend.main)
+    assert "lobby: change not announced (channel layer unreachable)" in caplog.text
+    assert [entry["track"] for entry in lobby.live_now()] == [ghost]
