@@ -38,7 +38,10 @@ def live_context(dj_set, stage=None, with_count=True):
     current = tracks[0] if tracks and dj_set.is_live else None
     event = stage.event if stage else (dj_set.event if dj_set else None)
     count = audience(dj_set, stage) if with_count and (dj_set or stage) else 0
+    # A room between DJs names the set that just ended there (its recap is a tap away).
+    ended = stage.dj_sets.order_by("-started_at").first() if stage is not None and dj_set is None else None
     return {
+        "ended_set": ended,
         "dj_set": dj_set,
         "stage": stage,
         "event": event,

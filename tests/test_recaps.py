@@ -4,7 +4,10 @@ import re
 from html import unescape
 
 import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
 
+from pika.asgi import application
 from tests.personas import dancer_phone, played_set
 from tests.recap_helpers import likes, scripted_set
 
@@ -119,3 +122,28 @@ def test_an_ended_set_links_its_recap_to_the_dancers(dj):
     assert f'<a href="/recap/{dj_set.code}" data-recap-link>See the recap</a>' in html
     live_set, _ = played_set(dj, titles=("Dreams",))
     assert "data-recap-link" not in dancer_phone().get(live_set.get_absolute_url()).content.decode()
+
+
+def test_a_room_between_djs_links_the_recap_of_the_set_that_ended(dj, weekend):
+    assert "data-recap-link" not in dancer_phone().get(weekend.main.get_absolute_url()).content.decode()
+    dj_set, _ = played_set(dj, titles=("Ghost",), stage=weekend.main)
+    assert "data-recap-link" not in dancer_phone().get(weekend.main.get_absolute_url()).content.decode()
+    dj_set.end()
+    html = dancer_phone().get(weekend.main.get_absolute_url()).content.decode()
+    assert "Waiting for the next DJ" in html
+    assert f'DJ Nova\'s set has ended · <a href="/recap/{dj_set.code}" data-recap-link>See the recap</a>' in html
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_rooms_phones_are_pushed_the_recap_link_when_the_set_ends(dj, weekend):
+    dj_set, _ = await database_sync_to_async(played_set)(dj, titles=("Ghost",), stage=weekend.main)
+    communicator = WebsocketCommunicator(application, f"/ws/stages/{weekend.main.code}/", headers=[
+        (b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")])
+    assert (await communicator.connect())[0]
+    assert "data-recap-link" not in await communicator.receive_from()
+    await database_sync_to_async(dj_set.end)()
+    pushed = await communicator.receive_from(timeout=3)
+    while "now-playing" not in pushed:
+        pushed = await communicator.receive_from(timeout=3)
+    assert f'<a href="/recap/{dj_set.code}" data-recap-link>See the recap</a>' in pushed
+    await communicator.disconnect()
