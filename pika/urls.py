@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("announcements.urls")),
     path("", include("crate.urls")),
+    path("", include("crowd.urls")),
     path("", include("recaps.urls")),
     path("", include("dj.urls")),
 ]
