@@ -32,6 +32,8 @@ def test_the_booth_shows_the_play_on_now_and_the_floor(client, dj):
     assert "6 likes in this set so far" in html
     assert f'ws-connect="/ws/sessions/{dj_set.code}/?dj=1"' in html
     assert f'ws-connect="/ws/dj/sets/{dj_set.code}/booth/"' in html
+    # Tempo totals, thank-yous and the poll: the crowd's panel, on its own socket.
+    assert f'ws-connect="/ws/dj/sets/{dj_set.code}/crowd/"' in html and '<h3>Ask the floor</h3>' in html
     # The announce form (a Quick Start set's DJ announces to their listeners), the
     # screen kept awake by a static script, and the plays to rate, newest first.
     assert f'action="/dj/sets/{dj_set.code}/announce"' in html

@@ -43,6 +43,10 @@ def test_the_dj_rates_plays_and_keeps_notes(client, dj, weekend):
     assert 'data-logbook="peak">1<' in html and 'data-logbook="brick">1<' in html
     assert 'value="too fast after Ghost"' in html
     assert 'data-logbook="likes">6<' in html and 'data-logbook="tracks">4<' in html
+    assert 'data-logbook="thanks">3<' in html
+    assert '<span class="drift" data-drift="1">Drift: asked slower, next +24 BPM</span>' in html
+    assert '<span class="drift" data-drift="2">Drift: asked faster, next -16 BPM</span>' in html
+    assert 'data-drift="3"' not in html and 'data-drift="4"' not in html
 
 
 def test_the_rating_form_answers_htmx_with_its_own_piece(client, dj):
@@ -92,11 +96,15 @@ def test_the_csv_export_has_exact_rows(client, dj, weekend):
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     assert list(csv.reader(io.StringIO(body[1:]))) == [
-        ["position", "played_at", "artist", "title", "bpm", "likes", "verdict", "note"],
-        ["1", "2026-03-14T22:00:00+01:00", "Ella Henderson", "Ghost", "96", "2", "", ""],
-        ["2", "2026-03-14T22:04:00+01:00", "Fleetwood Mac", "Dreams", "120", "0", "brick", "'=too fast"],
-        ["3", "2026-03-14T22:08:00+01:00", "Billie Eilish", "Lovely", "104", "3", "peak", 'Whole floor sang, "again"'],
-        ["4", "2026-03-14T22:12:00+01:00", "Ed Sheeran", "Shivers", "", "1", "", ""],
+        ["position", "played_at", "artist", "title", "bpm", "likes", "thank_yous", "slower", "perfect", "faster",
+         "engagement", "drift", "verdict", "note"],
+        ["1", "2026-03-14T22:00:00+01:00", "Ella Henderson", "Ghost", "96", "2", "1", "3", "1", "0", "7",
+         "asked slower, next +24 BPM", "", ""],
+        ["2", "2026-03-14T22:04:00+01:00", "Fleetwood Mac", "Dreams", "120", "0", "0", "0", "1", "2", "3",
+         "asked faster, next -16 BPM", "brick", "'=too fast"],
+        ["3", "2026-03-14T22:08:00+01:00", "Billie Eilish", "Lovely", "104", "3", "2", "0", "4", "0", "9",
+         "", "peak", 'Whole floor sang, "again"'],
+        ["4", "2026-03-14T22:12:00+01:00", "Ed Sheeran", "Shivers", "", "1", "0", "0", "0", "0", "1", "", "", ""],
     ]
 
 
@@ -115,12 +123,31 @@ def test_the_logbook_costs_the_same_queries_for_any_set_size(client, dj, django_
     client.force_login(dj)
     rate(client, dj_set, tracks[0], verdict="peak")
     client.get(f"/dj/sets/{dj_set.code}/logbook")
-    # Session and user, the set, its plays with likes, the ratings.
-    with django_assert_num_queries(5):
+    # Session and user, the set, its plays with likes, tempo totals, thank-yous, the ratings.
+    with django_assert_num_queries(7):
         assert client.get(f"/dj/sets/{dj_set.code}/logbook").status_code == 200
     for track in played_set(dj, titles=[f"More {n}" for n in range(20)])[1]:
         track.dj_set = dj_set
         track.save()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         html = client.get(f"/dj/sets/{dj_set.code}/logbook").content.decode()
     assert 'data-logbook="tracks">23<' in html
+
+
+@pytest.mark.parametrize("tempo, bpms, expected", [
+    ((3, 1, 0), (96, 120), "asked slower, next +24 BPM"),
+    ((3, 1, 0), (96, 90), ""),  # the DJ followed
+    ((0, 1, 2), (120, 104), "asked faster, next -16 BPM"),
+    ((2, 2, 0), (96, 120), ""),  # split between slower and perfect: nobody asked
+    ((1, 5, 2), (96, 80), ""),  # a happy floor
+    ((3, 0, 0), (96, None), ""),  # the next BPM is unknown
+    ((3, 0, 0), (96, 96), ""),  # the same tempo is no drift
+])
+def test_tempo_drift_is_the_floor_asking_one_way_and_the_bpm_going_the_other(tempo, bpms, expected):
+    from types import SimpleNamespace
+
+    from recaps.stats import drift
+
+    played = SimpleNamespace(bpm=bpms[0], tempo=dict(zip(("slower", "perfect", "faster"), tempo)))
+    assert drift(played, SimpleNamespace(bpm=bpms[1])) == expected
+    assert drift(played, None) == ""

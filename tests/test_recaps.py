@@ -9,13 +9,17 @@ from channels.testing import WebsocketCommunicator
 
 from pika.asgi import application
 from tests.personas import dancer_phone, played_set
-from tests.recap_helpers import likes, scripted_set
+from tests.recap_helpers import likes, scripted_set, thanks, votes
 
 pytestmark = pytest.mark.django_db
 
 
 def numbers(html):
     return {name: unescape(value).strip() for name, value in re.findall(r'data-recap="(\w+)">([^<]*)<', html)}
+
+
+def floor(html):
+    return {int(n): unescape(text) for n, text in re.findall(r'data-floor="(\d+)">([^<]*)<', html)}
 
 
 def play_rows(html):
@@ -26,8 +30,14 @@ def play_rows(html):
 def test_the_recap_has_the_sets_exact_numbers(anonymous, dj, weekend):
     dj_set, _ = scripted_set(dj, stage=weekend.main)
     html = anonymous.get(f"/recap/{dj_set.code}").content.decode()
-    assert numbers(html) == {"duration": "1 h 32 min", "tracks": "4", "likes": "6", "peak": "Lovely"}
+    assert numbers(html) == {"duration": "1 h 32 min", "tracks": "4", "likes": "6", "thanks": "3", "peak": "Lovely"}
     assert play_rows(html) == [(1, "Ghost", 2), (2, "Dreams", 0), (3, "Lovely", 3), (4, "Shivers", 1)]
+    assert floor(html) == {
+        1: "Tempo: 3 slower · 1 perfect · 0 faster · 1 thank-you",
+        2: "Tempo: 0 slower · 1 perfect · 2 faster",
+        3: "Tempo: 0 slower · 4 perfect · 0 faster · 2 thank-yous",
+        4: "",
+    }
     assert "<h1 class=\"page-title\">DJ Nova</h1>" in html
     assert "Swing Into Spring · Main Floor · " in html
     assert '<time datetime="2026-03-14T22:00:00+01:00">Sat 14 Mar 2026, 22:00</time>–<time datetime="2026-03-14T23:32:00+01:00">23:32</time>' in html
@@ -39,7 +49,7 @@ def test_the_open_graph_tags_preview_the_recap(anonymous, dj, weekend):
     html = anonymous.get(f"/recap/{dj_set.code}").content.decode()
     assert '<meta property="og:type" content="music.playlist">' in html
     assert '<meta property="og:title" content="DJ Nova · Swing Into Spring · Main Floor · Sat 14 Mar 2026">' in html
-    description = "4 tracks in 1 h 32 min · 6 likes · peak of the night: Lovely — Billie Eilish"
+    description = "4 tracks in 1 h 32 min · 6 likes · 3 thank-yous · peak of the night: Lovely — Billie Eilish"
     assert f'<meta property="og:description" content="{description}">' in html
     assert f'<meta name="description" content="{description}">' in html
     assert f'<meta property="og:url" content="http://testserver/recap/{dj_set.code}">' in html
@@ -69,7 +79,7 @@ def test_a_set_without_likes_has_no_peak(anonymous, dj):
     dj_set, _ = played_set(dj, titles=("Ghost",))
     dj_set.end()
     html = anonymous.get(f"/recap/{dj_set.code}").content.decode()
-    assert numbers(html) == {"duration": "0 min", "tracks": "1", "likes": "0"}
+    assert numbers(html) == {"duration": "0 min", "tracks": "1", "likes": "0", "thanks": "0"}
     assert "Peak of the night" not in html
     assert '<meta property="og:description" content="1 track in 0 min · 0 likes">' in html
 
@@ -105,12 +115,15 @@ def test_titles_are_text_in_the_recap(anonymous, dj):
     assert "<b>Nova</b>" not in html
 
 
-def test_the_recap_costs_two_queries_for_any_set_size(anonymous, dj, weekend, django_assert_num_queries):
+def test_the_recap_costs_four_queries_for_any_set_size(anonymous, dj, weekend, django_assert_num_queries):
     dj_set, tracks = played_set(dj, titles=[f"Song {n}" for n in range(30)], stage=weekend.main)
     for track in tracks:
         likes(track, 1)
+        votes(track, slower=1, faster=2)
+        thanks(track, 1)
     dj_set.end()
-    with django_assert_num_queries(2):
+    # The set, its plays with likes, their tempo totals, their thank-yous.
+    with django_assert_num_queries(4):
         html = anonymous.get(f"/recap/{dj_set.code}").content.decode()
     assert numbers(html)["likes"] == "30" and numbers(html)["tracks"] == "30"
 

@@ -1,6 +1,7 @@
 """The booth beside the floor: the DJ's live view in a laptop window, a dancer's phone on the
-set's page and the lobby. Likes reach the booth batched, tracks move everything on, the
-phone says when it is offline and stale, and the ended set leads to its recap."""
+set's page and the lobby. Likes, a tempo vote, a thank-you and a poll answer from the phone
+reach the booth, tracks move everything on, the phone says when it is offline and stale,
+and the ended set leads to its recap."""
 
 import re
 
@@ -36,6 +37,19 @@ def test_the_booth_beside_a_phone_and_the_lobby(server, stage, dj, dj_api, phone
     expect(booth.locator("#listeners")).to_have_text("1 listening")
     dancer.get_by_role("button", name="Like Ghost").first.click()
     expect(booth.locator(".booth-likes-line")).to_have_text("1 person liked Ghost")
+
+    # The floor talks back: a tempo vote, a thank-you, and an answer to the DJ's poll.
+    panel = booth.locator(".crowd-panel")
+    dancer.get_by_role("button", name="Slower (tempo of Ghost)").click()
+    expect(panel.locator(".tempo-slower .tempo-count")).to_have_text("1")
+    dancer.get_by_role("button", name="Thank DJ Nova for Ghost").click()
+    expect(panel.locator(".thanks-total")).to_have_text("1")
+    panel.get_by_role("button", name="Leads or follows?").click()
+    expect(panel.locator(".dj-poll h3")).to_have_text("Poll running: Leads or follows?")
+    expect(dancer.locator(".poll-question")).to_have_text("Leads or follows?")
+    dancer.locator(".poll-option", has_text="Follow").click()
+    expect(panel.locator(".poll-results li", has_text="Follow").locator("strong")).to_have_text("1")
+    expect(panel.locator(".poll-results li", has_text="Lead").first.locator("strong")).to_have_text("0")
 
     # The next track: the booth, the phone and (coalesced) the lobby move on.
     dj_api.track(live["id"], "Fleetwood Mac", "Dreams")
@@ -73,6 +87,8 @@ def test_the_booth_beside_a_phone_and_the_lobby(server, stage, dj, dj_api, phone
     expect(dancer).to_have_url(f"{server.url}/recap/{live['code']}")
     expect(dancer.locator('[data-recap="tracks"]')).to_have_text("2")
     expect(dancer.locator('[data-recap="likes"]')).to_have_text("1")
+    expect(dancer.locator('[data-recap="thanks"]')).to_have_text("1")
+    expect(dancer.locator('[data-floor="1"]')).to_have_text("Tempo: 1 slower · 0 perfect · 0 faster · 1 thank-you")
     expect(dancer.locator('[data-recap="peak"]')).to_have_text("Ghost")
     expect(dancer.locator("body")).not_to_contain_text("everyone sang")
     expect(lobby.locator("#lobby-live")).to_contain_text("Nobody is live right now")
