@@ -29,6 +29,13 @@ def title(dj_set):
     return _one_line(" · ".join(part for part in (dj_set.dj_name, event.name if event else "", when) if part))
 
 
+def summary(tracks, shown=3):
+    """"12 tracks: Artist — Title, …": how a shared link previews (Open Graph)."""
+    names = ", ".join(_one_line(f"{track.artist} — {track.title}") for track in tracks[:shown])
+    text = f"{len(tracks)} track{'' if len(tracks) == 1 else 's'}"
+    return text + (f": {names}" if names else "") + ("…" if len(tracks) > shown else "")
+
+
 def m3u(dj_set, entries):
     """Extended M3U: the Spotify link where the recording is known, else a YouTube search."""
     lines = ["#EXTM3U", f"#PLAYLIST:{title(dj_set)}"]

@@ -100,9 +100,10 @@ SETLIST_EXPORTS = {
 def setlist_page(request, code):
     """A set's tracklist for anyone with its link: shareable, previews on social media."""
     dj_set = or_404(set_for_public(code))
+    entries = setlist.rows(dj_set)
     return render(request, "crate/setlist.html", {
-        "dj_set": dj_set, "entries": setlist.rows(dj_set), "title": setlist.title(dj_set),
-        "page_url": request.build_absolute_uri(),
+        "dj_set": dj_set, "entries": entries, "title": setlist.title(dj_set),
+        "summary": setlist.summary([entry["track"] for entry in entries]), "page_url": request.build_absolute_uri(),
     })
 
 

@@ -21,12 +21,14 @@ from crate import api as crate_api
 from crate import spotify, verification
 from crate.access import track_for_dj
 from crate.models import SpotifyAccount, SpotifyPlaylist
-from dj import agent_wheel
+from dj import agent_wheel, booth
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event, ReleasedSlot
 from pika import submit_once
 from pika.access import or_404
 from pika.api import ApiError, error_response
+from recaps.forms import VERDICT_CHOICES
+from recaps.models import LobbyListing, TrackRating
 from stages import live
 from stages.access import set_for_dj
 from stages.api import TrackIn, store_track, track_json
@@ -87,6 +89,8 @@ def go_live(request):
     stage = form.cleaned_data["stage"]
     if submit_once.first_submit(request):
         dj_set, ended = DJSet.objects.go_live(request.user, form.cleaned_data["dj_name"].strip(), stage)
+        if stage is None and form.cleaned_data["listed"]:
+            LobbyListing.objects.list_set(dj_set)
         if ended:
             messages.info(request, "Your previous set was still live; it has been ended.")
         if stage:
@@ -174,6 +178,21 @@ def past_set(request, code):
         "spotify_ready": spotify.configured() and SpotifyAccount.objects.exists(),
         "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first() if spotify.configured() else None,
     })
+
+
+@login_required
+def live_view(request, code):
+    """The booth: a full-screen, glanceable view of the live set for a tablet or laptop."""
+    dj_set = or_404(set_for_dj(request.user, code))
+    if not dj_set.is_live:
+        return redirect("recaps:logbook", dj_set.code)
+    context = live.live_context(dj_set)
+    recent = ([context["current"]] if context["current"] else []) + context["earlier"][:booth.RATED_PLAYS - 1]
+    ratings = {r.track_id: r for r in TrackRating.objects.filter(track__in=recent)}
+    for track in recent:
+        track.rating = ratings.get(track.pk)
+    context.update(booth.likes_context(dj_set), recent_plays=recent, verdict_choices=VERDICT_CHOICES)
+    return render(request, "dj/live_view.html", context)
 
 
 # API tokens: created and revoked on the dashboard.

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "crate",
     "announcements",
     "crowd",
+    "recaps",
     "dj",
     "pika",
 ]
