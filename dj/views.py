@@ -18,7 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 from accounts.access import token_for_owner
 from accounts.models import ApiToken
 from crate import api as crate_api
-from crate import spotify, verification
+from crate import exports, setlist, spotify, verification
 from crate.access import track_for_dj
 from crate.models import SpotifyAccount, SpotifyPlaylist
 from dj import agent_wheel
@@ -52,6 +52,9 @@ def dashboard(request):
         "mode": "event" if request.GET.get("mode") == "event" else "quick",
         "follow_poll_ms": settings.PIKA_FOLLOW_POLL_SECONDS * 1000,
         "follow_settle_ms": settings.PIKA_FOLLOW_SETTLE_SECONDS * 1000,
+        # Without Spotify set up, the dashboard costs no Spotify query.
+        "spotify_configured": spotify.configured(),
+        "spotify_link": SpotifyAccount.of_dj(request.user) if spotify.configured() else None,
     }
     if live_set:
         context.update(live.live_context(live_set))
@@ -172,12 +175,19 @@ def end_set(request, code):
 def past_set(request, code):
     dj_set = or_404(set_for_dj(request.user, code))
     tracks = dj_set.tracks.order_by("played_at", "pk")
-    return render(request, "dj/past_set.html", {
-        "dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz,
-        # Without Spotify set up, the page costs no Spotify query.
-        "spotify_ready": spotify.configured() and SpotifyAccount.objects.exists(),
-        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first() if spotify.configured() else None,
-    })
+    context = {"dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz, "spotify_configured": spotify.configured()}
+    # Without Spotify set up, the page costs no Spotify query.
+    if spotify.configured():
+        playlist = SpotifyPlaylist.objects.filter(dj_set=dj_set).first()
+        choices = exports.choices(request.user, playlist)
+        context.update(playlist=playlist, spotify=choices, spotify_ready=bool(choices["dj"] or choices["curator"]))
+        if playlist and playlist.playlist_id:
+            # What the playlist lacks, by name: the tracks not matched to a Spotify recording.
+            context["not_exported"] = [
+                entry["track"] for entry in setlist.rows(dj_set)
+                if not (entry["identity"] and entry["identity"].spotify_uri)
+            ]
+    return render(request, "dj/past_set.html", context)
 
 
 # API tokens: created and revoked on the dashboard.

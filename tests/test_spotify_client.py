@@ -11,11 +11,8 @@ from crate.models import SpotifyAccount
 
 
 @pytest.fixture
-def account(db, fake_spotify):
-    account = SpotifyAccount(spotify_user_id="pika-curator", expires_at=timezone.now())
-    account.set_tokens({"access_token": fake_spotify.new_token(), "refresh_token": "refresh-1", "expires_in": 3600})
-    account.save()
-    return account
+def account(curator):
+    return curator
 
 
 def test_tokens_are_encrypted_at_rest(account):

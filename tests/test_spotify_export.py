@@ -4,32 +4,10 @@ a state, and without Spotify configured every page works and says so."""
 
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-from django.utils import timezone
-
 from crate import verification
 from crate.models import SpotifyAccount, SpotifyPlaylist, Track
-from stages.models import DJSet
 from tests.personas import make_dj, make_owner
-
-
-def matched_set(dj, titles=("Ghost", "Leave the Door Open", "Unmatched")):
-    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
-    for n, title in enumerate(titles):
-        track, _ = dj_set.add_track(artist="Artist", title=title)
-        if title != "Unmatched":
-            identity = Track.objects.create(artist="Artist", title=title, spotify_uri=f"spotify:track:{n:022d}")
-            verification.confirm(dj, track, identity)
-    dj_set.end()
-    return dj_set
-
-
-@pytest.fixture
-def curator(db, fake_spotify):
-    account = SpotifyAccount(spotify_user_id="pika-curator", expires_at=timezone.now())
-    account.set_tokens({"access_token": fake_spotify.new_token(), "refresh_token": "refresh-1", "expires_in": 3600})
-    account.save()
-    return account
+from tests.spotify_helpers import matched_set
 
 
 def test_the_owner_connects_the_curator_account_with_pkce(client, db, fake_spotify):
@@ -58,9 +36,14 @@ def test_a_callback_with_a_wrong_state_is_refused(client, db, fake_spotify):
 
 def test_only_the_owner_may_connect(client, fake_spotify, dj):
     assert client.get("/spotify/connect").status_code == 404
+    assert client.get("/spotify/callback", {"code": "good-code", "state": "x"}).status_code == 404
     client.force_login(dj)
     assert client.get("/spotify/connect").status_code == 404
-    assert client.get("/spotify/callback").status_code == 404
+    # A DJ at the callback without a sign-in of their own started: a message, no account.
+    response = client.get("/spotify/callback", {"code": "good-code", "state": "x"}, follow=True)
+    assert response.redirect_chain == [("/dj/", 302)]
+    assert "That Spotify sign-in is stale or was not started here: connect again." in response.content.decode()
+    assert not SpotifyAccount.objects.exists()
 
 
 def test_export_creates_a_public_playlist_in_played_order_and_reports_the_missing(client, dj, curator, fake_spotify):
