@@ -171,7 +171,7 @@ class Track(models.Model):
 
 class TrackLink(models.Model):
     """What crate knows about one played track: its ISRC as posted, its identity (at most
-    one) and whether the crowd set it (auto) or the DJ skipped it."""
+    one), whether the crowd set it (auto) or the DJ skipped it, and what they rejected."""
 
     played = models.OneToOneField("stages.PlayedTrack", on_delete=models.CASCADE, related_name="crate_link")
     identity = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="links")
@@ -181,6 +181,8 @@ class TrackLink(models.Model):
     # What Spotify's search proposed (ISRC first, then artist + title), searched once.
     spotify_suggestion = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     spotify_searched = models.BooleanField(default=False)
+    # Recordings the DJ said this track is not (ids): never suggested for it again.
+    rejected = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -120,11 +120,28 @@ def confirm(dj, played, identity):
             defaults={"identity": identity, "created_at": timezone.now(), "file_hash": "", "isrc": "", "name_key": "", **fields},
         )
         link.identity, link.auto, link.skipped, link.updated_at = identity, False, False, timezone.now()
+        link.rejected = [pk for pk in link.rejected if pk != identity.pk]  # the DJ changed their mind
         link.save()
         votes, _ = votes_for([evidence])
         for kind_value in evidence:
             if len(votes[kind_value]) > 1:
                 Conflict.objects.get_or_create(kind=kind_value[0], value=kind_value[1])
+    return link
+
+
+def reject(dj, played, identity):
+    """`dj` says `played` is not `identity`: it is never suggested for this track again; if
+    the track was matched to it (by the crowd or by this DJ), it is unmatched and this DJ's
+    confirmation of it withdrawn, so their vote no longer counts for it."""
+    with transaction.atomic():
+        link, _ = TrackLink.objects.get_or_create(played=played)
+        if identity.pk not in link.rejected:
+            link.rejected.append(identity.pk)
+        if link.identity_id == identity.pk:
+            link.identity, link.auto = None, False
+        link.updated_at = timezone.now()
+        link.save()
+        Confirmation.objects.filter(dj=dj, played=played, identity=identity).delete()
     return link
 
 
@@ -178,7 +195,11 @@ def entries(tracks):
             "id": track.pk, "artist": track.artist, "title": track.title,
             "identity": identity_json(link),
             "skipped": bool(link and link.skipped),
-            "suggestions": suggestions(evidence, votes, resolved, identities) + spotify_suggestion(link, votes, evidence),
+            "suggestions": [
+                suggestion
+                for suggestion in suggestions(evidence, votes, resolved, identities) + spotify_suggestion(link, votes, evidence)
+                if not link or suggestion["identity"]["id"] not in link.rejected
+            ],
         })
     return result
 

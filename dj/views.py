@@ -20,7 +20,7 @@ from accounts.models import ApiToken
 from crate import api as crate_api
 from crate import exports, setlist, spotify, verification
 from crate.access import track_for_dj
-from crate.models import SpotifyAccount, SpotifyPlaylist
+from crate.models import SpotifyAccount, SpotifyPlaylist, Track
 from dj import agent_wheel
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event, ReleasedSlot
@@ -243,7 +243,9 @@ def _verify_page(request, dj_set, errors=None, status=200):
         "dj_set": dj_set,
         "entries": entries,
         "matched": sum(1 for entry in entries if entry["identity"] is not None),
+        "skipped": sum(1 for entry in entries if entry["identity"] is None and entry["skipped"]),
         "total": len(entries),
+        "spotify_configured": spotify.configured(),
     }
     return render(request, "dj/verify.html", context, status=status)
 
@@ -264,6 +266,15 @@ def verify_track(request, code, track_id):
         raise Http404
     action = request.POST.get("action", "")
     spotify = request.POST.get("spotify", "")
+    if action == "reject":
+        # "Not this one" on a suggestion or on the match: the page's own answer (the
+        # token API's four stay as the contract says).
+        identity_id = request.POST.get("identity", "")
+        identity = Track.objects.filter(pk=int(identity_id)).first() if identity_id.isdigit() and int(identity_id) < 2**63 else None
+        if identity is None:
+            return _verify_page(request, dj_set, {played.pk: ("No recording has that id.", "")}, status=400)
+        verification.reject(request.user, played, identity)
+        return redirect(reverse("dj:verify-set", args=[dj_set.code]) + f"#track-{played.pk}")
     fields = {"confirm": True} if action == "confirm" else {"skip": True} if action == "skip" else {}
     if action == "identity":
         fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdigit() else 0}
