@@ -1,7 +1,6 @@
 """The README's shell snippets, pasted into a shell against a running server, do what it says."""
 
 import json
-import os
 import re
 import subprocess
 import sys
