@@ -10,6 +10,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from django.utils import timezone
+
+from crate import verification
+from crate.models import SpotifyAccount, Track
+from stages.models import DJSet
+
 
 CURATOR = {"id": "pika-curator", "display_name": "Pika! Curator"}
 NOVA = {"id": "nova-on-spotify", "display_name": "Nova"}
@@ -133,10 +139,6 @@ class FakeSpotify:
 
 def connected_account(fake, owner=None):
     """A SpotifyAccount as the sign-in stores it: the curator's (no owner) or a DJ's own."""
-    from django.utils import timezone
-
-    from crate.models import SpotifyAccount
-
     user, refresh_token = CURATOR if owner is None else NOVA, "refresh-1" if owner is None else "refresh-nova"
     account = SpotifyAccount(owner=owner, spotify_user_id=user["id"], display_name=user["display_name"],
                              expires_at=timezone.now())
@@ -147,10 +149,6 @@ def connected_account(fake, owner=None):
 
 def matched_set(dj, titles=("Ghost", "Leave the Door Open", "Unmatched")):
     """An ended set of `dj`'s whose tracks are matched to Spotify recordings, but "Unmatched"."""
-    from crate import verification
-    from crate.models import Track
-    from stages.models import DJSet
-
     dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
     for n, title in enumerate(titles):
         track, _ = dj_set.add_track(artist="Artist", title=title)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from crate import exports
 from crate.models import SpotifyAccount, SpotifyPlaylist
 from tests.personas import make_owner
-from tests.spotify_helpers import matched_set
+from tests.spotify_helpers import connected_account, matched_set
 
 MINE = 'name="under" value="dj"'
 CURATORS = 'name="under" value="curator"'
@@ -178,7 +178,7 @@ def test_a_revoked_dj_sign_in_without_a_curator_says_what_to_do(client, dj, dj_s
     assert fake_spotify.requests == []
 
 
-def test_own_account_without_a_curator_and_curator_without_own_account(client, dj, fake_spotify):
+def test_nothing_connected_then_only_the_djs_own_account(client, dj, fake_spotify):
     dj_set = matched_set(dj)
     client.force_login(dj)
     page = client.get(f"/dj/sets/{dj_set.code}").content.decode()
@@ -186,8 +186,7 @@ def test_own_account_without_a_curator_and_curator_without_own_account(client, d
     # Asking for one's own account without having linked one: a message, no call.
     page = export(client, dj_set, under="dj").content.decode()
     assert "Your own Spotify account is not connected: connect it on your DJ dashboard" in page
-    from tests.spotify_helpers import connected_account
-
+    assert fake_spotify.requests == []
     connected_account(fake_spotify, owner=dj)
     page = client.get(f"/dj/sets/{dj_set.code}").content.decode()
     assert f"{MINE} checked" in page and CURATORS not in page
@@ -236,8 +235,6 @@ def test_a_spotify_app_in_development_mode_refusing_the_dj_is_explained(client, 
 
 def test_another_dj_and_anonymous_cannot_export_a_set_under_any_account(client, dj, other_dj, dj_spotify, fake_spotify):
     dj_set = matched_set(dj)
-    from tests.spotify_helpers import connected_account
-
     client.force_login(other_dj)
     connected_account(fake_spotify, owner=other_dj)
     for under in ("dj", "curator"):
