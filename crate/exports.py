@@ -43,14 +43,19 @@ def export_likes(user, attempt=0):
     """The dancer's liked songs that are matched, newest like first, as one playlist."""
     playlist, _ = SpotifyPlaylist.objects.get_or_create(likes_of=user)
     track_ids = list(Like.objects.filter(user=user).order_by("-created_at").values_list("track_id", flat=True))
-    uri_of = dict(
-        TrackLink.objects.filter(played_id__in=track_ids, identity__spotify_uri__gt="")
-        .values_list("played_id", "identity__spotify_uri")
-    )
+    uri_of = spotify_uris(track_ids)
     uris = list(dict.fromkeys(uri_of[pk] for pk in track_ids if pk in uri_of))
     name = f"{user.public_name}'s Pika! likes"
     return _export(playlist, name, "Songs liked on the dance floor, shared by Pika!", uris,
                    sum(1 for pk in track_ids if pk not in uri_of), CURATOR, SpotifyAccount.curator(), attempt)
+
+
+def spotify_uris(track_ids):
+    """{played track id: its recording's Spotify URI} for those of `track_ids` DJs matched."""
+    return dict(
+        TrackLink.objects.filter(played_id__in=track_ids, identity__spotify_uri__gt="")
+        .values_list("played_id", "identity__spotify_uri")
+    )
 
 
 def retry(playlist_id, attempt):

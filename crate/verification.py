@@ -225,8 +225,8 @@ def search_spotify(dj_set_id):
     then artist + title. Stops quietly when Spotify is busy or down (the next visit asks
     again). Returns how many tracks got a suggestion."""
     account = SpotifyAccount.curator()
-    if account is None or not spotify.configured():
-        return 0
+    if account is None or not account.usable or not spotify.configured():
+        return 0  # nothing to ask with (a revoked curator waits for the operator to reconnect)
     client = spotify.SpotifyClient(account)
     found = 0
     pending = TrackLink.objects.filter(

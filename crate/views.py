@@ -14,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 from crate import exports, setlist, spotify
 from crate import journal as journal_lib
 from crate.access import track_to_like
-from crate.models import Like, SpotifyAccount
+from crate.models import Like, SpotifyAccount, SpotifyPlaylist
 from pika.access import or_404
 from pika.middleware import rate_key
 from pika.views import rate_limited
@@ -66,9 +66,15 @@ def journal(request):
     likes = list(Like.objects.journal(request))
     # Every track on this page is liked: the hearts need no query of their own.
     request._pika_liked_ids = {like.track_id for like in likes}
-    return render(request, "crate/journal.html", {
-        "groups": journal_lib.group(likes), "like_count": len(likes), "spotify_configured": spotify.configured(),
-    })
+    context = {"groups": journal_lib.group(likes), "like_count": len(likes), "spotify_configured": spotify.configured()}
+    if spotify.configured() and request.user.is_authenticated:
+        playlist = SpotifyPlaylist.objects.filter(likes_of=request.user).first()
+        context["likes_playlist"] = playlist
+        if playlist and playlist.playlist_id:
+            # Once exported: the liked songs the playlist lacks, each with its search links.
+            matched = exports.spotify_uris([like.track_id for like in likes])
+            context["not_in_playlist"] = [like for like in likes if like.track_id not in matched]
+    return render(request, "crate/journal.html", context)
 
 
 EXPORTS = {

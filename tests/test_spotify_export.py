@@ -153,6 +153,12 @@ def test_export_my_likes_makes_a_playlist_of_the_matched_ones(client, dj, curato
     client.post("/likes/spotify")
     assert list(fake_spotify.playlists) == ["pl1"]
     assert SpotifyPlaylist.objects.get().likes_of == dancer
+    # The journal links the playlist and lists what it lacks, with search links.
+    page = client.get("/likes/").content.decode()
+    assert 'href="https://open.spotify.com/playlist/pl1"' in page and "Update my likes playlist on Spotify" in page
+    missing = page.split('aria-labelledby="not-in-playlist-title"', 1)[1].split("</section>", 1)[0]
+    assert "Not in the playlist (1)" in missing and "Unmatched" in missing and "Ghost" not in missing
+    assert "https://open.spotify.com/search/Artist%20Unmatched" in missing
 
 
 def test_likes_with_nothing_matched_are_a_message(client, dj, curator, fake_spotify):

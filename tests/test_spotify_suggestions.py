@@ -2,23 +2,14 @@
 in a task (ISRC first, then artist + title), once per track, after the crowd's."""
 
 import pytest
-from django.utils import timezone
 
 from crate import verification
-from crate.models import SpotifyAccount, TrackLink
+from crate.models import TrackLink
 from stages.models import DJSet
 
 GHOST = {"uri": "spotify:track:6habFhsOp2NvshLv26DqMb", "name": "Ghost", "duration_ms": 213000,
          "artists": [{"name": "Ella Henderson"}], "album": {"name": "Chapter One"},
          "external_ids": {"isrc": "GBARL1400001"}}
-
-
-@pytest.fixture
-def curator(db, fake_spotify):
-    account = SpotifyAccount(spotify_user_id="pika-curator", expires_at=timezone.now())
-    account.set_tokens({"access_token": fake_spotify.new_token(), "refresh_token": "refresh-1", "expires_in": 3600})
-    account.save()
-    return account
 
 
 @pytest.fixture
@@ -56,3 +47,16 @@ def test_spotify_down_leaves_the_page_working_and_asks_again_later(client, dj, c
     response = client.get(f"/dj/sets/{played.dj_set.code}/verify")
     assert response.status_code == 200 and "0 of 1 matched" in response.content.decode()
     assert TrackLink.objects.get(played=played).spotify_searched is False
+
+
+def test_a_revoked_curator_is_not_asked_again_and_the_page_still_works(client, dj, curator, fake_spotify, played):
+    fake_spotify.tracks["isrc:GBARL1400001"] = [GHOST]
+    fake_spotify.valid_tokens.clear()
+    fake_spotify.revoked.add("refresh-1")
+    client.force_login(dj)
+    assert client.get(f"/dj/sets/{played.dj_set.code}/verify").status_code == 200
+    curator.refresh_from_db()
+    assert curator.needs_reconnect
+    calls = len(fake_spotify.requests)
+    html = client.get(f"/dj/sets/{played.dj_set.code}/verify").content.decode()
+    assert "Spotify's best match" not in html and len(fake_spotify.requests) == calls
