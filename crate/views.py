@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from crate import exports, setlist, spotify
@@ -147,8 +147,9 @@ def spotify_connect(request):
 
 
 @login_required
-@require_POST
+@require_GET
 def dj_spotify_connect(request):
+    # A link, not a form: the CSP's form-action 'self' would stop a form's redirect to Spotify.
     if not spotify.configured():
         messages.error(request, "Spotify is not set up on this Pika!: your setlists' downloads work without it.")
         return redirect("/dj/")

@@ -1,7 +1,8 @@
 """A real local HTTP server speaking the shapes of Spotify's accounts service and Web API
 (token, me, search, playlists, playlist items), scriptable per path for 401/429/5xx.
 
-Two Spotify users sign in: the curator (code "good-code", refresh token "refresh-1") and a
+GET /authorize stands for Spotify's consent page: it answers at once with the redirect back
+to the app. Two Spotify users sign in: the curator (code "good-code", refresh token "refresh-1") and a
 DJ (code "dj-code", refresh token "refresh-nova"); each token, and each playlist, belongs
 to its user. A refresh token in `revoked` is refused as Spotify refuses a revoked grant."""
 
@@ -33,6 +34,8 @@ class FakeSpotify:
         self.revoked = set()   # refresh tokens Spotify no longer accepts
         self.codes = {"good-code": (CURATOR, "refresh-1"), "dj-code": (NOVA, "refresh-nova")}
         self.refresh_owner = {"refresh-1": CURATOR, "refresh-nova": NOVA}
+        self.authorize_code = "dj-code"  # whom GET /authorize signs in
+        self.authorized = []  # the query of each GET /authorize
         self.lock = threading.Lock()
 
     def start(self):
@@ -93,6 +96,10 @@ class FakeSpotify:
         return token
 
     def reply(self, method, path, query, body, headers):
+        if path == "/authorize":
+            # The user says yes on Spotify's page: back to the app with a code for them.
+            self.authorized.append(query)
+            return 302, {"Location": f"{query['redirect_uri']}?code={self.authorize_code}&state={query['state']}"}, None
         if path == "/api/token":
             if body.get("grant_type") == "authorization_code" and body.get("code") in self.codes and body.get("code_verifier"):
                 user, refresh_token = self.codes[body["code"]]

@@ -21,7 +21,7 @@ CURATORS = 'name="under" value="curator"'
 
 def connect(client, code="dj-code"):
     """The DJ's browser through Spotify's sign-in: Connect, Spotify's page, the callback."""
-    response = client.post("/dj/spotify/connect")
+    response = client.get("/dj/spotify/connect")
     query = {k: v[0] for k, v in parse_qs(urlparse(response["Location"]).query).items()}
     return response, query, client.get("/spotify/callback", {"code": code, "state": query["state"]}, follow=True)
 
@@ -62,7 +62,7 @@ def test_connecting_again_replaces_the_djs_account_and_leaves_the_curators(clien
 
 def test_a_refused_or_stale_sign_in_is_a_message_not_an_account(client, dj, fake_spotify):
     client.force_login(dj)
-    response = client.post("/dj/spotify/connect")
+    response = client.get("/dj/spotify/connect")
     state = parse_qs(urlparse(response["Location"]).query)["state"][0]
     # The DJ said no on Spotify's page.
     done = client.get("/spotify/callback", {"error": "access_denied", "state": state}, follow=True)
@@ -75,13 +75,12 @@ def test_a_refused_or_stale_sign_in_is_a_message_not_an_account(client, dj, fake
 
 def test_connect_and_disconnect_for_the_dj_another_dj_and_anonymous(client, dj, other_dj, fake_spotify, dj_spotify):
     # Anonymous: sent to sign in, nothing happens.
-    for path in ("/dj/spotify/connect", "/dj/spotify/disconnect"):
-        response = client.post(path)
+    for response in (client.get("/dj/spotify/connect"), client.post("/dj/spotify/disconnect")):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert client.get("/spotify/callback", {"code": "dj-code", "state": "x"}).status_code == 404
     # Another DJ cannot finish this DJ's sign-in (the state lives in this DJ's session)...
     client.force_login(dj)
-    state = parse_qs(urlparse(client.post("/dj/spotify/connect")["Location"]).query)["state"][0]
+    state = parse_qs(urlparse(client.get("/dj/spotify/connect")["Location"]).query)["state"][0]
     other = Client()
     other.force_login(other_dj)
     done = other.get("/spotify/callback", {"code": "dj-code", "state": state}, follow=True)
@@ -94,7 +93,7 @@ def test_connect_and_disconnect_for_the_dj_another_dj_and_anonymous(client, dj, 
     page = client.post("/dj/spotify/disconnect", follow=True).content.decode()
     assert "Your Spotify account is disconnected: Pika! keeps no token of it." in page
     assert not SpotifyAccount.objects.exists()
-    assert client.get("/dj/spotify/connect").status_code == 405
+    assert client.get("/dj/spotify/disconnect").status_code == 405
 
 
 def test_the_dj_chooses_their_own_account_and_re_export_updates_it(client, dj, curator, dj_spotify, fake_spotify):
@@ -251,7 +250,7 @@ def test_without_spotify_configured_the_dashboard_says_so_and_connect_does_nothi
     client.force_login(dj)
     page = client.get("/dj/").content.decode()
     assert "Spotify is not set up on this Pika!" in page and "Connect my Spotify" not in page
-    done = client.post("/dj/spotify/connect", follow=True)
+    done = client.get("/dj/spotify/connect", follow=True)
     assert done.redirect_chain == [("/dj/", 302)]
     assert "Spotify is not set up on this Pika!: your setlists&#x27; downloads work without it." in done.content.decode()
 
