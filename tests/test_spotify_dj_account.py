@@ -271,3 +271,15 @@ def test_the_default_is_the_account_that_made_the_playlist(dj, curator, dj_spoti
     # Nothing chosen (or nonsense): the DJ's own while it works.
     assert made == (under if under in ("dj", "curator") else "dj")
     assert exports.choices(dj, SpotifyPlaylist.objects.get())["default"] == made
+
+
+@pytest.mark.parametrize("titles", [("Ghost", "Valerie", "Unmatched"), tuple(f"Song {n}" for n in range(30)) + ("Unmatched",)])
+def test_the_exported_set_page_costs_the_same_queries_for_any_set_size(
+        client, dj, curator, dj_spotify, fake_spotify, django_assert_num_queries, titles):
+    dj_set = matched_set(dj, titles)
+    client.force_login(dj)
+    export(client, dj_set, under="dj")
+    # Session, user, set, tracks, likes, playlist, DJ's account, curator, tracks and their recordings.
+    with django_assert_num_queries(10):
+        page = client.get(f"/dj/sets/{dj_set.code}").content.decode()
+    assert f"Exported {len(titles) - 1} tracks to Spotify" in page and "Not in the playlist (1," in page

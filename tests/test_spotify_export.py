@@ -4,6 +4,8 @@ a state, and without Spotify configured every page works and says so."""
 
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
 from crate import verification
 from crate.models import SpotifyAccount, SpotifyPlaylist, Track
 from tests.personas import make_dj, make_owner
@@ -174,3 +176,16 @@ def test_an_anonymous_dancer_is_sent_to_sign_in(client, db, fake_spotify):
     response = client.post("/likes/spotify")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert fake_spotify.playlists == {} and not SpotifyPlaylist.objects.exists()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_exported_journal_costs_the_same_queries_for_any_number_of_likes(
+        client, dj, curator, fake_spotify, django_assert_num_queries, count):
+    dancer = make_dj("dancer@example.com", "Dana")
+    liked(dancer, dj, titles=tuple(f"Song {n}" for n in range(count - 1)) + ("Unmatched",))
+    client.force_login(dancer)
+    client.post("/likes/spotify")
+    # Session, user, the likes with their sets, the playlist, the liked tracks' recordings.
+    with django_assert_num_queries(5):
+        page = client.get("/likes/").content.decode()
+    assert "Not in the playlist (1)" in page
