@@ -85,9 +85,20 @@ class SpotifyClient:
     def __init__(self, account):
         self.account = account
 
+    def _stored(self, name):
+        """A stored token, decrypted; one that no longer decrypts (SECRET_KEY changed) is
+        a sign-in to make again, not a crash."""
+        from cryptography.fernet import InvalidToken  # with the encryption it belongs to (crate/models.py)
+
+        try:
+            return getattr(self.account, name)
+        except InvalidToken:
+            self.account.mark_revoked()
+            raise SpotifyRevoked("The stored Spotify sign-in can no longer be decrypted (SECRET_KEY changed).") from None
+
     def refresh(self):
         try:
-            tokens = _token_request({"grant_type": "refresh_token", "refresh_token": self.account.refresh_token})
+            tokens = _token_request({"grant_type": "refresh_token", "refresh_token": self._stored("refresh_token")})
         except SpotifyRevoked:
             self.account.mark_revoked()
             raise
@@ -99,7 +110,7 @@ class SpotifyClient:
         try:
             response = requests.request(
                 method, settings.PIKA_SPOTIFY_API_URL + path, params=params, json=json, timeout=TIMEOUT,
-                headers={"Authorization": f"Bearer {self.account.access_token}"},
+                headers={"Authorization": f"Bearer {self._stored('access_token')}"},
             )
         except requests.RequestException as error:
             raise SpotifyUnavailable(f"Spotify is unreachable ({error.__class__.__name__}).") from error
