@@ -229,3 +229,10 @@ def frozen_rate_window(monkeypatch):
 
     frozen = time.time()
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+
+
+@pytest.fixture(autouse=True)
+def _crowd_tallies_at_once(settings):
+    """Poll tallies go to the dancers at once (no coalescing timer thread outliving the
+    test); tests/test_crowd_poll_tallies.py turns the window back on."""
+    settings.PIKA_CROWD_TALLY_SECONDS = 0
