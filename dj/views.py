@@ -266,14 +266,16 @@ def verify_track(request, code, track_id):
         # "Not this one" on a suggestion or on the match: the page's own answer (the
         # token API's four stay as the contract says).
         identity_id = request.POST.get("identity", "")
-        identity = Track.objects.filter(pk=int(identity_id)).first() if identity_id.isdigit() and int(identity_id) < 2**63 else None
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        identity = Track.objects.filter(pk=int(identity_id)).first() if identity_id.isdecimal() and int(identity_id) < 2**63 else None
         if identity is None:
             return _verify_page(request, dj_set, {played.pk: ("No recording has that id.", "")}, status=400)
         verification.reject(request.user, played, identity)
         return redirect(reverse("dj:verify-set", args=[dj_set.code]) + f"#track-{played.pk}")
     fields = {"confirm": True} if action == "confirm" else {"skip": True} if action == "skip" else {}
     if action == "identity":
-        fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdigit() else 0}
+        # Not a number: an id no recording has (0 would read as "no answer").
+        fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdecimal() else -1}
     elif action == "spotify":
         fields = {"spotify": spotify}
     try:

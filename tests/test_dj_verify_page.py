@@ -179,12 +179,14 @@ def test_rejecting_ones_own_match_withdraws_the_confirmation_and_confirming_agai
     assert (link.identity, link.rejected) == (ghost, [])
 
 
-@pytest.mark.parametrize("identity", ["", "nope", "999999", str(2**70)])
-def test_rejecting_an_unknown_recording_is_a_form_error(client, dj, ended_set, identity):
+@pytest.mark.parametrize("action", ["reject", "identity"])
+@pytest.mark.parametrize("identity", ["", "nope", "999999", str(2**70), "²", "-1"])
+def test_an_unknown_recording_is_a_form_error(client, dj, ended_set, identity, action):
     client.force_login(dj)
     track = ended_set.tracks.get(title="Ghost")
-    response = answer(client, ended_set, track, action="reject", identity=identity)
+    response = answer(client, ended_set, track, action=action, identity=identity)
     assert response.status_code == 400 and "No recording has that id." in response.content.decode()
+    assert not Confirmation.objects.exists()
 
 
 def test_another_dj_and_anonymous_cannot_reject(client, dj, ended_set):
