@@ -223,10 +223,14 @@ def queue_spotify_search(dj_set):
 def search_spotify(dj_set_id):
     """Search Spotify once for each unmatched, unskipped track of the set: ISRC first,
     then artist + title. Stops quietly when Spotify is busy or down (the next visit asks
-    again). Returns how many tracks got a suggestion."""
-    account = SpotifyAccount.curator()
-    if account is None or not account.usable or not spotify.configured():
-        return 0  # nothing to ask with (a revoked curator waits for the operator to reconnect)
+    again). Asks with the curator account, else with the set's DJ's own. Returns how many
+    tracks got a suggestion."""
+    if not spotify.configured():
+        return 0
+    accounts = [SpotifyAccount.curator(), SpotifyAccount.objects.filter(owner__dj_sets=dj_set_id).first()]
+    account = next((account for account in accounts if account is not None and account.usable), None)
+    if account is None:
+        return 0  # nothing to ask with (a revoked account waits for its owner to reconnect)
     client = spotify.SpotifyClient(account)
     found = 0
     pending = TrackLink.objects.filter(

@@ -6,6 +6,7 @@ import pytest
 from crate import verification
 from crate.models import TrackLink
 from stages.models import DJSet
+from tests.spotify_helpers import connected_account
 
 GHOST = {"uri": "spotify:track:6habFhsOp2NvshLv26DqMb", "name": "Ghost", "duration_ms": 213000,
          "artists": [{"name": "Ella Henderson"}], "album": {"name": "Chapter One"},
@@ -60,3 +61,19 @@ def test_a_revoked_curator_is_not_asked_again_and_the_page_still_works(client, d
     calls = len(fake_spotify.requests)
     html = client.get(f"/dj/sets/{played.dj_set.code}/verify").content.decode()
     assert "Spotify's best match" not in html and len(fake_spotify.requests) == calls
+
+
+def test_without_a_curator_the_djs_own_account_asks(client, dj, dj_spotify, fake_spotify, played):
+    fake_spotify.tracks["isrc:GBARL1400001"] = [GHOST]
+    client.force_login(dj)
+    html = client.get(f"/dj/sets/{played.dj_set.code}/verify").content.decode()
+    assert "Confirm Ella Henderson — Ghost" in html and "Spotify's best match" in html
+    search = next(r for r in fake_spotify.requests if r[1] == "/v1/search")
+    assert fake_spotify.token_owner[search[3]["Authorization"].removeprefix("Bearer ")]["id"] == "nova-on-spotify"
+
+
+def test_another_djs_own_account_is_never_used_for_my_set(client, dj, other_dj, fake_spotify, played):
+    connected_account(fake_spotify, owner=other_dj)
+    client.force_login(dj)
+    assert client.get(f"/dj/sets/{played.dj_set.code}/verify").status_code == 200
+    assert fake_spotify.requests == []
