@@ -44,6 +44,8 @@ def parse_args(argv):
     parser.add_argument("--paint-against", default="", metavar="DIR",
                         help="firstpaint: also serve another checkout (e.g. `git worktree add /tmp/before main`) "
                              "on the same data and measure both, run by run alternately (A/B in one sitting)")
+    parser.add_argument("--paint-pages", default="stage,event,set", metavar="PAGES",
+                        help="firstpaint: which pages, comma separated (default: %(default)s)")
     parser.add_argument("--server", choices=sorted(env.SERVERS), default="uvicorn")
     parser.add_argument("--settings", default="pika.settings",
                         help="DJANGO_SETTINGS_MODULE for the servers (e.g. bench.settings_core)")
@@ -185,11 +187,10 @@ def _run(args, suites, fd_limit):
                 servers.append(other.start())
                 targets.insert(0, ("against", other.url))
                 results["config"]["paint_against"] = str(path)
-            measured = firstpaint.run(targets, [
-                ("stage page", f"/s/{world.stage_codes[0]}"),
-                ("event page", f"/e/{world.event_slug}"),
-                ("set page", f"/live/{world.page_set_code}"),
-            ], runs=args.paint_runs)
+            paths = {"stage": f"/s/{world.stage_codes[0]}", "event": f"/e/{world.event_slug}",
+                     "set": f"/live/{world.page_set_code}"}
+            measured = firstpaint.run(targets, [(f"{name} page", paths[name]) for name in args.paint_pages.split(",")],
+                                      runs=args.paint_runs)
         finally:
             stop_all(servers)
         results["firstpaint"] = measured["this"]
