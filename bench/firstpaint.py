@@ -11,8 +11,14 @@ to every request, download and upload throughput capped) and a slowed CPU
 
 What is reported per run: the moment the now-playing title is painted (Element Timing on
 the title, `elementtiming="now-playing"`; First Contentful Paint when a page has no such
-element), FCP, and the bytes and requests that crossed the network until it was idle for
-half a second (WebSocket frames not counted), from DevTools' Network events.
+element), FCP, when the page and its last stylesheet had arrived, how many requests were
+render-blocking, the cumulative layout shift until the network was idle (a
+PerformanceObserver for `layout-shift`: the full stylesheet arriving after the first paint
+must move nothing), and the bytes and requests that crossed the network until it was idle
+for half a second (WebSocket frames not counted), from DevTools' Network events.
+
+`--paint-against DIR` serves another checkout beside this one (same data) and alternates
+them run by run, so a before/after comparison meets the same moments of a shared machine.
 """
 
 import os
