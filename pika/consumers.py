@@ -2,11 +2,11 @@
 
 import asyncio
 
-from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from pika import listeners, live_state
+from pika.db import in_worker_thread
 from pika.relay import relay
 
 NOT_FOUND = 4404
@@ -78,7 +78,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.shared_state:
             found = await states.find(key, lambda: self.find(code))
         else:
-            found = await database_sync_to_async(self.find, thread_sensitive=False)(code)
+            found = await in_worker_thread(self.find)(code)
         if found is None:
             return None
         self.groups, self.counted = found
@@ -92,8 +92,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.shared_state:
             rendered = await states.get(key, live_state.versions_key(versions), lambda: self.render(code))
         else:
-            # Off the one shared "thread-sensitive" thread: a reconnect storm's queries overlap.
-            rendered = await database_sync_to_async(self.render, thread_sensitive=False)(code)
+            rendered = await in_worker_thread(self.render)(code)
         if rendered is None or rendered[0] != self.groups:
             for group in self.groups:
                 relay().leave(group, self)

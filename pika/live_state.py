@@ -24,8 +24,9 @@ import logging
 import time
 import weakref
 
-from channels.db import database_sync_to_async
 from django.core.cache import caches
+
+from pika.db import in_worker_thread
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class FirstStates:
         """`find()` (a plain database function), remembered: a code keeps meaning the same
         groups. (A slug can be reused by a new event: `forget` then drops the old answer.)"""
         if key not in self.found:
-            found = await database_sync_to_async(find, thread_sensitive=False)()
+            found = await in_worker_thread(find)()
             if found is None:
                 return None
             self.found[key] = found
@@ -163,7 +164,7 @@ class FirstStates:
         `render` is a plain (synchronous, database) function; it runs in a worker thread.
         Without a version (the cache is down) every call renders.
         """
-        run = database_sync_to_async(render, thread_sensitive=False)
+        run = in_worker_thread(render)
         if version is None:
             return await run()
         entry = self.entries.get(key)
