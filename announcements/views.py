@@ -25,7 +25,7 @@ SERVICE_WORKER_TYPE = "text/javascript; charset=utf-8"
 # a second scan paints without waiting for the venue's wifi for anything but the page.
 PRECACHE = [
     "css/pika.css", "js/boot.js", "django_htmx/htmx-2.min.js", "django_htmx/ext/hx-ws-2.min.js", "js/pika.js",
-    "js/likes.js", "js/push.js", "js/announcements.js", "img/icon.svg", "img/icon-192.png",
+    "js/likes.js", "js/crowd.js", "js/push.js", "js/announcements.js", "img/icon.svg", "img/icon-192.png",
 ]
 
 

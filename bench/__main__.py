@@ -7,10 +7,10 @@ import sys
 import time
 
 import bench
-from bench import compare, env, fanout, firstpaint, pages, push, report, routing, storm, tracks
+from bench import compare, env, fanout, firstpaint, pages, push, report, routing, storm, tracks, votes
 
 FANOUT_SCENARIOS = [(1, 100), (1, 1000), (1, 2000), (2, 2000), (2, 4000)]
-SUITES = ["fanout", "storm", "routing", "pages", "posts", "push", "firstpaint"]
+SUITES = ["fanout", "storm", "routing", "pages", "posts", "push", "firstpaint", "votes"]
 # Not in the default run: it needs the original's runner and git directory.
 EXTRA_SUITES = ["compare"]
 
@@ -26,6 +26,10 @@ def parse_args(argv):
                              "(PIKA_CHANNEL_REDIS_URLS), for every suite of this run")
     parser.add_argument("--storm", type=int, default=1000, metavar="N",
                         help="storm: phones that reconnect when the server restarts (default: %(default)s)")
+    parser.add_argument("--voters", type=int, default=1000, metavar="N",
+                        help="votes: phones on one stage, each tapping a tempo vote within --vote-window (default: %(default)s)")
+    parser.add_argument("--vote-window", type=float, default=10.0, metavar="SECONDS",
+                        help="votes: the seconds the phones' taps are spread over (default: %(default)s)")
     parser.add_argument("--compare", default="1000", metavar="N[,N]",
                         help="compare: phones per run, comma separated (default: %(default)s)")
     parser.add_argument("--compare-runs", type=int, default=3, help="compare: runs of each side per N (default: 3)")
@@ -181,6 +185,16 @@ def _run(args, suites, fd_limit):
             ], runs=args.paint_runs)
         finally:
             stop_all(servers)
+
+    if "votes" in suites:
+        server = env.server(args.server, args.settings, args.server_arg,
+                            {**dict(item.split("=", 1) for item in args.server_env), **votes.SERVER_ENV}).start()
+        try:
+            results["votes"] = votes.run(server, world.stage_codes[2], world.dj_tokens[3], phones=args.voters,
+                                         window=args.vote_window, clients=args.clients or 1)
+        finally:
+            server.stop()
+        print(report.votes_line(results["votes"]), flush=True)
 
     if "push" in suites:
         results["push"] = push.run(world)

@@ -114,6 +114,7 @@ def seed(stages=4, djs=8, set_tracks=30):
     tokens = []
     for i in range(djs):
         dj, _ = User.objects.get_or_create(email=f"bench-dj-{i}@pika.local", defaults={"display_name": f"DJ Bench {i}"})
+        dj.mark_email_verified()  # events let only verified DJs go live on their stages
         tokens.append(ApiToken.issue(dj, f"bench {run}")[1])
     # The page benchmark reads a realistic page: a set 30 tracks in, on the first stage.
     page_dj, _ = User.objects.get_or_create(email="bench-page-dj@pika.local", defaults={"display_name": "DJ Page"})

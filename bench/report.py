@@ -89,6 +89,15 @@ def fanout_line(row):
             f"  cpu/track {', '.join(f'{c:.0f}' for c in row['server_cpu_ms_per_track'])} ms")
 
 
+def votes_line(row):
+    q, v = row["quiet_ms"], row["voting_ms"]
+    return (f"votes {row['phones']} phones in {row['votes_seconds']:.1f} s  track fan-out p99 {q['p99']:.0f} ms quiet, "
+            f"{v['p99']:.0f} ms while voting (p50 {q['p50']:.0f} / {v['p50']:.0f}; {row['tracks_while_voting']} tracks)  "
+            f"votes stored {row['stored']}/{row['accepted']} accepted, counted exactly: {row['counted_exactly']}  "
+            f"retaps {row['retaps']}  statuses {row['statuses']}  "
+            f"tap p99 {row['tap_ms']['p99']:.0f} ms  missed {row['missed']}")
+
+
 def storm_line(row):
     every = row["all_current_seconds"]
     shown = f"{every:.1f} s" if every is not None else f"only {row['current']}/{row['listeners']}"

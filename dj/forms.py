@@ -1,6 +1,7 @@
 from django import forms
 
-from stages.models import TEXT_LIMIT, Stage
+from stages.access import stage_to_drive
+from stages.models import TEXT_LIMIT
 
 
 class GoLiveForm(forms.Form):
@@ -11,15 +12,17 @@ class GoLiveForm(forms.Form):
     # Event Mode: the code of the stage to play on; empty for Quick Start.
     stage = forms.CharField(required=False, max_length=16)
 
+    def __init__(self, *args, dj, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dj = dj
+
     def clean_stage(self):
         code = self.cleaned_data["stage"].strip()
         if not code:
             return None
-        stage = Stage.objects.select_related("event").filter(code=code).first()
-        if stage is None:
-            raise forms.ValidationError("No stage has that code.")
-        if not stage.event.is_visible_publicly():
-            raise forms.ValidationError("That stage's event is not published, so sets can't be linked to it.")
+        stage, refusal = stage_to_drive(self.dj, code)
+        if refusal:
+            raise forms.ValidationError(refusal.message)
         return stage
 
 

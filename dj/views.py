@@ -28,7 +28,7 @@ from pika import submit_once
 from pika.access import or_404
 from pika.api import ApiError, error_response
 from stages import live
-from stages.access import set_for_dj, stage_to_drive
+from stages.access import set_for_dj
 from stages.api import TrackIn, store_track, track_json
 from stages.models import DJSet
 
@@ -45,7 +45,7 @@ def dashboard(request):
     context = {
         "live_set": live_set,
         "past_sets": past,
-        "go_live_form": GoLiveForm(initial={"dj_name": request.user.public_name}),
+        "go_live_form": GoLiveForm(initial={"dj_name": request.user.public_name}, dj=request.user),
         "track_form": TrackForm(),
         "tokens": request.user.api_tokens.all(),
         "gigs": list(ReleasedSlot.objects.gigs_of(request.user, timezone.now())[:20]),
@@ -80,15 +80,11 @@ def _event_mode_choices(slug):
 @login_required
 @require_POST
 def go_live(request):
-    form = GoLiveForm(request.POST)
+    form = GoLiveForm(request.POST, dj=request.user)
     if not form.is_valid():
         messages.error(request, "Not live yet: " + " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(reverse("dj:dashboard") + ("?mode=event" if request.POST.get("stage") else ""))
     stage = form.cleaned_data["stage"]
-    refusal = stage_to_drive(request.user, stage.code)[1] if stage else None
-    if refusal:
-        messages.error(request, "Not live yet: " + refusal)
-        return redirect(reverse("dj:dashboard") + "?mode=event")
     if submit_once.first_submit(request):
         dj_set, ended = DJSet.objects.go_live(request.user, form.cleaned_data["dj_name"].strip(), stage)
         if ended:

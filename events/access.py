@@ -4,6 +4,7 @@ Pages wrap these in pika.access.or_404; sockets close 4404.
 """
 
 from events.models import CalendarFeed, Event, ReleasedSlot, Slot
+from stages.models import DJSet
 
 
 def event_for_visitor(user, slug):
@@ -52,8 +53,6 @@ def feed_by_token(token):
 def set_for_organizer(user, slug, code):
     """A live set on one of the organizer's own event's stages: theirs to end, its DJ
     theirs to block. None for anything else."""
-    from stages.models import DJSet
-
     event = event_for_organizer(user, slug)
     if event is None:
         return None

@@ -155,3 +155,4 @@ def on_unexpected(request, exc):
 api.add_router("/", "stages.api.router")
 api.add_router("/", "announcements.api.router")
 api.add_router("/", "crate.api.router")
+api.add_router("/", "crowd.api.router")

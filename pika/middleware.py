@@ -146,6 +146,7 @@ def _has_control(value):
 
 
 def _bad_request(request, message):
+    # Here, not at the top: pika.api mounts the apps' routers, which use this module.
     from pika.api import error_response
 
     if request.path.startswith("/api/"):
@@ -156,7 +157,7 @@ def _bad_request(request, message):
 def _database_unavailable(request):
     """A database restart: a 503 that says so (JSON on the API), and the next request
     reconnects. Forms keep what was typed: the browser's back button still has it."""
-    from pika.api import error_response
+    from pika.api import error_response  # see _bad_request
 
     if request.path.startswith("/api/"):
         response = error_response(503, "database_unavailable", "The database is restarting; retry in a moment.")
@@ -182,7 +183,7 @@ def bad_input_middleware(get_response):
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             if (request.path.startswith("/api/") and request.content_type != "application/json"
                     and request.META.get("CONTENT_LENGTH", "0") not in ("", "0")):
-                from pika.api import error_response
+                from pika.api import error_response  # see _bad_request
 
                 return error_response(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
             try:

@@ -2,6 +2,7 @@ from channels.auth import AuthMiddlewareStack
 from django.urls import path
 
 from crate.consumers import set_likes_app
+from crowd.consumers import crowd_panel_app
 from events.consumers import EventConsumer, OrganizerConsumer, ScreenConsumer, TimetableConsumer
 from stages.consumers import SetConsumer, StageConsumer
 
@@ -12,6 +13,7 @@ websocket_urlpatterns = [
     path("ws/events/<slug:code>/timetable/", TimetableConsumer.as_asgi()),
     path("ws/screens/<str:code>/", ScreenConsumer.as_asgi()),
     path("ws/dj/sets/<str:code>/likes/", set_likes_app),
+    path("ws/dj/sets/<str:code>/crowd/", crowd_panel_app),
     # Only this socket needs the signed-in user; dancers' sockets skip the set lookup.
     path("ws/organize/<slug:code>/", AuthMiddlewareStack(OrganizerConsumer.as_asgi())),
 ]

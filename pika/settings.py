@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "stages",
     "crate",
     "announcements",
+    "crowd",
     "dj",
     "pika",
 ]
@@ -310,6 +311,12 @@ PIKA_API_RATE = env("PIKA_API_RATE", default="120/m")
 # behind its wifi NAT, hence the roomy per-IP rate.
 PIKA_LIKE_RATE = env("PIKA_LIKE_RATE", default="30/m")
 PIKA_LIKE_IP_RATE = env("PIKA_LIKE_IP_RATE", default="600/m")
+# Tempo votes, thank-yous and poll answers (crowd/), per dancer and per IP address: a
+# script hammering thank-you is refused without slowing the room.
+PIKA_CROWD_RATE = env("PIKA_CROWD_RATE", default="30/m")
+PIKA_CROWD_IP_RATE = env("PIKA_CROWD_IP_RATE", default="1200/m")
+# A poll's live tallies reach the dancers' pages at most once per this many seconds.
+PIKA_CROWD_TALLY_SECONDS = env.float("PIKA_CROWD_TALLY_SECONDS", default=1.0)
 RATELIMIT_VIEW = "pika.views.rate_limited"
 # Proxies in front of the app that append to X-Forwarded-For (0: clients connect
 # directly and the header is ignored). Rate limits key on the address this yields.

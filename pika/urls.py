@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("announcements.urls")),
     path("", include("crate.urls")),
+    path("", include("crowd.urls")),
     path("", include("dj.urls")),
 ]

@@ -3,6 +3,8 @@
 Pages wrap these in pika.access.or_404, the API answers a JSON 404, sockets close 4404.
 """
 
+from typing import NamedTuple
+
 from stages.models import DJSet, Stage
 
 
@@ -26,14 +28,26 @@ def stage_for_visitor(user, code):
     return stage if stage is not None and stage.event.is_visible_to(user) else None
 
 
+class DriveRefusal(NamedTuple):
+    """Why a DJ may not go live on a stage, as the API answers it (the dashboard shows the message)."""
+
+    status: int
+    code: str
+    message: str
+
+
 def stage_to_drive(user, code):
-    """(stage, refusal) for a DJ going live on the stage with this code: the stage (None
-    when no published event has it) and why this DJ may not play there (None: they may).
-    The event's organizer decides who may (events.Event.drive_refusal)."""
-    stage = stage_for_public(code)
+    """(stage, None) when this DJ may go live on the stage with this code, else (None, a
+    DriveRefusal): the one rule the dashboard and the token API both apply. The event's
+    organizer decides who may (events.Event.drive_refusal)."""
+    stage = Stage.objects.select_related("event").filter(code=code).first()
     if stage is None:
-        return None, None
-    return stage, stage.event.drive_refusal(user)
+        return None, DriveRefusal(404, "stage_not_found", "No stage has that code.")
+    if not stage.event.is_visible_publicly():
+        return None, DriveRefusal(409, "stage_unavailable", "That stage's event is not published.")
+    if why := stage.event.drive_refusal(user):
+        return None, DriveRefusal(403, "stage_not_allowed", why)
+    return stage, None
 
 
 def stage_for_public(code):

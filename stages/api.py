@@ -106,14 +106,9 @@ def create_set(request, payload: SetIn = None):
     payload = payload or SetIn()
     stage = None
     if payload.stage:
-        stage = Stage.objects.select_related("event").filter(code=payload.stage.strip()).first()
-        if stage is None:
-            raise ApiError(404, "stage_not_found", "No stage has that code.", "stage")
-        if not stage.event.is_visible_publicly():
-            raise ApiError(409, "stage_unavailable", "That stage's event is not published.", "stage")
-        _, refusal = stage_to_drive(request.auth.user, stage.code)
+        stage, refusal = stage_to_drive(request.auth.user, payload.stage.strip())
         if refusal:
-            raise ApiError(403, "stage_not_allowed", refusal, "stage")
+            raise ApiError(*refusal, "stage")
     dj_set, ended = DJSet.objects.go_live(
         request.auth.user, blank_to_empty(payload.dj_name), stage
     )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django_q.conf import Conf
@@ -6,6 +8,7 @@ from django_q.conf import Conf
 Conf.SYNC = True
 
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import ApiToken
 from tests import personas
@@ -84,8 +87,25 @@ def owner(db):
 
 
 @pytest.fixture
-def event(organizer):
-    return personas.make_event(organizer, status="published")
+def event(request, organizer):
+    """A published event of `organizer`. A module or a test shapes it with
+    `pytest.mark.event(...)`: make_event's arguments, plus `weekend_of=<a Friday>` for
+    Friday to Sunday or `around_today=True` for yesterday to tomorrow."""
+    marker = request.node.get_closest_marker("event")
+    shape = {"status": "published", **(marker.kwargs if marker else {})}
+    if friday := shape.pop("weekend_of", None):
+        shape.update(starts_on=friday, ends_on=friday + timedelta(days=2))
+    if shape.pop("around_today", False):
+        today = timezone.localdate()
+        shape.update(starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1))
+    return personas.make_event(organizer, **shape)
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    """The test client, signed in as `organizer`."""
+    client.force_login(organizer)
+    return client
 
 
 @pytest.fixture
@@ -193,3 +213,10 @@ def frozen_rate_window(monkeypatch):
 
     frozen = time.time()
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+
+
+@pytest.fixture(autouse=True)
+def _crowd_tallies_at_once(settings):
+    """Poll tallies go to the dancers at once (no coalescing timer thread outliving the
+    test); tests/test_crowd_poll_tallies.py turns the window back on."""
+    settings.PIKA_CROWD_TALLY_SECONDS = 0

@@ -21,12 +21,6 @@ def announce(client, event, message="Competitions start in 15 minutes!", priorit
     return client.post(url(event), data)
 
 
-@pytest.fixture
-def organizer_client(client, organizer):
-    client.force_login(organizer)
-    return client
-
-
 def test_the_page_previews_who_an_announcement_reaches(organizer_client, weekend, push_service):
     both = Subscriber(push_service, "both")
     subscribe(both, stage=weekend.main)

@@ -38,12 +38,3 @@ def test_the_dashboard_form_gets_a_503_with_a_message_and_stores_nothing(client,
     assert (htmx.status_code, htmx.content.decode()) == (503, "The database is restarting; nothing was stored yet.")
     assert (plain.status_code, plain.content.decode()) == (503, "The database is restarting; go back and send again in a moment.")
     assert PlayedTrack.objects.count() == 0
-
-
-def test_the_page_script_keeps_the_typed_entry_and_says_so():
-    from django.contrib.staticfiles import finders
-
-    with open(finders.find("js/pika.js"), encoding="utf-8") as script:
-        text = script.read()
-
-    assert 'addEventListener("htmx:responseError"' in text and "Your entry is kept: send it again." in text

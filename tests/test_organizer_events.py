@@ -9,14 +9,8 @@ from stages.models import DJSet, Stage
 from tests.organizers import event_form
 from tests.personas import make_event, make_organizer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organizer(client):
-    user = make_organizer("org@example.com", "Ana")
-    client.force_login(user)
-    return user
+# The organizer is signed in on `client`.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("organizer_client")]
 
 
 def test_creating_an_event_with_stages_makes_a_draft_with_a_short_link(client, organizer):

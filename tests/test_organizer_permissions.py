@@ -8,7 +8,7 @@ from stages.models import Stage
 from tests.organizers import event_form
 from tests.personas import make_event, make_organizer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.event(name="Owner's Weekend", slug="owners-weekend", status="draft")]
 
 # (method, path) for every URL that belongs to one event; {slug} is the owner's event.
 EVENT_URLS = [
@@ -23,11 +23,6 @@ EVENT_URLS = [
 # URLs that belong to no event yet.
 OWN_URLS = [("get", "/organize/"), ("get", "/organize/new"), ("post", "/organize/new"),
             ("get", "/organize/stage-row?stages-TOTAL_FORMS=1")]
-
-
-@pytest.fixture
-def event(organizer):
-    return make_event(organizer, name="Owner's Weekend", slug="owners-weekend")
 
 
 def request(client, method, path, event):

@@ -37,7 +37,7 @@ def test_the_service_worker_precaches_the_dancers_static_files_by_their_hashed_n
     body = client.get("/sw.js").content.decode()
 
     names = ["css/pika.css", "js/boot.js", "django_htmx/htmx-2.min.js", "django_htmx/ext/hx-ws-2.min.js", "js/pika.js",
-             "js/likes.js", "js/push.js", "js/announcements.js", "img/icon.svg", "img/icon-192.png"]
+             "js/likes.js", "js/crowd.js", "js/push.js", "js/announcements.js", "img/icon.svg", "img/icon-192.png"]
     listed = ", ".join(f'"{static(name)}"' for name in names)
     assert f"var PRECACHE = [{listed}];" in body
     assert static("css/pika.css").startswith("/static/css/pika.") and static("css/pika.css") != "/static/css/pika.css"

@@ -6,21 +6,11 @@ from pathlib import Path
 import pytest
 from django.templatetags.static import static
 
-from tests.personas import make_event, make_organizer
+from tests.personas import make_event
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organizer(client):
-    user = make_organizer("org@example.com")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def event(organizer):
-    return make_event(organizer, name="Swing Fling", stages=("Main Floor", "Blues Room", "Lounge"))
+# The organizer is signed in on `client`; the event has three rooms.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("organizer_client"),
+              pytest.mark.event(stages=("Main Floor", "Blues Room", "Lounge"), status="draft")]
 
 
 def test_one_page_per_stage_with_what_a_dancer_needs(client, event):

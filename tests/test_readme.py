@@ -1,7 +1,6 @@
 """The README's shell snippets, pasted into a shell against a running server, do what it says."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -43,3 +42,27 @@ def test_the_curl_flow_goes_live_posts_a_track_and_ends_the_set(server_process):
     dj_set = DJSet.objects.get(code=live["code"])
     assert dj_set.dj.email == "you@example.com"
     assert [(t.artist, t.title) for t in dj_set.tracks.all()] == [("Ella Henderson", "Ghost")]
+
+
+def test_the_poll_curl_examples_start_list_and_end_polls(server_process):
+    from crowd.models import Poll
+
+    server = server_process()
+    go_live, _ = readme_blocks("Go live as a DJ with two curl commands")
+    (polls,) = readme_blocks("The floor talks back: tempo votes, polls and thank-yous")
+    script = "set -euo pipefail\n" + go_live.replace("PIKA=http://127.0.0.1:8000", f"PIKA={server.url}", 1)
+    script += "\necho\necho POLLS\n" + polls.replace(" \\\n", " ")
+    if not (ROOT / ".venv/bin/python").exists():
+        script = script.replace(".venv/bin/python", sys.executable)
+    result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=server.environment(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    started, preset, listed, ended = result.stdout.split("\nPOLLS\n", 1)[1].strip().split("\n")
+    started, preset, listed, ended = (json.loads(text) for text in (started, preset, listed, ended))
+    assert (started["question"], [o["label"] for o in started["options"]], started["state"]) == (
+        "Next style?", ["Blues", "Lyrical", "Pop"], "open")
+    assert preset["question"] == "Leads or follows?" and preset["state"] == "open"
+    assert [poll["code"] for poll in listed["polls"]] == [preset["code"], started["code"]]
+    assert listed["polls"][1]["state"] == "ended"  # the preset poll ended the first one
+    assert ended["code"] == preset["code"] and ended["state"] == "ended"
+    assert Poll.objects.filter(ended_at__isnull=True).count() == 0

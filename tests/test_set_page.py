@@ -91,11 +91,11 @@ def test_an_unknown_code_is_a_friendly_404(client, db):
     assert "We can't find that" in response.content.decode()
 
 
-def test_the_set_page_needs_three_queries(client, dj_set, django_assert_num_queries):
+def test_the_set_page_needs_four_queries(client, dj_set, django_assert_num_queries):
     for i in range(30):
         dj_set.add_track(artist="A", title=f"T{i}")
-    # The set, its tracks, its announcement banners.
-    with django_assert_num_queries(3):
+    # The set, its tracks, its announcement banners, its poll (none running).
+    with django_assert_num_queries(4):
         client.get(f"/live/{dj_set.code}")
 
 

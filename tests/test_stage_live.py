@@ -110,7 +110,7 @@ async def test_a_newer_set_takes_the_stage_and_the_older_one_keeps_its_own_page(
 async def test_a_track_on_one_stage_does_not_reach_the_other_stages_page(dj, other_dj):
     event, _ = await published_event()
     main, blues = await stages_of(event)
-    on_main, on_blues = await go_live(dj, "DJ Alpha", main), await go_live(other_dj, "DJ Bravo", blues)
+    on_main, _ = await go_live(dj, "DJ Alpha", main), await go_live(other_dj, "DJ Bravo", blues)
     main_page, _, _ = await connect(f"/ws/stages/{main.code}/")
     blues_page, _, _ = await connect(f"/ws/stages/{blues.code}/")
     await main_page.receive_from()

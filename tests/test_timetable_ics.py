@@ -12,15 +12,9 @@ from events.models import CalendarFeed, Release, Slot, Star
 from tests.personas import make_event
 from tests.timetable_helpers import add_slot, at
 
-pytestmark = pytest.mark.django_db
-
 FRIDAY = date(2026, 3, 27)
 
-
-@pytest.fixture
-def event(organizer):
-    return make_event(organizer, timezone="Europe/Budapest", status="published", starts_on=FRIDAY,
-                      ends_on=FRIDAY + timedelta(days=2))
+pytestmark = [pytest.mark.django_db, pytest.mark.event(weekend_of=FRIDAY, timezone="Europe/Budapest")]
 
 
 def parse(response):

@@ -10,18 +10,12 @@ from django.test import Client
 from accounts.models import User
 from events.models import Release, Slot, Star
 from events.tasks import notify_release
-from tests.personas import make_event
 from tests.push_helpers import Subscriber, subscribe
 from tests.timetable_helpers import add_slot, at
 
-pytestmark = pytest.mark.django_db
-
 FRIDAY = date(2026, 5, 1)
 
-
-@pytest.fixture
-def event(organizer):
-    return make_event(organizer, starts_on=FRIDAY, ends_on=FRIDAY + timedelta(days=2), status="published")
+pytestmark = [pytest.mark.django_db, pytest.mark.event(weekend_of=FRIDAY)]
 
 
 def dj_named(name):

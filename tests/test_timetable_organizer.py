@@ -8,17 +8,11 @@ from django.test import Client
 
 from events.models import Release, Slot
 from tests.organizers import event_form
-from tests.personas import make_event
 from tests.timetable_helpers import add_slot, at, slot_form
-
-pytestmark = pytest.mark.django_db
 
 FRIDAY = date(2026, 5, 1)
 
-
-@pytest.fixture
-def event(organizer):
-    return make_event(organizer, status="published", starts_on=FRIDAY, ends_on=FRIDAY + timedelta(days=2))
+pytestmark = [pytest.mark.django_db, pytest.mark.event(weekend_of=FRIDAY)]
 
 
 @pytest.fixture

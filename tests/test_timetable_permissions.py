@@ -10,9 +10,11 @@ from events.models import CalendarFeed, Release, Slot
 from tests.personas import make_event, make_organizer
 from tests.timetable_helpers import add_slot, at, slot_form
 
-pytestmark = pytest.mark.django_db
-
 FRIDAY = date(2026, 5, 1)
+
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.event(name="Owner's Weekend", slug="owners-weekend", weekend_of=FRIDAY)]
+
 
 # (method, path); {slug} is the owner's event and {uid} one of its slots.
 TIMETABLE_URLS = [
@@ -29,12 +31,9 @@ TIMETABLE_URLS = [
 ]
 
 
-@pytest.fixture
-def event(organizer):
-    event = make_event(organizer, name="Owner's Weekend", slug="owners-weekend", status="published",
-                       starts_on=FRIDAY, ends_on=date(2026, 5, 3))
-    add_slot(event, event.stages.first(), at(event, FRIDAY, "21:00"), dj_name="Original DJ")
-    return event
+@pytest.fixture(autouse=True)
+def original_slot(event):
+    return add_slot(event, event.stages.first(), at(event, FRIDAY, "21:00"), dj_name="Original DJ")
 
 
 def request(client, method, path, event):

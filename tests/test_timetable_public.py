@@ -8,17 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from events.models import Release, Slot, Star
-from tests.personas import dancer_phone, make_event
+from tests.personas import dancer_phone
 from tests.timetable_helpers import add_slot
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def event(organizer):
-    today = timezone.localdate()
-    return make_event(organizer, status="published", timezone="UTC",
-                      starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1))
+pytestmark = [pytest.mark.django_db, pytest.mark.event(around_today=True, timezone="UTC")]
 
 
 @pytest.fixture

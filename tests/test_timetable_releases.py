@@ -5,17 +5,11 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from events.models import NothingToPublish, Release, ReleasedSlot, Slot
-from tests.personas import make_event
 from tests.timetable_helpers import add_slot, at
-
-pytestmark = pytest.mark.django_db
 
 FRIDAY = date(2026, 5, 1)
 
-
-@pytest.fixture
-def event(organizer):
-    return make_event(organizer, starts_on=FRIDAY, ends_on=FRIDAY + timedelta(days=2), status="published")
+pytestmark = [pytest.mark.django_db, pytest.mark.event(weekend_of=FRIDAY)]
 
 
 def stages(event):

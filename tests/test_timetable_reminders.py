@@ -9,20 +9,13 @@ from django_q.models import Schedule
 
 from events.models import Release, Reminder, Slot, Star
 from events.tasks import timetable_tick
-from tests.personas import make_event
 from tests.push_helpers import Subscriber, subscribe
 from tests.timetable_helpers import add_slot, at, slot_form
 
-pytestmark = pytest.mark.django_db
+# Budapest's clocks go forward at 02:00 on Sunday 29 March 2026 (the last weekend of March).
+pytestmark = [pytest.mark.django_db, pytest.mark.event(weekend_of=date(2026, 3, 27), timezone="Europe/Budapest")]
 
 UTC = dt_timezone.utc
-
-
-@pytest.fixture
-def event(organizer):
-    # Budapest's clocks go forward at 02:00 on Sunday 29 March 2026 (the last weekend of March).
-    return make_event(organizer, timezone="Europe/Budapest", status="published",
-                      starts_on=date(2026, 3, 27), ends_on=date(2026, 3, 29))
 
 
 def dancer_device(push_service, stage, client_id, name):

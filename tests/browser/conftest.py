@@ -49,6 +49,12 @@ NETWORK_ERRORS = re.compile(
     r"^(WebSocket connection to .* failed.*|Failed to load resource: net::ERR_CONNECTION_REFUSED"
     r"|\[object Event\]|htmx:(sendError|afterRequest), \[object HTML\w+Element\])( \(\S+\))?$"
 )
+# What a browser logs when the server answers 503 (the database restarting): tolerated only
+# inside `phone.server_busy()`.
+BUSY_ERRORS = re.compile(
+    r"^(Failed to load resource: the server responded with a status of 503 .*"
+    r"|Response Status Error Code 503 from \S+, \[object HTML\w+Element\])( \(\S+\))?$"
+)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -84,7 +90,7 @@ class Phone:
         self.name = name
         self.pages = []
         self.problems = []
-        self.tolerating = False
+        self.tolerating = None
 
     def open(self, url, label=None, status=200, timezone_id="Europe/Paris", laptop=False):
         device = dict(viewport=LAPTOP) if laptop else dict(
@@ -122,7 +128,7 @@ class Phone:
             getattr(page, "pika_log", []).append(f"[{kind}] {text}")
         if kind == "console.error" and _expected_miss(page, text):
             return
-        if self.tolerating and kind == "console.error" and NETWORK_ERRORS.search(text):
+        if self.tolerating and kind == "console.error" and self.tolerating.search(text):
             return
         self.problems.append(f"{getattr(page, 'pika_label', 'page')}: {kind}: {text}")
 
@@ -155,17 +161,24 @@ class Phone:
 
     def server_down(self):
         """While the server is away, the browser's failed connects are expected noise."""
+        return self._tolerating(NETWORK_ERRORS)
+
+    def server_busy(self):
+        """While the server answers 503, the browser's reports of it are expected noise."""
+        return self._tolerating(BUSY_ERRORS)
+
+    def _tolerating(self, errors):
         phone = self
 
         class Window:
             def __enter__(self):
-                phone.tolerating = True
+                phone.tolerating = errors
 
             def __exit__(self, *exc):
                 # Let the browser report what it logged during the outage before closing the window.
                 for page in phone.pages:
                     page.evaluate("1")
-                phone.tolerating = False
+                phone.tolerating = None
 
         return Window()
 

@@ -79,3 +79,38 @@ def test_a_dj_goes_live_types_a_track_a_dancer_sees_it_and_the_set_ends(server, 
     expect(dancer.locator("#set-list .track .t")).to_have_text("Ghost")
     assert dancer.evaluate("window.pikaSamePage") is True, "the dancer's page reloaded"
     assert dj_set.tracks.count() == 1
+
+
+def test_a_track_sent_while_the_database_restarts_stays_typed_and_goes_on_the_next_tap(server, dj, phone):
+    dashboard = phone.open(None, "dj-dashboard")
+    sign_in(dashboard, server.url, "dj@example.com", "dance-all-night")
+    dashboard.get_by_label("Your DJ name").fill("DJ Nova")
+    dashboard.get_by_role("button", name="Go Live").click()
+    dj_set = DJSet.objects.get(dj=dj, ended_at__isnull=True)
+
+    # The first send lands in the database's restart: the server's own 503 for an htmx form
+    # (pika.middleware), served in place of the real answer for this one request.
+    def restarting(route):
+        route.fulfill(status=503, headers={"Retry-After": "2"}, content_type="text/plain; charset=utf-8",
+                      body="The database is restarting; nothing was stored yet.")
+
+    track_url = f"{server.url}/dj/sets/{dj_set.code}/tracks"
+    dashboard.route(track_url, restarting)
+    dashboard.get_by_label("Title").fill("Ghost")
+    dashboard.get_by_label("Artist").fill("Ella Henderson")
+    with phone.server_busy():
+        dashboard.get_by_role("button", name="Post track").click()
+        note = dashboard.get_by_role("alert")
+        expect(note).to_have_text(
+            "The database is restarting; nothing was stored yet. Your entry is kept: send it again.")
+    expect(dashboard.get_by_label("Title")).to_have_value("Ghost")
+    expect(dashboard.get_by_label("Artist")).to_have_value("Ella Henderson")
+    assert not dj_set.tracks.exists()
+
+    # The database is back: one more tap stores it once and clears the form and the note.
+    dashboard.unroute(track_url, restarting)
+    dashboard.get_by_role("button", name="Post track").click()
+    expect(dashboard.get_by_label("Title")).to_have_value("")
+    expect(dashboard.locator("#now-playing .track-title")).to_have_text("Ghost")
+    expect(dashboard.locator("[data-retry-note]")).to_have_count(0)
+    assert list(dj_set.tracks.values_list("title", "artist")) == [("Ghost", "Ella Henderson")]

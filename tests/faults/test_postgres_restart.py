@@ -20,7 +20,7 @@ from pika_dj.client import PikaClient
 from pika_dj.queue import PlayQueue
 from pika_dj.tracks import Play
 
-from tests.faults.conftest import PrivatePostgres, wait_for
+from tests.faults.conftest import PrivatePostgres
 from tests.live_server import ROOT, server_for_test
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults]

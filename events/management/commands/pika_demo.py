@@ -133,6 +133,7 @@ class Command(BaseCommand):
         self.stdout.write(f"DJ API token: {demo.dj_token}")
 
     def _serve(self, options):
+        # Only --serve needs the launcher (and the subprocess machinery it brings).
         from pika.launcher import CannotStart, serve
 
         call_command("migrate", interactive=False, verbosity=0)

@@ -1,0 +1,17 @@
+from django import template
+
+from crowd import live
+
+register = template.Library()
+
+
+@register.inclusion_tag("crowd/floor.html", takes_context=True)
+def crowd_floor(context, dj_set, current):
+    """The dancers' tempo vote and thank-you for the current track, and the set's poll.
+    Without a request (a fragment pushed to every phone) nobody's own state is in it."""
+    return {**live.floor_context(dj_set, current, context.get("request")), "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("crowd/dj_panel.html")
+def crowd_dj_panel(dj_set):
+    return live.dj_panel_context(dj_set)

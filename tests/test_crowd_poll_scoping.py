@@ -1,0 +1,123 @@
+"""A poll reaches only its own set's pages: the set's page and its stage's page while the
+set drives it; never another stage's page, another set's page or another event's page.
+Phones connecting or reconnecting get the poll as it stands (tallies included) at once."""
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from crowd.models import Poll
+from pika.asgi import application
+from tests.crowd_helpers import answer, start_poll
+from tests.personas import dancer_phone, played_set
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
+
+
+async def connect(path):
+    communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+    connected, _ = await communicator.connect()
+    assert connected, path
+    return communicator, await communicator.receive_from()
+
+
+async def receive_until(communicator, text, timeout=4):
+    while True:
+        message = await communicator.receive_from(timeout=timeout)
+        if text in message:
+            return message
+
+
+async def hears_no_poll(communicator, within=1.0):
+    """Nothing about polls arrives (listener counts may)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while loop.time() < deadline:
+        if await communicator.receive_nothing(timeout=0.1):
+            continue
+        if "crowd-poll" in await communicator.receive_from():
+            return False
+    return True
+
+
+@database_sync_to_async
+def answer_from_a_new_phone(poll, position):
+    return answer(dancer_phone(), poll, position)
+
+
+@pytest.fixture
+def rooms(weekend, dj, other_dj, organizer):
+    from tests.personas import make_dj
+
+    nova = played_set(dj, titles=["Ghost"], stage=weekend.main)[0]
+    other = played_set(other_dj, titles=["Blue"], dj_name="DJ Other", stage=weekend.blues)[0]
+    paris = played_set(make_dj("paris-dj@example.com", "DJ Paris"), titles=["Bal"], dj_name="DJ Paris",
+                       stage=weekend.ballroom)[0]
+    return weekend, nova, other, paris
+
+
+async def test_a_poll_reaches_its_set_and_stage_pages_and_nowhere_else(rooms):
+    weekend, nova, other, paris = rooms
+    pages = {
+        "nova-set": f"/ws/sessions/{nova.code}/",
+        "main-stage": f"/ws/stages/{weekend.main.code}/",
+        "blues-stage": f"/ws/stages/{weekend.blues.code}/",
+        "other-set": f"/ws/sessions/{other.code}/",
+        "paris-stage": f"/ws/stages/{weekend.ballroom.code}/",
+        "paris-set": f"/ws/sessions/{paris.code}/",
+        "spring-event": f"/ws/events/{weekend.event.slug}/",
+        "paris-event": f"/ws/events/{weekend.other_event.slug}/",
+    }
+    sockets = {}
+    for name, path in pages.items():
+        sockets[name], state = await connect(path)
+        assert "Next style?" not in state
+    poll = await database_sync_to_async(start_poll)(nova, "Next style?", ["Blues", "Pop"])
+    for name in ("nova-set", "main-stage"):
+        pushed = await receive_until(sockets[name], "crowd-poll")
+        assert pushed.split("-->", 1)[1].startswith('<div id="crowd-poll" class="poll-slot">')
+        assert f'data-poll="{poll.code}"' in pushed and "Next style?" in pushed
+    for name in ("blues-stage", "other-set", "paris-stage", "paris-set", "spring-event", "paris-event"):
+        assert await hears_no_poll(sockets[name], within=0.3), name
+    for communicator in sockets.values():
+        await communicator.disconnect()
+
+
+async def test_answers_and_the_end_reach_the_open_pages_without_anyones_own_answer(rooms):
+    weekend, nova, _, _ = rooms
+    poll = await database_sync_to_async(start_poll)(nova, "Next style?", ["Blues", "Pop"])
+    stage_page, state = await connect(f"/ws/stages/{weekend.main.code}/")
+    assert f'data-poll="{poll.code}"' in state
+    await answer_from_a_new_phone(poll, 1)
+    pushed = await receive_until(stage_page, "crowd-poll")
+    assert '<span class="poll-total">1 answer</span>' in pushed
+    assert "data-mine" not in pushed and "is-answered" not in pushed  # crowd.js marks each phone's own
+    await database_sync_to_async(poll.end)()
+    pushed = await receive_until(stage_page, "crowd-poll")
+    assert "is-closed" in pushed and "Final results" in pushed
+    await database_sync_to_async(lambda: Poll.objects.get(pk=poll.pk).end(cancel=True))()
+    pushed = await receive_until(stage_page, "crowd-poll")
+    assert pushed.endswith('<div id="crowd-poll" class="poll-slot"></div>')
+    await stage_page.disconnect()
+
+
+async def test_a_reconnecting_phone_gets_the_current_tallies_at_once(rooms):
+    weekend, nova, _, _ = rooms
+    poll = await database_sync_to_async(start_poll)(nova, "Next style?", ["Blues", "Pop"])
+    first, state = await connect(f"/ws/sessions/{nova.code}/")
+    assert '<span class="poll-total">0 answers</span>' in state
+    await first.disconnect()
+    for _ in range(3):
+        await answer_from_a_new_phone(poll, 0)
+    # The same process, a cached first state: the answers bumped the page's version.
+    again, state = await connect(f"/ws/sessions/{nova.code}/")
+    assert '<span class="poll-total">3 answers</span>' in state
+    assert '<progress max="3" value="3" aria-label="3 of 3"></progress>' in state
+    await again.disconnect()
+    stage_page, state = await connect(f"/ws/stages/{weekend.main.code}/")
+    assert '<span class="poll-total">3 answers</span>' in state
+    await stage_page.disconnect()
