@@ -2,6 +2,7 @@
 
 import asyncio
 
+from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -120,13 +121,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.held is not None and message["type"] != "websocket.disconnect":
             self.held.append(message)
             return
-        # Relaying a rendered fragment touches no database, so skip Channels' per-message
-        # close_old_connections(): it is a thread hop per socket per message, and was a
-        # third of the server's CPU when a track reached 1000 phones (see docs/benchmarks.md).
+        # Skip Channels' close_old_connections() before each message: a hop to its one
+        # shared thread per socket per message, for every connect (1000 phones arriving
+        # queued on that thread) and every track (a third of the server's CPU when one
+        # reached 1000 phones, docs/benchmarks.md). Nothing here keeps a connection: the
+        # database work runs in worker threads that give theirs back (pika/db.py).
         if message["type"] == "live.html":
             await self.send(text_data=message["html"])
-        else:
-            await super().dispatch(message)
+            return
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def live_html(self, message):
         await self.send(text_data=message["html"])
