@@ -8,8 +8,9 @@ Dancers see only polls: the poll slot (`#crowd-poll`) lives in the now-playing c
 track push, a set's start or end and a page's first state carry it as they are; a poll
 started, ended or cancelled is sent to the set's page and, while the set drives it, its
 stage's page (pika.live.send bumps their versions, so a reconnecting phone is current).
-Answers update the dancers' tallies at most once per TALLY_SECONDS per poll: a room
-answering at once must not become a message per answer per phone.
+Answers update the dancers' tallies, and taps ping the DJ's panel, at most once per
+PIKA_CROWD_TALLY_SECONDS (per poll, per set and kind): a room answering at once must not
+become a message per answer per phone, nor a channel-layer send per tap.
 """
 
 import logging
@@ -39,12 +40,51 @@ def crowd_group(dj_set_id):
 
 
 def crowd_changed(dj_set_id, kind):
-    """Ping the set's DJ panel: `kind` is "tempo", "thanks" or "poll"."""
+    """Ping the set's DJ panel: `kind` is "tempo", "thanks" or "poll". A room tapping at
+    once pings it at most once per window and kind (its consumer re-reads the numbers)."""
+    _at_most_once_per_window(f"crowd:ping:{dj_set_id}:{kind}", lambda: _ping(dj_set_id, kind))
+
+
+def _ping(dj_set_id, kind):
     try:
         async_to_sync(get_channel_layer().group_send)(crowd_group(dj_set_id), {"type": "crowd.changed", "kind": kind})
     except Exception:
         # The DJ's panel re-reads everything when it reconnects: a lost ping loses nothing.
         log.warning("crowd: cannot ping the DJ panel of set %s", dj_set_id, exc_info=True)
+
+
+def _at_most_once_per_window(key, send):
+    """`send()` now, unless it ran for `key` less than PIKA_CROWD_TALLY_SECONDS ago; then
+    once more when that window closes if anything came meanwhile, so the last change is
+    always sent. Shared by every process through the cache; 0 sends every time."""
+    window = settings.PIKA_CROWD_TALLY_SECONDS
+    if window <= 0:
+        send()
+        return
+    try:
+        if not cache.add(key, 0, timeout=max(1, round(window * 3))):
+            cache.incr(key)  # seen by the window's owner when it closes
+            return
+    except Exception:
+        log.warning("crowd: window of %s unknown (cache down): sending now", key, exc_info=True)
+        send()
+        return
+    send()
+    timer = threading.Timer(window, _close_window, args=(key, send))
+    timer.daemon = True
+    timer.start()
+
+
+def _close_window(key, send):
+    try:
+        more = cache.get(key)
+        cache.delete(key)
+        if more:
+            send()
+    except Exception:
+        log.exception("crowd: the last change of %s was not sent", key)
+    finally:
+        connections.close_all()  # this timer thread's own, gone with it
 
 
 # The dancers' poll slot.
@@ -147,41 +187,13 @@ def poll_changed(poll_id):
 
 def poll_answered(poll_id):
     """An answer: the DJ's panel is pinged; the dancers' tallies follow at most once per
-    TALLY_SECONDS per poll, the first at once and the last one after the window (so the
-    final numbers always arrive). Shared by every process through the cache."""
+    window per poll, the first at once and the last one after the window (so the final
+    numbers always arrive)."""
     dj_set_id = _set_of_poll(poll_id)
     if dj_set_id is None:
         return
     crowd_changed(dj_set_id, "poll")
-    window = settings.PIKA_CROWD_TALLY_SECONDS
-    if window <= 0:
-        _send_poll(dj_set_id)
-        return
-    key = f"crowd:tally:{poll_id}"
-    try:
-        if not cache.add(key, 0, timeout=window * 3):
-            cache.incr(key)  # seen by the window's owner when it closes
-            return
-    except Exception:
-        log.warning("crowd: tally window unknown (cache down): sending now", exc_info=True)
-        _send_poll(dj_set_id)
-        return
-    _send_poll(dj_set_id)
-    timer = threading.Timer(window, _close_window, args=(dj_set_id, key))
-    timer.daemon = True
-    timer.start()
-
-
-def _close_window(dj_set_id, key):
-    try:
-        more = cache.get(key)
-        cache.delete(key)
-        if more:
-            _send_poll(dj_set_id)
-    except Exception:
-        log.exception("crowd: the tallies of set %s were not sent", dj_set_id)
-    finally:
-        connections.close_all()  # this timer thread's own, gone with it
+    _at_most_once_per_window(f"crowd:tally:{poll_id}", lambda: _send_poll(dj_set_id))
 
 
 def schedule_poll_end(poll_id, ends_at):
