@@ -79,7 +79,8 @@ def _close_window(key, send):
     try:
         more = cache.get(key)
         cache.delete(key)
-        if more:
+        # None: the count was lost (Redis restarted or flushed): send, the last change may be in it.
+        if more is None or more > 0:
             send()
     except Exception:
         log.exception("crowd: the last change of %s was not sent", key)
