@@ -55,6 +55,21 @@ def test_pages_link_the_hashed_names(client, db):
     assert re.fullmatch(r"/static/css/pika\.[0-9a-f]{12}\.css", static("css/pika.css"))
 
 
+def test_the_error_page_links_the_hashed_stylesheets_that_exist(client, db):
+    from pika.views import server_error
+
+    html = server_error(client.get("/").wsgi_request).content.decode()
+    links = re.findall(r'<link rel="stylesheet" href="([^"]+)">', html)
+
+    assert links == [static("css/critical.css"), static("css/pika.css")]
+    statuses = []
+    for link in links:
+        response = client.get(link)
+        statuses.append(response.status_code)
+        response.close()  # a file response holds its file open until closed
+    assert statuses == [200, 200]
+
+
 @pytest.fixture
 def sources(settings, tmp_path):
     source = tmp_path / "source"
