@@ -186,6 +186,15 @@ def poll_changed(poll_id):
         crowd_changed(dj_set_id, "poll")
 
 
+def poll_ended(poll_id):
+    """Ended early or cancelled: the pages now, and again once the results' minute is up
+    (they leave the pages then, crowd/tasks.py)."""
+    from crowd.models import RESULTS_SECONDS  # see poll_context
+
+    poll_changed(poll_id)
+    later(RESULTS_SECONDS, "crowd.tasks.poll_changed", poll_id)
+
+
 def poll_answered(poll_id):
     """An answer: the DJ's panel is pinged; the dancers' tallies follow at most once per
     window per poll, the first at once and the last one after the window (so the final

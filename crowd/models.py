@@ -333,7 +333,7 @@ class Poll(PublicCode):
             fields.append("cancelled")
         if fields:
             self.save(update_fields=fields)
-            transaction.on_commit(lambda: live.poll_changed(self.pk), robust=True)
+            transaction.on_commit(lambda: live.poll_ended(self.pk), robust=True)
         return bool(fields)
 
     def tallies(self):
