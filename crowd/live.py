@@ -253,7 +253,7 @@ def dj_panel_context(dj_set, thanks_burst=0):
     }
 
 
-def render_dj_panel(dj_set, kinds=("tempo", "thanks", "poll"), thanks_burst=0):
-    """The panel's pieces that changed, as one socket message (each swaps by its id)."""
+def render_dj_panel_pieces(dj_set, kinds=("tempo", "thanks", "poll"), thanks_burst=0):
+    """{kind: its piece of the panel} (each swaps by its id); one socket message joins them."""
     context = dj_panel_context(dj_set, thanks_burst)
-    return "".join(render_to_string(f"{DJ_PANEL}#{kind}", context) for kind in kinds)
+    return {kind: render_to_string(f"{DJ_PANEL}#{kind}", context) for kind in kinds}

@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from crowd import consumers
+from crowd import consumers, live
 from crowd.models import Poll
 from pika.asgi import application
 from tests.crowd_helpers import answer, start_poll, tempo, thank
@@ -186,6 +186,9 @@ async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj, monke
     await from_new_phones(2, answer, poll, 1)
     update = await receive_until(communicator, 'id="crowd-dj-poll"')
     assert "2 answers" in update
+    # A ping that changes nothing the panel shows sends nothing.
+    await database_sync_to_async(live._ping)(dj_set.pk, "poll")
+    assert await communicator.receive_nothing(timeout=0.6)
     await communicator.disconnect()
 
 

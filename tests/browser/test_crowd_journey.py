@@ -81,6 +81,7 @@ def test_a_dancer_votes_thanks_and_answers_while_the_dj_watches(server, stage, d
     expect(dancer.locator("#crowd-poll .poll-state")).to_have_text("Final results")
     expect(dancer.locator('#crowd-poll button[data-option="0"]')).to_be_disabled()
     assert stored("PollAnswer") == 1 and stored("ThankYou") == 1
-    # The panel's coalesced push follows within a second: let it land before the final
-    # screenshot (which marks the inputs with style="", and htmx would copy that over).
-    dashboard.wait_for_timeout(1500)
+    # The panel's coalesced push follows within a second or two (a repeat is not sent): let
+    # it land before the final screenshot (which marks the inputs with style="", and htmx
+    # would copy that over).
+    dashboard.wait_for_timeout(2500)
