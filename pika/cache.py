@@ -9,8 +9,10 @@ Code that must know the difference (listener counts show "unknown") sets `strict
 """
 
 import logging
+import threading
 
 from django.core.cache.backends.redis import RedisCache
+from django.utils.functional import cached_property
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -30,9 +32,27 @@ def _fail_open(name, fallback):
     return method
 
 
+# One client (and so one connection pool) per server list and options, per process.
+_clients = {}
+_clients_lock = threading.Lock()
+
+
 class PrefixedRedisCache(RedisCache):
     """`clear()` deletes this cache's own keys (its KEY_PREFIX), not the whole Redis database:
-    a Redis shared with the channel layer, the task broker or another deployment keeps theirs."""
+    a Redis shared with the channel layer, the task broker or another deployment keeps theirs.
+
+    Its connections are shared by the whole process. Django makes a cache object per
+    request under ASGI (each request is its own context), and Django's Redis client keeps
+    its pool on that object: every request opened a new connection to Redis (connect,
+    handshake), which was most of a cheap request's time (docs/benchmarks.md, "The floor votes")."""
+
+    @cached_property
+    def _cache(self):
+        key = (self._class, tuple(self._servers), repr(sorted(self._options.items())))
+        with _clients_lock:
+            if key not in _clients:
+                _clients[key] = self._class(self._servers, **self._options)
+            return _clients[key]
 
     def clear(self):
         client = self._cache.get_client(None, write=True)

@@ -42,3 +42,19 @@ def test_with_redis_unreachable_reads_find_nothing_and_guards_let_requests_throu
     assert gone.incr("likes", 1) == 1
     assert gone.clear() is None
     assert "Cache get skipped: Redis is unreachable" in caplog.text
+
+
+def test_every_cache_object_of_a_process_shares_one_connection_pool():
+    """Django makes a cache object per request under ASGI: each must not open its own
+    connections to Redis (a new connection per request was most of a vote tap's cost)."""
+    run = uuid.uuid4().hex[:8]
+    first, second = redis_cache(f"a-{run}"), redis_cache(f"b-{run}")
+    first.set("k", 1)
+    second.set("k", 2)
+
+    pool = first._cache._get_connection_pool(write=True)
+    assert second._cache._get_connection_pool(write=True) is pool
+    assert redis_cache("other", location="redis://127.0.0.1:9/0")._cache._get_connection_pool(write=True) is not pool
+    assert (first.get("k"), second.get("k")) == (1, 2)  # each still reads its own prefix
+    first.clear()
+    second.clear()
