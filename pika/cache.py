@@ -11,7 +11,7 @@ Code that must know the difference (listener counts show "unknown") sets `strict
 import logging
 import threading
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
 from redis.exceptions import RedisError
 
@@ -32,6 +32,18 @@ def _fail_open(name, fallback):
     return method
 
 
+class _SharedRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one redis.Redis per pool: building one per call (its table
+    of response callbacks) cost a tenth of a vote tap. redis.Redis is thread-safe."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = getattr(pool, "_pika_client", None)
+        if client is None:
+            client = pool._pika_client = self._client(connection_pool=pool)
+        return client
+
+
 # One client (and so one connection pool) per server list and options, per process.
 _clients = {}
 _clients_lock = threading.Lock()
@@ -45,6 +57,10 @@ class PrefixedRedisCache(RedisCache):
     request under ASGI (each request is its own context), and Django's Redis client keeps
     its pool on that object: every request opened a new connection to Redis (connect,
     handshake), which was most of a cheap request's time (docs/benchmarks.md, "The floor votes")."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _SharedRedisCacheClient
 
     @cached_property
     def _cache(self):
