@@ -9,11 +9,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from pika.body_limit import BodyLimit  # noqa: E402
+from pika.request_threads import ReusedRequestThreads  # noqa: E402
 from pika.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": BodyLimit(django_asgi_app),
+        "http": ReusedRequestThreads(BodyLimit(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
