@@ -53,6 +53,12 @@ def _ping(dj_set_id, kind):
         log.warning("crowd: cannot ping the DJ panel of set %s", dj_set_id, exc_info=True)
 
 
+# The windows this process opened and has not closed yet: {key: whether anything came since}.
+# A tap in a window of our own is one dict write, not two Redis round trips.
+_own_windows = {}
+_own_windows_lock = threading.Lock()
+
+
 def _at_most_once_per_window(key, send):
     """`send()` now, unless it ran for `key` less than PIKA_CROWD_TALLY_SECONDS ago; then
     once more when that window closes if anything came meanwhile, so the last change is
@@ -61,14 +67,20 @@ def _at_most_once_per_window(key, send):
     if window <= 0:
         send()
         return
+    with _own_windows_lock:
+        if key in _own_windows:
+            _own_windows[key] = True  # seen by this process's timer when the window closes
+            return
     try:
         if not cache.add(key, 0, timeout=max(1, round(window * 3))):
-            cache.incr(key)  # seen by the window's owner when it closes
+            cache.incr(key)  # seen by the window's owner (another process) when it closes
             return
     except Exception:
         log.warning("crowd: window of %s unknown (cache down): sending now", key, exc_info=True)
         send()
         return
+    with _own_windows_lock:
+        _own_windows[key] = False
     send()
     timer = threading.Timer(window, _close_window, args=(key, send))
     timer.daemon = True
@@ -77,10 +89,12 @@ def _at_most_once_per_window(key, send):
 
 def _close_window(key, send):
     try:
+        with _own_windows_lock:
+            more_here = _own_windows.pop(key, False)
         more = cache.get(key)
         cache.delete(key)
         # None: the count was lost (Redis restarted or flushed): send, the last change may be in it.
-        if more is None or more > 0:
+        if more_here or more is None or more > 0:
             send()
     except Exception:
         log.exception("crowd: the last change of %s was not sent", key)

@@ -63,3 +63,23 @@ def test_a_burst_of_taps_pings_the_djs_panel_at_once_and_once_more_when_the_wind
     # The window of set 7's thank-yous saw four more: one trailing ping; the others saw none.
     assert [(s, k) for s, k, _ in pings] == [(7, "thanks"), (7, "tempo"), (8, "thanks"), (7, "thanks")]
     assert pings[-1][2] - started >= 0.5
+
+
+def test_taps_in_a_window_this_process_opened_do_not_touch_the_cache(settings, monkeypatch):
+    """A hundred taps a second: after the first, each is a dict write here, not two Redis
+    round trips; the trailing ping still comes."""
+    import time
+
+    from crowd import live
+
+    settings.PIKA_CROWD_TALLY_SECONDS = 0.3
+    pings, calls = [], []
+    monkeypatch.setattr(live, "_ping", lambda dj_set_id, kind: pings.append((dj_set_id, kind)))
+    for name in ("add", "incr"):
+        original = getattr(live.cache, name)
+        monkeypatch.setattr(live.cache, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    for _ in range(20):
+        live.crowd_changed(9, "tempo")
+    assert calls == ["add"] and pings == [(9, "tempo")]
+    time.sleep(0.7)
+    assert pings == [(9, "tempo"), (9, "tempo")]
