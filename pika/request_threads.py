@@ -13,7 +13,9 @@ returned to the pool at the end of the request as before).
 
 from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.base import BaseHandler
 
 # Idle threads kept for the next requests; more run at once when needed (then end).
 IDLE_LIMIT = 64
@@ -37,3 +39,17 @@ class ReusedRequestThreads:
                 self.idle.append(executor)
             else:
                 executor.shutdown(wait=False)
+
+
+class SyncChainASGIHandler(ASGIHandler):
+    """Django's ASGI handler with the middleware chain built as under WSGI, run in one go
+    on the request's thread. Our middlewares are sync, and over Django's async chain the
+    request went thread → event loop → thread (the innermost sync middleware calls the
+    async view runner, which calls the sync view): two hops more per request, each
+    copying the context and queueing for the GIL. Every view is sync (an async one would
+    still work, through async_to_sync, as under WSGI)."""
+
+    def __init__(self):
+        BaseHandler.__init__(self)
+        self.load_middleware(is_async=False)
+        self._middleware_chain = sync_to_async(self._middleware_chain, thread_sensitive=True)

@@ -94,3 +94,62 @@ def test_the_idle_pool_is_bounded():
 
 def test_the_server_application_runs_http_requests_on_reused_threads():
     assert isinstance(application.application_mapping["http"], ReusedRequestThreads)
+
+
+# A middleware and a view that record their thread, for the handler test below.
+_threads = []
+
+
+def recording_middleware(get_response):
+    def middleware(request):
+        _threads.append(("middleware", threading.get_ident()))
+        return get_response(request)
+
+    return middleware
+
+
+def recording_view(request):
+    from django.http import HttpResponse
+
+    import inspect
+
+    _threads.append(("view", threading.get_ident()))
+    # Reached through the event loop, the view would run inside asgiref's
+    # CurrentThreadExecutor.run_until_future (async_to_sync, then sync_to_async back).
+    bounced = any(frame.function == "run_until_future" for frame in inspect.stack())
+    return HttpResponse("bounced" if bounced else "ok")
+
+
+urlpatterns = []  # filled below (this module is the test's ROOT_URLCONF)
+
+
+def test_the_handler_runs_sync_middleware_and_view_in_one_go_on_the_requests_thread(settings):
+    """No bounce to the event loop between the middleware and the view (SyncChainASGIHandler)."""
+    from channels.testing import HttpCommunicator
+    from django.urls import path
+
+    from pika.request_threads import SyncChainASGIHandler
+
+    urlpatterns[:] = [path("here", recording_view)]
+    settings.ROOT_URLCONF = __name__
+    settings.MIDDLEWARE = [f"{__name__}.recording_middleware"]
+    _threads.clear()
+    handler = SyncChainASGIHandler()
+
+    async def main():
+        communicator = HttpCommunicator(ReusedRequestThreads(handler), "GET", "/here")
+        response = await communicator.get_response()
+        await communicator.wait()  # the request's clean-up too (its body file closed)
+        return response
+
+    response = asyncio.run(main())
+
+    assert (response["status"], response["body"]) == (200, b"ok")
+    assert [where for where, _ in _threads] == ["middleware", "view"]
+    assert _threads[0][1] == _threads[1][1] != threading.get_ident()
+
+
+def test_the_server_application_uses_that_handler():
+    from pika.request_threads import SyncChainASGIHandler
+
+    assert isinstance(application.application_mapping["http"].app.app, SyncChainASGIHandler)
