@@ -9,6 +9,11 @@ class GoLiveForm(forms.Form):
         label="Your DJ name", max_length=80, required=False,
         help_text="What dancers see. Leave empty to use your profile name.",
     )
+    # Quick Start only (a published event's rooms are public anyway); private by default.
+    listed = forms.BooleanField(
+        label="List this set on Pika!'s public “Live now” page", required=False,
+        help_text="Anyone may then find it at /live. Otherwise only people with your link or QR code see it.",
+    )
     # Event Mode: the code of the stage to play on; empty for Quick Start.
     stage = forms.CharField(required=False, max_length=16)
 

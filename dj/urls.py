@@ -9,6 +9,7 @@ urlpatterns = [
     path("dj/go-live", views.go_live, name="go-live"),
     path("dj/sets/<str:code>", views.past_set, name="past-set"),
     path("dj/sets/<str:code>/tracks", views.post_track, name="post-track"),
+    path("dj/sets/<str:code>/live", views.live_view, name="live-view"),
     path("dj/sets/<str:code>/follow", views.follow_track, name="follow-track"),
     path("dj/sets/<str:code>/end", views.end_set, name="end-set"),
     path("dj/sets/<str:code>/verify", views.verify_set, name="verify-set"),

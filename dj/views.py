@@ -18,15 +18,17 @@ from pydantic import ValidationError as PydanticValidationError
 from accounts.access import token_for_owner
 from accounts.models import ApiToken
 from crate import api as crate_api
-from crate import spotify, verification
+from crate import exports, setlist, spotify, verification
 from crate.access import track_for_dj
-from crate.models import SpotifyAccount, SpotifyPlaylist
-from dj import agent_wheel
+from crate.models import SpotifyAccount, SpotifyPlaylist, Track
+from dj import agent_wheel, booth
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event, ReleasedSlot
 from pika import submit_once
 from pika.access import or_404
 from pika.api import ApiError, error_response
+from recaps.forms import VERDICT_CHOICES
+from recaps.models import LobbyListing, TrackRating
 from stages import live
 from stages.access import set_for_dj
 from stages.api import TrackIn, store_track, track_json
@@ -52,6 +54,9 @@ def dashboard(request):
         "mode": "event" if request.GET.get("mode") == "event" else "quick",
         "follow_poll_ms": settings.PIKA_FOLLOW_POLL_SECONDS * 1000,
         "follow_settle_ms": settings.PIKA_FOLLOW_SETTLE_SECONDS * 1000,
+        # Without Spotify set up, the dashboard costs no Spotify query.
+        "spotify_configured": spotify.configured(),
+        "spotify_link": SpotifyAccount.of_dj(request.user) if spotify.configured() else None,
     }
     if live_set:
         context.update(live.live_context(live_set))
@@ -87,6 +92,8 @@ def go_live(request):
     stage = form.cleaned_data["stage"]
     if submit_once.first_submit(request):
         dj_set, ended = DJSet.objects.go_live(request.user, form.cleaned_data["dj_name"].strip(), stage)
+        if stage is None and form.cleaned_data["listed"]:
+            LobbyListing.objects.list_set(dj_set)
         if ended:
             messages.info(request, "Your previous set was still live; it has been ended.")
         if stage:
@@ -168,12 +175,34 @@ def end_set(request, code):
 def past_set(request, code):
     dj_set = or_404(set_for_dj(request.user, code))
     tracks = dj_set.tracks.order_by("played_at", "pk")
-    return render(request, "dj/past_set.html", {
-        "dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz,
-        # Without Spotify set up, the page costs no Spotify query.
-        "spotify_ready": spotify.configured() and SpotifyAccount.objects.exists(),
-        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first() if spotify.configured() else None,
-    })
+    context = {"dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz, "spotify_configured": spotify.configured()}
+    # Without Spotify set up, the page costs no Spotify query.
+    if spotify.configured():
+        playlist = SpotifyPlaylist.objects.filter(dj_set=dj_set).first()
+        choices = exports.choices(request.user, playlist)
+        context.update(playlist=playlist, spotify=choices, spotify_ready=bool(choices["dj"] or choices["curator"]))
+        if playlist and playlist.playlist_id:
+            # What the playlist lacks, by name: the tracks not matched to a Spotify recording.
+            context["not_exported"] = [
+                entry["track"] for entry in setlist.rows(dj_set)
+                if not (entry["identity"] and entry["identity"].spotify_uri)
+            ]
+    return render(request, "dj/past_set.html", context)
+
+
+@login_required
+def live_view(request, code):
+    """The booth: a full-screen, glanceable view of the live set for a tablet or laptop."""
+    dj_set = or_404(set_for_dj(request.user, code))
+    if not dj_set.is_live:
+        return redirect("recaps:logbook", dj_set.code)
+    context = live.live_context(dj_set)
+    recent = ([context["current"]] if context["current"] else []) + context["earlier"][:booth.RATED_PLAYS - 1]
+    ratings = {r.track_id: r for r in TrackRating.objects.filter(track__in=recent)}
+    for track in recent:
+        track.rating = ratings.get(track.pk)
+    context.update(booth.likes_context(dj_set), recent_plays=recent, verdict_choices=VERDICT_CHOICES)
+    return render(request, "dj/live_view.html", context)
 
 
 # API tokens: created and revoked on the dashboard.
@@ -229,7 +258,9 @@ def _verify_page(request, dj_set, errors=None, status=200):
         "dj_set": dj_set,
         "entries": entries,
         "matched": sum(1 for entry in entries if entry["identity"] is not None),
+        "skipped": sum(1 for entry in entries if entry["identity"] is None and entry["skipped"]),
         "total": len(entries),
+        "spotify_configured": spotify.configured(),
     }
     return render(request, "dj/verify.html", context, status=status)
 
@@ -250,9 +281,20 @@ def verify_track(request, code, track_id):
         raise Http404
     action = request.POST.get("action", "")
     spotify = request.POST.get("spotify", "")
+    if action == "reject":
+        # "Not this one" on a suggestion or on the match: the page's own answer (the
+        # token API's four stay as the contract says).
+        identity_id = request.POST.get("identity", "")
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        identity = Track.objects.filter(pk=int(identity_id)).first() if identity_id.isdecimal() and int(identity_id) < 2**63 else None
+        if identity is None:
+            return _verify_page(request, dj_set, {played.pk: ("No recording has that id.", "")}, status=400)
+        verification.reject(request.user, played, identity)
+        return redirect(reverse("dj:verify-set", args=[dj_set.code]) + f"#track-{played.pk}")
     fields = {"confirm": True} if action == "confirm" else {"skip": True} if action == "skip" else {}
     if action == "identity":
-        fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdigit() else 0}
+        # Not a number: an id no recording has (0 would read as "no answer").
+        fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdecimal() else -1}
     elif action == "spotify":
         fields = {"spotify": spotify}
     try:

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("announcements.urls")),
     path("", include("crate.urls")),
     path("", include("crowd.urls")),
+    path("", include("recaps.urls")),
     path("", include("dj.urls")),
 ]

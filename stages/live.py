@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from pika import listeners
 from pika.live import event_group, send, send_pair, set_group, stage_group
-from stages.signals import stage_audience_changed, stage_changed
+from stages.signals import set_changed, stage_audience_changed, stage_changed
 from stages.timezones import shown_tz
 
 RECENT_LIMIT = 50
@@ -38,7 +38,10 @@ def live_context(dj_set, stage=None, with_count=True):
     current = tracks[0] if tracks and dj_set.is_live else None
     event = stage.event if stage else (dj_set.event if dj_set else None)
     count = audience(dj_set, stage) if with_count and (dj_set or stage) else 0
+    # A room between DJs names the set that just ended there (its recap is a tap away).
+    ended = stage.dj_sets.order_by("-started_at").first() if stage is not None and dj_set is None else None
     return {
+        "ended_set": ended,
         "dj_set": dj_set,
         "stage": stage,
         "event": event,
@@ -160,6 +163,7 @@ def broadcast_set(dj_set_id):
     if dj_set.drives_stage():
         stage = dj_set.stage
         _stage_changed(stage, render_live(stage.current_set(), stage))
+    set_changed.send(sender=type(dj_set), dj_set=dj_set)
     return dj_set
 
 
@@ -200,6 +204,7 @@ def broadcast_track(track_id):
     if dj_set.drives_stage():
         stage = dj_set.stage
         _stage_changed(stage, render_new_track(dj_set, track, previous, stage))
+    set_changed.send(sender=type(dj_set), dj_set=dj_set)
 
 
 def broadcast_stage(stage_id):

@@ -12,6 +12,10 @@ set_started = Signal()
 # (sender=Stage, stage=...). Receivers send their own view of that stage.
 stage_changed = Signal()
 
+# A set's state changed: it started, ended or a track was played (sender=DJSet,
+# dj_set=...), Quick Start sets included. Receivers send their own view of it.
+set_changed = Signal()
+
 # A stage's listener count changed (sender=Stage, stage=..., listeners=...). Receivers
 # return the [(group, html), ...] messages that show it; the caller sends them.
 stage_audience_changed = Signal()

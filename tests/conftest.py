@@ -138,6 +138,22 @@ def fake_spotify(settings):
 
 
 @pytest.fixture
+def curator(db, fake_spotify):
+    """The platform curator account, connected to the fake Spotify."""
+    from tests.spotify_helpers import connected_account
+
+    return connected_account(fake_spotify, owner=None)
+
+
+@pytest.fixture
+def dj_spotify(dj, fake_spotify):
+    """The DJ's own Spotify account (the fake's user "Nova"), linked from their dashboard."""
+    from tests.spotify_helpers import connected_account
+
+    return connected_account(fake_spotify, owner=dj)
+
+
+@pytest.fixture
 def dj_token(dj):
     _, secret = ApiToken.issue(dj, "Laptop")
     return secret
@@ -200,6 +216,20 @@ def redis_servers(server_process):
         "PIKA_CACHE_PREFIX": f"pika-two-{run}",
     }
     return server_process(**env), server_process(**env)
+
+
+@pytest.fixture
+def one_process(settings):
+    """One process's view of a change the moment it commits: the in-memory channel layer
+    and cache. Through Redis the same change reaches a process a few ms later
+    (tests/test_two_processes.py covers that)."""
+    from pika import live_state
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    live_state._cache.cache_clear()
+    yield
+    live_state._cache.cache_clear()
 
 
 @pytest.fixture

@@ -121,8 +121,9 @@ def test_past_sets_are_listed_with_their_tracklists(dj_client, dj, django_assert
     # Session, user, live set, past sets, tokens, timetable gigs.
     with django_assert_num_queries(6):
         html = dj_client.get("/dj/").content.decode()
-    # Each past set: its page and its "Verify tracks" page.
-    assert html.count('href="/dj/sets/') == 6
+    # Each past set: its page, its "Verify tracks" page and its logbook (and its public recap).
+    assert html.count('href="/dj/sets/') == 9
+    assert html.count('href="/recap/') == 3
     assert html.count("/verify\">Verify tracks</a>") == 3
     assert "3 tracks" in html and "1 track" in html
     first = DJSet.objects.get(dj_name="Set 2")

@@ -20,6 +20,17 @@ def readme_blocks(heading):
             for block in re.findall(r"(?:^    .*\n)+", section, re.MULTILINE)]
 
 
+def json_documents(text):
+    """The JSON answers curl printed one after another (curl adds no newline)."""
+    decoder, documents, at = json.JSONDecoder(), [], 0
+    while at < len(text := text.strip()):
+        document, at = decoder.raw_decode(text, at)
+        documents.append(document)
+        while at < len(text) and text[at].isspace():
+            at += 1
+    return documents
+
+
 def test_the_curl_flow_goes_live_posts_a_track_and_ends_the_set(server_process):
     from stages.models import DJSet
 
@@ -57,8 +68,7 @@ def test_the_poll_curl_examples_start_list_and_end_polls(server_process):
     result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=server.environment(),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    started, preset, listed, ended = result.stdout.split("\nPOLLS\n", 1)[1].strip().split("\n")
-    started, preset, listed, ended = (json.loads(text) for text in (started, preset, listed, ended))
+    started, preset, listed, ended = json_documents(result.stdout.split("\nPOLLS\n", 1)[1])
     assert (started["question"], [o["label"] for o in started["options"]], started["state"]) == (
         "Next style?", ["Blues", "Lyrical", "Pop"], "open")
     assert preset["question"] == "Leads or follows?" and preset["state"] == "open"

@@ -168,8 +168,41 @@
     poll();
     pollTimer = setInterval(poll, POLL_MS);
   }
+  // Offline for long (no socket, no successful poll): the track shown may be over, so the
+  // page says so ("Stale") until fresh news arrives. data-stale-ms on the live element
+  // changes the threshold.
+  var STALE_MS = 120000, lastFresh = Date.now(), stale = false;
+  function staleAfter() {
+    var given = parseInt(live.getAttribute("data-stale-ms"), 10);
+    return given > 0 ? given : STALE_MS;
+  }
+  function showStale(on) {
+    stale = on;
+    var note = document.querySelector("[data-stale]"), region = document.getElementById("now-playing");
+    if (region) region.classList.toggle("is-stale", on);
+    if (!note) return;
+    note.hidden = !on;
+    var since = note.querySelector("[data-stale-since]");
+    if (on && since) {
+      since.setAttribute("datetime", new Date(lastFresh).toISOString());
+      since.textContent = new Intl.DateTimeFormat("en-GB", LOCAL_FORMATS.time).format(new Date(lastFresh));
+    }
+  }
+  function fresh() {
+    lastFresh = Date.now();
+    if (stale) showStale(false);
+  }
+  setInterval(function () {
+    if (!open && !stale && Date.now() - lastFresh > staleAfter()) showStale(true);
+  }, 1000);
+  document.addEventListener("htmx:wsAfterMessage", fresh);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var path = event.detail.pathInfo && event.detail.pathInfo.requestPath;
+    if (event.detail.successful && path === live.getAttribute("data-poll-url")) fresh();
+  });
   document.addEventListener("htmx:wsOpen", function () {
     open = true;
+    fresh();
     clearTimeout(graceTimer);
     clearInterval(pollTimer);
     pollTimer = null;
