@@ -101,3 +101,21 @@ async def test_a_burst_of_connects_hands_every_connection_back(opened):
             await asyncio.sleep(0.1)
         assert given_out(pool) == before, pool.get_stats()
         assert pool.get_stats().get("requests_errors", 0) == 0
+
+
+def pool_options(argv):
+    """The pool settings a process started with `argv` gets on PostgreSQL (nothing connects)."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; sys.argv = json.loads(sys.argv[1]); import pika.settings as s; "
+            "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {}).get('pool')))")
+    env = {"PATH": "", "DATABASE_URL": "postgres://pika@127.0.0.1:5432/pika", "PIKA_DB_POOL_SIZE": "8"}
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(argv)], env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_web_processes_pool_their_connections_and_the_forking_task_worker_does_not():
+    assert pool_options(["uvicorn", "pika.asgi:application"]) == {"min_size": 2, "max_size": 8, "timeout": 5.0}
+    assert pool_options(["manage.py", "qcluster"]) is None
