@@ -93,7 +93,7 @@ def votes_line(row):
     q, v = row["quiet_ms"], row["voting_ms"]
     return (f"votes {row['phones']} phones in {row['votes_seconds']:.1f} s  track fan-out p99 {q['p99']:.0f} ms quiet, "
             f"{v['p99']:.0f} ms while voting (p50 {q['p50']:.0f} / {v['p50']:.0f}; {row['tracks_while_voting']} tracks)  "
-            f"votes stored {row['stored']}/{row['accepted']} accepted, counted exactly: {row['counted_exactly']}  "
+            f"{row['accepted']}/{row['phones']} phones' votes taken, {row['stored']} stored, counted exactly: {row['counted_exactly']}  "
             f"retaps {row['retaps']}  statuses {row['statuses']}  "
             f"tap p99 {row['tap_ms']['p99']:.0f} ms  missed {row['missed']}")
 

@@ -6,8 +6,8 @@ The listeners are fan-out's (bench/fanout.py): separate client processes holding
 WebSocket each. The voters are the same phones' taps, sent from this process as each
 phone's browser would (its own signed `pika_client` cookie and CSRF token, htmx's header),
 spread evenly over the window, each on the track playing then. A vote that races a track
-change is refused (409, "no longer playing") and tapped again on the new track, as a
-dancer would. Track latency is measured as in fan-out, first with nobody voting, then
+change by more than 20 s is refused (409, "no longer playing") and tapped once more on
+the new track, as a dancer would. Track latency is measured as in fan-out, first with nobody voting, then
 during the votes; at the end the database's totals must equal the accepted votes exactly.
 """
 
@@ -24,16 +24,18 @@ from bench.fanout import _client_process, _marker
 from bench.stats import summary_ms
 
 CHOICES = ("slower", "perfect", "faster")
-# A dancer whose tap is refused because the song just changed taps again, a few times at most.
-TAPS = 5
-# Every phone here shares 127.0.0.1, as a venue behind one NAT shares its address.
-SERVER_ENV = {"PIKA_CROWD_IP_RATE": "1000000/m"}
+# A dancer whose tap is refused because the song just changed taps once more, on the new one.
+TAPS = 2
+# Every phone here shares 127.0.0.1, as a venue behind one NAT shares its address; and the
+# server keeps PostgreSQL connections in a pool, as docker-compose.yml runs it.
+SERVER_ENV = {"PIKA_CROWD_IP_RATE": "1000000/m", "PIKA_DB_POOL_SIZE": "8"}
 
 
 class _Voters:
     """The phones' taps, on their own event loop in a thread."""
 
     def __init__(self, base_url, set_code, current, phones, window):
+        # Django is set up by the bench's main, after this module is imported.
         from django.utils.crypto import get_random_string
 
         from pika.middleware import new_client_id
@@ -75,7 +77,7 @@ class _Voters:
 
     async def _main(self):
         policy = http.cookiejar.DefaultCookiePolicy(allowed_domains=[])  # each phone sends its own
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=60, cookies=http.cookiejar.CookieJar(policy),
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=180, cookies=http.cookiejar.CookieJar(policy),
                                      limits=httpx.Limits(max_connections=100)) as client:
             start = time.monotonic() + 0.2
             step = self.window / self.phones
@@ -95,6 +97,7 @@ def run(server, stage_code, token, phones=1000, window=10.0, quiet_tracks=10, wa
     """`gap`: seconds between one track reaching every phone and the next POST, so a new
     track every 2 s or so: far faster than a DJ (3–4 minutes), slow enough that most taps
     land on the track they were meant for."""
+    # Django is set up by the bench's main, after this module is imported.
     from crowd.models import TempoVote
     from stages.models import DJSet
 
@@ -187,7 +190,8 @@ def run(server, stage_code, token, phones=1000, window=10.0, quiet_tracks=10, wa
         "missed": missed,
         "accepted": accepted_total,
         "stored": sum(stored.values()),
-        "counted_exactly": stored == voters.accepted and accepted_total == phones,
+        # Every vote the server took is stored once, on its track, with its choice; nothing else is.
+        "counted_exactly": stored == voters.accepted,
         "retaps": voters.retries,
         "statuses": dict(voters.statuses),
         "tap_ms": summary_ms(voters.tap_seconds),

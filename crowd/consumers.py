@@ -22,6 +22,7 @@ class CrowdPanelConsumer(AsyncWebsocketConsumer):
     dj_set = None
     timer = None
     thanks_seen = 0
+    shown = None  # kind -> the HTML of that piece this panel shows
 
     async def connect(self):
         state = await database_sync_to_async(self.load)(self.scope.get("user"), self.scope["url_route"]["kwargs"]["code"])
@@ -43,7 +44,8 @@ class CrowdPanelConsumer(AsyncWebsocketConsumer):
         if self.dj_set is None:
             return None
         self.thanks_seen = ThankYou.objects.filter(track__dj_set=self.dj_set).count()
-        return live.render_dj_panel(self.dj_set)
+        self.shown = live.render_dj_panel_pieces(self.dj_set)
+        return "".join(self.shown.values())
 
     async def disconnect(self, close_code):
         if self.timer:
@@ -71,17 +73,21 @@ class CrowdPanelConsumer(AsyncWebsocketConsumer):
         self.timer = None
         kinds, self.changed = self.changed, set()
         html = await database_sync_to_async(self.render)(kinds)
-        await self.send(text_data=html)
+        if html:
+            await self.send(text_data=html)
 
     def render(self, kinds):
+        """The pieces of `kinds` that differ from what this panel shows ("" if none do)."""
         self.dj_set.refresh_from_db(fields=["ended_at"])
         burst = 0
         if "thanks" in kinds:
             # The thank-yous that arrived since the last push: many at once make a burst.
             total = ThankYou.objects.filter(track__dj_set=self.dj_set).count()
             burst, self.thanks_seen = max(0, total - self.thanks_seen), total
-        ordered = [kind for kind in ("tempo", "thanks", "poll") if kind in kinds]
-        return live.render_dj_panel(self.dj_set, ordered, thanks_burst=burst)
+        pieces = live.render_dj_panel_pieces(self.dj_set, [k for k in ("tempo", "thanks", "poll") if k in kinds], burst)
+        changed = {kind: html for kind, html in pieces.items() if self.shown.get(kind) != html}
+        self.shown.update(changed)
+        return "".join(changed.values())
 
 
 # Wrapped here so only this socket pays for the set and user lookup.

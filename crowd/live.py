@@ -8,8 +8,9 @@ Dancers see only polls: the poll slot (`#crowd-poll`) lives in the now-playing c
 track push, a set's start or end and a page's first state carry it as they are; a poll
 started, ended or cancelled is sent to the set's page and, while the set drives it, its
 stage's page (pika.live.send bumps their versions, so a reconnecting phone is current).
-Answers update the dancers' tallies at most once per TALLY_SECONDS per poll: a room
-answering at once must not become a message per answer per phone.
+Answers update the dancers' tallies, and taps ping the DJ's panel, at most once per
+PIKA_CROWD_TALLY_SECONDS (per poll, per set and kind): a room answering at once must not
+become a message per answer per phone, nor a channel-layer send per tap.
 """
 
 import logging
@@ -20,9 +21,13 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from pika.live import send, set_group, stage_group
+from pika.tasks import later
+from stages.models import DJSet, PlayedTrack
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +40,52 @@ def crowd_group(dj_set_id):
 
 
 def crowd_changed(dj_set_id, kind):
-    """Ping the set's DJ panel: `kind` is "tempo", "thanks" or "poll"."""
+    """Ping the set's DJ panel: `kind` is "tempo", "thanks" or "poll". A room tapping at
+    once pings it at most once per window and kind (its consumer re-reads the numbers)."""
+    _at_most_once_per_window(f"crowd:ping:{dj_set_id}:{kind}", lambda: _ping(dj_set_id, kind))
+
+
+def _ping(dj_set_id, kind):
     try:
         async_to_sync(get_channel_layer().group_send)(crowd_group(dj_set_id), {"type": "crowd.changed", "kind": kind})
     except Exception:
         # The DJ's panel re-reads everything when it reconnects: a lost ping loses nothing.
         log.warning("crowd: cannot ping the DJ panel of set %s", dj_set_id, exc_info=True)
+
+
+def _at_most_once_per_window(key, send):
+    """`send()` now, unless it ran for `key` less than PIKA_CROWD_TALLY_SECONDS ago; then
+    once more when that window closes if anything came meanwhile, so the last change is
+    always sent. Shared by every process through the cache; 0 sends every time."""
+    window = settings.PIKA_CROWD_TALLY_SECONDS
+    if window <= 0:
+        send()
+        return
+    try:
+        if not cache.add(key, 0, timeout=max(1, round(window * 3))):
+            cache.incr(key)  # seen by the window's owner when it closes
+            return
+    except Exception:
+        log.warning("crowd: window of %s unknown (cache down): sending now", key, exc_info=True)
+        send()
+        return
+    send()
+    timer = threading.Timer(window, _close_window, args=(key, send))
+    timer.daemon = True
+    timer.start()
+
+
+def _close_window(key, send):
+    try:
+        more = cache.get(key)
+        cache.delete(key)
+        # None: the count was lost (Redis restarted or flushed): send, the last change may be in it.
+        if more is None or more > 0:
+            send()
+    except Exception:
+        log.exception("crowd: the last change of %s was not sent", key)
+    finally:
+        connections.close_all()  # this timer thread's own, gone with it
 
 
 # The dancers' poll slot.
@@ -91,10 +136,6 @@ def floor_context(dj_set, current, request=None):
     dancer's own tempo vote, thank-you and answer; without, the same for every phone."""
     from crowd.models import TempoVote, ThankYou  # see poll_context
 
-    from django.db.models import Exists, OuterRef, Subquery
-
-    from stages.models import PlayedTrack
-
     found = {"dj_set": dj_set, "current": current, "tempo_choices": TEMPO_BUTTONS}
     if request is not None and hasattr(request, "client_id") and current is not None:
         owner = _owner(request)
@@ -111,6 +152,12 @@ def floor_context(dj_set, current, request=None):
     return found
 
 
+def tap_context(track, **mine):
+    """The tempo or thank-you buttons of one track for the dancer who just tapped, whose
+    choice (`mine_tempo=…` or `mine_thanks=…`) is known: no query."""
+    return {"dj_set": track.dj_set, "current": track, "tempo_choices": TEMPO_BUTTONS, **mine}
+
+
 def render_poll_slot(dj_set):
     return render_to_string(FLOOR + "#poll-slot", poll_context(dj_set))
 
@@ -118,8 +165,6 @@ def render_poll_slot(dj_set):
 def _send_poll(dj_set_id):
     """The set's poll slot, as it stands, to the set's page and (while the set drives it)
     its stage's page."""
-    from stages.models import DJSet  # see poll_context
-
     dj_set = DJSet.objects.select_related("stage__event").get(pk=dj_set_id)
     html = render_poll_slot(dj_set)
     send(set_group(dj_set.pk), html)
@@ -141,52 +186,30 @@ def poll_changed(poll_id):
         crowd_changed(dj_set_id, "poll")
 
 
+def poll_ended(poll_id):
+    """Ended early or cancelled: the pages now, and again once the results' minute is up
+    (they leave the pages then, crowd/tasks.py)."""
+    from crowd.models import RESULTS_SECONDS  # see poll_context
+
+    poll_changed(poll_id)
+    later(RESULTS_SECONDS, "crowd.tasks.poll_changed", poll_id)
+
+
 def poll_answered(poll_id):
     """An answer: the DJ's panel is pinged; the dancers' tallies follow at most once per
-    TALLY_SECONDS per poll, the first at once and the last one after the window (so the
-    final numbers always arrive). Shared by every process through the cache."""
+    window per poll, the first at once and the last one after the window (so the final
+    numbers always arrive)."""
     dj_set_id = _set_of_poll(poll_id)
     if dj_set_id is None:
         return
     crowd_changed(dj_set_id, "poll")
-    window = settings.PIKA_CROWD_TALLY_SECONDS
-    if window <= 0:
-        _send_poll(dj_set_id)
-        return
-    key = f"crowd:tally:{poll_id}"
-    try:
-        if not cache.add(key, 0, timeout=window * 3):
-            cache.incr(key)  # seen by the window's owner when it closes
-            return
-    except Exception:
-        log.warning("crowd: tally window unknown (cache down): sending now", exc_info=True)
-        _send_poll(dj_set_id)
-        return
-    _send_poll(dj_set_id)
-    timer = threading.Timer(window, _close_window, args=(dj_set_id, key))
-    timer.daemon = True
-    timer.start()
-
-
-def _close_window(dj_set_id, key):
-    try:
-        more = cache.get(key)
-        cache.delete(key)
-        if more:
-            _send_poll(dj_set_id)
-    except Exception:
-        log.exception("crowd: the tallies of set %s were not sent", dj_set_id)
-    finally:
-        connections.close_all()  # this timer thread's own, gone with it
+    _at_most_once_per_window(f"crowd:tally:{poll_id}", lambda: _send_poll(dj_set_id))
 
 
 def schedule_poll_end(poll_id, ends_at):
     """A timed poll closes by itself: its pages are told when it does, and again when its
     results leave them (crowd/tasks.py)."""
-    from django.utils import timezone
-
     from crowd.models import RESULTS_SECONDS  # see poll_context
-    from pika.tasks import later
 
     seconds = max(0.0, (ends_at - timezone.now()).total_seconds())
     later(seconds, "crowd.tasks.poll_changed", poll_id)
@@ -230,7 +253,7 @@ def dj_panel_context(dj_set, thanks_burst=0):
     }
 
 
-def render_dj_panel(dj_set, kinds=("tempo", "thanks", "poll"), thanks_burst=0):
-    """The panel's pieces that changed, as one socket message (each swaps by its id)."""
+def render_dj_panel_pieces(dj_set, kinds=("tempo", "thanks", "poll"), thanks_burst=0):
+    """{kind: its piece of the panel} (each swaps by its id); one socket message joins them."""
     context = dj_panel_context(dj_set, thanks_burst)
-    return "".join(render_to_string(f"{DJ_PANEL}#{kind}", context) for kind in kinds)
+    return {kind: render_to_string(f"{DJ_PANEL}#{kind}", context) for kind in kinds}

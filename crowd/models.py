@@ -91,6 +91,10 @@ class DancerQuerySet(models.QuerySet):
         return sets
 
 
+# A tempo tap that arrives this long after its song was replaced still counts for it.
+TEMPO_GRACE_SECONDS = 20
+
+
 class TempoQuerySet(DancerQuerySet):
     def totals_by_track(self, dj_set):
         """{played track id: {"slower": n, "perfect": n, "faster": n}} for the set's voted tracks."""
@@ -107,35 +111,43 @@ class TempoQuerySet(DancerQuerySet):
             found.update({row["choice"]: row["n"] for row in rows})
         return found
 
+    def votable(self, track):
+        """Whether `track` takes tempo votes now: it is playing, or it was replaced less
+        than TEMPO_GRACE_SECONDS ago (a tap sent as the song changed counts for its song)."""
+        if not track.dj_set.is_live:
+            return False
+        newest = list(track.dj_set.tracks_newest_first().values_list("pk", "created_at")[:2])
+        if newest and newest[0][0] == track.pk:
+            return True
+        return (len(newest) == 2 and newest[1][0] == track.pk
+                and newest[0][1] >= timezone.now() - timedelta(seconds=TEMPO_GRACE_SECONDS))
+
     def cast(self, owner, track, choice):
-        """The dancer's vote on the set's current track: a choice, or None to clear it.
-        Tapping again the same choice is a no-op; another one changes the vote. Returns
-        the dancer's choice now."""
+        """The dancer's vote on the playing track: a choice, or None to clear it (the row
+        goes). Another choice changes it. Returns the dancer's choice now."""
         if choice is not None and choice not in TempoVote.CHOICES:
             raise Refused("Vote slower, perfect or faster.", status=400, code="invalid", field="vote")
         dj_set = track.dj_set
         if not dj_set.is_live:
             raise Refused("This set has ended.", code="set_ended")
-        current = dj_set.current_track()
-        if current is None or current.pk != track.pk:
+        if not self.votable(track):
             raise Refused("That song is no longer playing.", code="not_current")
-        with transaction.atomic():
-            if choice is None:
-                changed = self.filter(track=track, **owner).delete()[0] > 0
-            else:
-                changed = self.filter(track=track, **owner).exclude(choice=choice).update(
-                    choice=choice, created_at=timezone.now()
-                ) > 0
-                if not changed and not self.filter(track=track, **owner).exists():
-                    try:
-                        with transaction.atomic():
-                            self.create(track=track, choice=choice, **owner)
-                        changed = True
-                    except IntegrityError:
-                        # A double tap raced itself: the vote is stored once; make it this one.
-                        changed = self.filter(track=track, **owner).exclude(choice=choice).update(choice=choice) > 0
-            if changed:
-                transaction.on_commit(lambda: live.crowd_changed(dj_set.pk, "tempo"), robust=True)
+        mine = self.filter(track=track, **owner)
+        if choice is None:
+            changed = mine.delete()[0] > 0
+        else:
+            # One statement for a change (the common tap), an insert for a first vote.
+            changed = mine.update(choice=choice, created_at=timezone.now()) > 0
+            if not changed:
+                try:
+                    with transaction.atomic():
+                        self.create(track=track, choice=choice, **owner)
+                except IntegrityError:
+                    # A double tap raced itself: the vote is stored once; make it this one.
+                    mine.update(choice=choice)
+                changed = True
+        if changed:
+            transaction.on_commit(lambda: live.crowd_changed(dj_set.pk, "tempo"), robust=True)
         return choice
 
 
@@ -321,7 +333,7 @@ class Poll(PublicCode):
             fields.append("cancelled")
         if fields:
             self.save(update_fields=fields)
-            transaction.on_commit(lambda: live.poll_changed(self.pk), robust=True)
+            transaction.on_commit(lambda: live.poll_ended(self.pk), robust=True)
         return bool(fields)
 
     def tallies(self):

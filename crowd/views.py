@@ -55,11 +55,11 @@ def tempo(request, code, pk):
     if vote not in ("slower", "perfect", "faster", "none"):
         return _refused(Refused("Send vote=slower, perfect, faster, or none to clear your vote.", status=400))
     try:
-        TempoVote.objects.cast(dancer(request), track, None if vote == "none" else vote)
+        choice = TempoVote.objects.cast(dancer(request), track, None if vote == "none" else vote)
     except Refused as error:
         return _refused(error)
     if request.htmx:
-        return render(request, "crowd/floor.html#tempo", live.floor_context(track.dj_set, track, request))
+        return render(request, "crowd/floor.html#tempo", live.tap_context(track, mine_tempo=choice or ""))
     return _back(request, track.dj_set.get_absolute_url())
 
 
@@ -75,7 +75,7 @@ def thanks(request, code, pk):
     except Refused as error:
         return _refused(error)
     if request.htmx:
-        return render(request, "crowd/floor.html#thanks", live.floor_context(track.dj_set, track, request))
+        return render(request, "crowd/floor.html#thanks", live.tap_context(track, mine_thanks=True))
     return _back(request, track.dj_set.get_absolute_url())
 
 

@@ -30,7 +30,19 @@ def _fail_open(name, fallback):
     return method
 
 
-class FailOpenRedisCache(RedisCache):
+class PrefixedRedisCache(RedisCache):
+    """`clear()` deletes this cache's own keys (its KEY_PREFIX), not the whole Redis database:
+    a Redis shared with the channel layer, the task broker or another deployment keeps theirs."""
+
+    def clear(self):
+        client = self._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start:start + 1000])
+        return True
+
+
+class FailOpenRedisCache(PrefixedRedisCache):
     strict = False
 
     get = _fail_open("get", lambda key, default=None, version=None: default)

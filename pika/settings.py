@@ -321,7 +321,8 @@ PIKA_LIKE_IP_RATE = env("PIKA_LIKE_IP_RATE", default="600/m")
 # script hammering thank-you is refused without slowing the room.
 PIKA_CROWD_RATE = env("PIKA_CROWD_RATE", default="30/m")
 PIKA_CROWD_IP_RATE = env("PIKA_CROWD_IP_RATE", default="1200/m")
-# A poll's live tallies reach the dancers' pages at most once per this many seconds.
+# A poll's live tallies reach the dancers' pages, and taps ping the DJ's crowd panel, at most
+# once per this many seconds (the first at once, the last when the window closes).
 PIKA_CROWD_TALLY_SECONDS = env.float("PIKA_CROWD_TALLY_SECONDS", default=1.0)
 RATELIMIT_VIEW = "pika.views.rate_limited"
 # Proxies in front of the app that append to X-Forwarded-For (0: clients connect

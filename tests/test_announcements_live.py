@@ -1,48 +1,19 @@
 """Announcements on open pages: at once on every stage and event page of the event, nowhere else."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from announcements import live
 from announcements.models import Announcement
-from pika.asgi import application
 from stages.models import DJSet
+from tests.sockets import connect, hears_nothing_about, receive_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 ARRIVAL = '<div id="announcement-items" hx-swap-oob="afterbegin">'
-
-
-async def connect(path):
-    communicator = WebsocketCommunicator(application, path, headers=HEADERS)
-    connected, _ = await communicator.connect()
-    assert connected
-    return communicator, await communicator.receive_from()
-
-
-async def receive_until(communicator, text, timeout=4):
-    while True:
-        message = await communicator.receive_from(timeout=timeout)
-        if text in message:
-            return message
-
-
-async def hears_no_announcement(communicator, within=1.0):
-    """Nothing about announcements arrives (listener counts may)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while loop.time() < deadline:
-        if await communicator.receive_nothing(timeout=0.1):
-            continue
-        if "announcement" in await communicator.receive_from():
-            return False
-    return True
 
 
 @database_sync_to_async
@@ -75,8 +46,8 @@ async def test_an_event_announcement_shows_at_once_on_every_stage_and_event_page
         assert 'role="alert"' in message
         assert "Competitions start in 15 minutes!" in message
         assert "Urgent</span> · Swing Into Spring · <time" in message
-    assert await hears_no_announcement(paris)
-    assert await hears_no_announcement(paris_event)
+    assert await hears_nothing_about(paris, "announcement")
+    assert await hears_nothing_about(paris_event, "announcement")
     for page in (main, blues, event_page, paris, paris_event):
         await page.disconnect()
 
@@ -106,8 +77,8 @@ async def test_a_djs_announcement_reaches_their_own_sets_pages_only(weekend, dj,
         message = await receive_until(page, "announcement")
         assert message.startswith(f"<!--v:session.{mine.pk}=") and message.split("-->", 1)[1].startswith(ARRIVAL)
         assert "Info</span> · DJ Nova · <time" in message and "Last song in 5 minutes, then the jam!" in message
-    assert await hears_no_announcement(their_page)
-    assert await hears_no_announcement(stage_page)
+    assert await hears_nothing_about(their_page, "announcement")
+    assert await hears_nothing_about(stage_page, "announcement")
     for page in (my_page, my_dashboard, their_page, stage_page):
         await page.disconnect()
 

@@ -2,19 +2,15 @@
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.templatetags.static import static
-from django.test import Client
 
 from crate import consumers
 from pika import listeners
-from pika.asgi import application
 from recaps.models import TrackRating
 from tests.likes_helpers import like
 from tests.personas import dancer_phone, played_set
 from tests.recap_helpers import likes
-
-ORIGIN = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
+from tests.sockets import open_socket
 
 
 @pytest.mark.django_db
@@ -76,26 +72,11 @@ def test_a_rating_from_the_booth_returns_to_it(client, dj):
     assert '<input type="radio" name="verdict" value="peak" checked>' in html
 
 
-def session_cookie(user):
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
-async def connect(path, user=None):
-    headers = list(ORIGIN)
-    if user is not None:
-        headers.append((b"cookie", (await database_sync_to_async(session_cookie)(user)).encode()))
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await communicator.connect()
-    return communicator, connected, code
-
-
 @pytest.mark.django_db(transaction=True)
 async def test_the_booth_socket_batches_likes_and_follows_the_track(dj, monkeypatch):
     monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.2)
     dj_set, (ghost,) = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
-    communicator, connected, _ = await connect(f"/ws/dj/sets/{dj_set.code}/booth/", dj)
+    communicator, connected, _ = await open_socket(f"/ws/dj/sets/{dj_set.code}/booth/", dj)
     assert connected
     first = await communicator.receive_from()
     assert first.lstrip().startswith('<div id="booth-likes"')
@@ -121,7 +102,7 @@ async def test_the_booth_socket_batches_likes_and_follows_the_track(dj, monkeypa
 async def test_the_booth_socket_is_the_sets_djs_only(dj, other_dj):
     dj_set, _ = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
     for user in (other_dj, None):
-        _, connected, code = await connect(f"/ws/dj/sets/{dj_set.code}/booth/", user)
+        _, connected, code = await open_socket(f"/ws/dj/sets/{dj_set.code}/booth/", user)
         assert not connected and code == consumers.NOT_FOUND
 
 

@@ -1,10 +1,14 @@
 """Bad crowd input gets a clear 4xx and stores nothing: a set that is not live, a song no
-longer playing, an ended or cancelled poll, an option out of range, another room's poll,
+longer playing (replaced more than TEMPO_GRACE_SECONDS ago), an ended or cancelled poll, an option out of range, another room's poll,
 a garbled vote."""
 
-import pytest
+from datetime import timedelta
 
-from crowd.models import PollAnswer, TempoVote, ThankYou
+import pytest
+from django.utils import timezone
+
+from crowd.models import TEMPO_GRACE_SECONDS, PollAnswer, TempoVote, ThankYou
+from stages.models import PlayedTrack
 from tests.crowd_helpers import answer, start_poll, tempo, thank
 from tests.personas import dancer_phone, make_dj, played_set
 
@@ -35,7 +39,8 @@ def test_an_ended_set_takes_no_votes_thanks_or_answers(live_set):
 
 def test_a_song_no_longer_playing_takes_no_tempo_vote(live_set):
     ghost = live_set.tracks.get()
-    live_set.add_track(artist="Fleetwood Mac", title="Dreams")
+    dreams, _ = live_set.add_track(artist="Fleetwood Mac", title="Dreams")
+    PlayedTrack.objects.filter(pk=dreams.pk).update(created_at=timezone.now() - timedelta(seconds=TEMPO_GRACE_SECONDS + 1))
     response = tempo(dancer_phone(), ghost, "faster")
     assert (response.status_code, response.content.decode()) == (409, "That song is no longer playing.")
     assert nothing_stored()

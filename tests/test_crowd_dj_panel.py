@@ -4,16 +4,14 @@ together) and the poll with its controls; polls started, ended and cancelled fro
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from crowd import consumers
+from crowd import consumers, live
 from crowd.models import Poll
-from pika.asgi import application
 from tests.crowd_helpers import answer, start_poll, tempo, thank
 from tests.personas import dancer_phone, played_set
+from tests.sockets import open_socket, receive_until
 
-ORIGIN = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -126,28 +124,6 @@ def test_the_panel_is_not_on_the_dancers_pages(live_set):
 
 # The socket.
 
-def session_cookie(user):
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
-async def connect(path, user=None):
-    headers = list(ORIGIN)
-    if user is not None:
-        headers.append((b"cookie", (await database_sync_to_async(session_cookie)(user)).encode()))
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await communicator.connect()
-    return communicator, connected, code
-
-
-async def receive_until(communicator, text, timeout=3):
-    while True:
-        message = await communicator.receive_from(timeout=timeout)
-        if text in message:
-            return message
-
-
 @database_sync_to_async
 def from_new_phones(n, act, *args):
     for _ in range(n):
@@ -158,7 +134,7 @@ def from_new_phones(n, act, *args):
 async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj, monkeypatch):
     monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.2)
     dj_set, (ghost,) = await database_sync_to_async(played_set)(dj, titles=["Ghost"])
-    communicator, connected, _ = await connect(f"/ws/dj/sets/{dj_set.code}/crowd/", dj)
+    communicator, connected, _ = await open_socket(f"/ws/dj/sets/{dj_set.code}/crowd/", dj)
     assert connected
     first = await communicator.receive_from()
     assert first.lstrip().startswith('<div id="crowd-tempo"')
@@ -177,7 +153,7 @@ async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj, monke
     assert 'aria-label="3 slower"' in update
 
     # A new track resets the numbers to it.
-    dreams = await database_sync_to_async(lambda: dj_set.add_track(artist="Fleetwood Mac", title="Dreams")[0])()
+    await database_sync_to_async(lambda: dj_set.add_track(artist="Fleetwood Mac", title="Dreams")[0])()
     update = await receive_until(communicator, "Dreams")
     assert 'aria-label="0 slower"' in update and '<strong class="thanks-track">0</strong>' in update
 
@@ -186,6 +162,9 @@ async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj, monke
     await from_new_phones(2, answer, poll, 1)
     update = await receive_until(communicator, 'id="crowd-dj-poll"')
     assert "2 answers" in update
+    # A ping that changes nothing the panel shows sends nothing.
+    await database_sync_to_async(live._ping)(dj_set.pk, "poll")
+    assert await communicator.receive_nothing(timeout=0.6)
     await communicator.disconnect()
 
 
@@ -193,7 +172,17 @@ async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj, monke
 async def test_the_panel_socket_is_closed_to_other_djs_and_dancers(dj, other_dj):
     dj_set, _ = await database_sync_to_async(played_set)(dj, titles=["Ghost"])
     for user in (other_dj, None):
-        communicator, connected, code = await connect(f"/ws/dj/sets/{dj_set.code}/crowd/", user)
+        communicator, connected, code = await open_socket(f"/ws/dj/sets/{dj_set.code}/crowd/", user)
         assert not connected and code == consumers.NOT_FOUND
-    communicator, connected, code = await connect("/ws/dj/sets/nosuchcode/crowd/", dj)
+    communicator, connected, code = await open_socket("/ws/dj/sets/nosuchcode/crowd/", dj)
     assert not connected and code == consumers.NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_poll_text_is_text_on_the_djs_panel(client, dj, live_set):
+    start_poll(live_set, "<script>alert(1)</script>", ["<b>A</b>", "<img src=x>"])
+    client.force_login(dj)
+    html = client.get("/dj/").content.decode()
+    panel = html[html.index('id="crowd-dj-poll"'):]
+    assert "<script>alert" not in panel and "<b>A</b>" not in panel and "<img src=x>" not in panel
+    assert "Poll running: &lt;script&gt;alert(1)&lt;/script&gt;" in panel and "&lt;b&gt;A&lt;/b&gt;" in panel

@@ -2,46 +2,16 @@
 set drives it; never another stage's page, another set's page or another event's page.
 Phones connecting or reconnecting get the poll as it stands (tallies included) at once."""
 
-import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 
 from crowd.models import Poll
-from pika.asgi import application
 from tests.crowd_helpers import answer, start_poll
 from tests.personas import dancer_phone, played_set
+from tests.sockets import connect, hears_nothing_about, receive_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ORIGIN = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
-
-
-async def connect(path):
-    communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
-    connected, _ = await communicator.connect()
-    assert connected, path
-    return communicator, await communicator.receive_from()
-
-
-async def receive_until(communicator, text, timeout=4):
-    while True:
-        message = await communicator.receive_from(timeout=timeout)
-        if text in message:
-            return message
-
-
-async def hears_no_poll(communicator, within=1.0):
-    """Nothing about polls arrives (listener counts may)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while loop.time() < deadline:
-        if await communicator.receive_nothing(timeout=0.1):
-            continue
-        if "crowd-poll" in await communicator.receive_from():
-            return False
-    return True
 
 
 @database_sync_to_async
@@ -82,7 +52,7 @@ async def test_a_poll_reaches_its_set_and_stage_pages_and_nowhere_else(rooms):
         assert pushed.split("-->", 1)[1].startswith('<div id="crowd-poll" class="poll-slot">')
         assert f'data-poll="{poll.code}"' in pushed and "Next style?" in pushed
     for name in ("blues-stage", "other-set", "paris-stage", "paris-set", "spring-event", "paris-event"):
-        assert await hears_no_poll(sockets[name], within=0.3), name
+        assert await hears_nothing_about(sockets[name], "crowd-poll", within=0.3), name
     for communicator in sockets.values():
         await communicator.disconnect()
 
@@ -100,7 +70,8 @@ async def test_answers_and_the_end_reach_the_open_pages_without_anyones_own_answ
     pushed = await receive_until(stage_page, "crowd-poll")
     assert "is-closed" in pushed and "Final results" in pushed
     await database_sync_to_async(lambda: Poll.objects.get(pk=poll.pk).end(cancel=True))()
-    pushed = await receive_until(stage_page, "crowd-poll")
+    # (Tasks run inline here: the end's "results gone" push came right after it.)
+    pushed = await receive_until(stage_page, '<div id="crowd-poll" class="poll-slot"></div>')
     assert pushed.endswith('<div id="crowd-poll" class="poll-slot"></div>')
     await stage_page.disconnect()
 
@@ -121,3 +92,13 @@ async def test_a_reconnecting_phone_gets_the_current_tallies_at_once(rooms):
     stage_page, state = await connect(f"/ws/stages/{weekend.main.code}/")
     assert '<span class="poll-total">3 answers</span>' in state
     await stage_page.disconnect()
+
+
+async def test_poll_text_is_text_in_the_pushed_fragment(rooms):
+    weekend, nova, _, _ = rooms
+    page, _ = await connect(f"/ws/sessions/{nova.code}/")
+    await database_sync_to_async(start_poll)(nova, "<script>alert(1)</script>", ["<b>A</b>", "<img src=x onerror=alert(1)>"])
+    pushed = await receive_until(page, "crowd-poll")
+    assert "<script>" not in pushed and "<b>" not in pushed and "<img" not in pushed
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pushed and "&lt;img src=x onerror=alert(1)&gt;" in pushed
+    await page.disconnect()

@@ -43,3 +43,23 @@ async def test_a_burst_of_answers_is_two_messages_and_ends_on_the_final_tally(dj
     assert len(tallies) == 2, tallies
     assert tallies[0] == "1 answer" and tallies[-1] == "6 answers"
     await page.disconnect()
+
+
+def test_a_burst_of_taps_pings_the_djs_panel_at_once_and_once_more_when_the_window_closes(settings, monkeypatch):
+    import time
+
+    from crowd import live
+
+    settings.PIKA_CROWD_TALLY_SECONDS = 0.5
+    pings = []
+    monkeypatch.setattr(live, "_ping", lambda dj_set_id, kind: pings.append((dj_set_id, kind, time.monotonic())))
+    started = time.monotonic()
+    for _ in range(5):
+        live.crowd_changed(7, "thanks")
+    live.crowd_changed(7, "tempo")
+    live.crowd_changed(8, "thanks")
+    assert [(s, k) for s, k, _ in pings] == [(7, "thanks"), (7, "tempo"), (8, "thanks")]
+    time.sleep(1.0)
+    # The window of set 7's thank-yous saw four more: one trailing ping; the others saw none.
+    assert [(s, k) for s, k, _ in pings] == [(7, "thanks"), (7, "tempo"), (8, "thanks"), (7, "thanks")]
+    assert pings[-1][2] - started >= 0.5

@@ -123,3 +123,23 @@ def test_poll_text_is_text_on_the_page(live_set):
     assert "<script>" not in slot and "<b>" not in slot and "<img" not in slot
     assert "&lt;script&gt;alert(1)&lt;/script&gt;?" in slot
     assert "&lt;img src=x onerror=alert(1)&gt;" in slot
+
+
+def test_the_end_schedules_the_results_leaving_the_pages(live_set, monkeypatch, django_capture_on_commit_callbacks):
+    from crowd import live
+
+    scheduled = []
+    monkeypatch.setattr(live, "later", lambda seconds, task, *args: scheduled.append((seconds, task, args)))
+    timed = start_poll(live_set, duration=120)
+    with django_capture_on_commit_callbacks(execute=True):
+        Poll.objects.start(live_set, "Timed?", ["A", "B"], 120)
+    poll = Poll.objects.get(question="Timed?")
+    assert [(round(s), t, a) for s, t, a in scheduled] == [
+        (120, "crowd.tasks.poll_changed", (poll.pk,)), (120 + RESULTS_SECONDS, "crowd.tasks.poll_changed", (poll.pk,)),
+    ]
+    scheduled.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        poll.end()
+    assert scheduled == [(RESULTS_SECONDS, "crowd.tasks.poll_changed", (poll.pk,))]
+    timed.refresh_from_db()
+    assert timed.ended_at is not None  # the second poll ended the first

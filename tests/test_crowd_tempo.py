@@ -1,10 +1,15 @@
 """Tempo votes: slower / perfect / faster on the current track, one per dancer per track,
 a second tap on the same choice clears it for real, another choice changes it, a new track
-starts afresh; the set and stage pages show the buttons with the dancer's own vote."""
+starts afresh (a tap sent as the song changed still counts for its song); the set and
+stage pages show the buttons with the dancer's own vote."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from crowd.models import TempoVote
+from crowd.models import TEMPO_GRACE_SECONDS, TempoVote
+from stages.models import PlayedTrack
 from tests.personas import dancer_phone, played_set
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +49,15 @@ def test_each_dancer_has_one_vote_per_track_and_a_new_track_starts_afresh(dj):
     vote(two, ghost, "slower")
     vote(two, ghost, "perfect")
     dreams, _ = dj_set.add_track(artist="Fleetwood Mac", title="Dreams")
-    # The old track is no longer playing: its votes stay, new ones go to the new track.
-    assert vote(one, ghost, "faster").status_code == 409
     assert vote(one, dreams, "faster").status_code == 302
+    # A tap sent as the song changed still counts for its song…
+    assert vote(two, ghost, "faster").status_code == 302
+    # …but once the next one has played a while, the old song takes no more votes.
+    PlayedTrack.objects.filter(pk=dreams.pk).update(created_at=timezone.now() - timedelta(seconds=TEMPO_GRACE_SECONDS + 1))
+    refused = vote(one, ghost, "perfect")
+    assert (refused.status_code, refused.content.decode()) == (409, "That song is no longer playing.")
     assert TempoVote.objects.totals_by_track(dj_set) == {
-        ghost.pk: {"slower": 1, "perfect": 1, "faster": 0},
+        ghost.pk: {"slower": 1, "perfect": 0, "faster": 1},
         dreams.pk: {"slower": 0, "perfect": 0, "faster": 1},
     }
 

@@ -21,26 +21,12 @@ from stages import live
 from stages.models import DJSet, Stage
 from pika.relay import Relay
 from tests.personas import make_event, make_organizer
+from tests.sockets import HEADERS, connect, receive_until
 
 # These pin what one process does the moment a change commits.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("one_process")]
 
-HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 STATE = re.compile(r"^<!--state:([^>]*)-->")
-
-
-async def connect(path):
-    communicator = WebsocketCommunicator(application, path, headers=HEADERS)
-    connected, code = await communicator.connect()
-    assert connected, code
-    return communicator, await communicator.receive_from()
-
-
-async def receive_until(communicator, text, timeout=3):
-    while True:
-        message = await communicator.receive_from(timeout=timeout)
-        if text in message:
-            return message
 
 
 @database_sync_to_async

@@ -2,16 +2,13 @@
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from crate import consumers
 from crate.models import Like
-from pika.asgi import application
 from tests.likes_helpers import like
 from tests.personas import dancer_phone, played_set
-
-ORIGIN = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
+from tests.sockets import open_socket
 
 
 def likes_from(track, n):
@@ -69,27 +66,11 @@ def test_the_dashboard_shows_the_live_sets_counts(client, dj):
     assert "<strong>2</strong> likes on 1 track" in counts and "Dreams" in counts
 
 
-async def connect(path, user=None):
-    headers = list(ORIGIN)
-    if user is not None:
-        cookie = await database_sync_to_async(session_cookie)(user)
-        headers.append((b"cookie", cookie.encode()))
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await communicator.connect()
-    return communicator, connected, code
-
-
-def session_cookie(user):
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
 @pytest.mark.django_db(transaction=True)
 async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj, monkeypatch):
     monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.2)
     dj_set, (ghost, dreams) = await database_sync_to_async(played_set)(dj, titles=("Ghost", "Dreams"))
-    communicator, connected, _ = await connect(f"/ws/dj/sets/{dj_set.code}/likes/", dj)
+    communicator, connected, _ = await open_socket(f"/ws/dj/sets/{dj_set.code}/likes/", dj)
     assert connected
     first = await communicator.receive_from()
     assert first.lstrip().startswith('<div id="like-counts"') and "No likes yet" in first
@@ -115,9 +96,9 @@ async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj
 async def test_the_counts_socket_is_closed_to_other_djs_and_dancers(dj, other_dj):
     dj_set, _ = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
     for user in (other_dj, None):
-        communicator, connected, code = await connect(f"/ws/dj/sets/{dj_set.code}/likes/", user)
+        communicator, connected, code = await open_socket(f"/ws/dj/sets/{dj_set.code}/likes/", user)
         assert not connected and code == consumers.NOT_FOUND
-    communicator, connected, code = await connect("/ws/dj/sets/nosuchcode/likes/", dj)
+    communicator, connected, code = await open_socket("/ws/dj/sets/nosuchcode/likes/", dj)
     assert not connected and code == consumers.NOT_FOUND
 
 
@@ -125,7 +106,7 @@ async def test_the_counts_socket_is_closed_to_other_djs_and_dancers(dj, other_dj
 async def test_likes_are_never_pushed_to_the_dancers_pages(dj, monkeypatch):
     monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.05)
     dj_set, (ghost,) = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
-    communicator, connected, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+    communicator, connected, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()  # the current state
     phone = await database_sync_to_async(dancer_phone)()
     await database_sync_to_async(like)(phone, ghost)

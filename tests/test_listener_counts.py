@@ -5,30 +5,12 @@ import httpx
 import pytest
 import websockets
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 
 from events.models import Event
-from pika.asgi import application
 from stages.models import DJSet
 from tests.live_server import socket_receive_until
 from tests.personas import make_event, make_organizer
-
-HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
-
-
-async def connect(path):
-    communicator = WebsocketCommunicator(application, path, headers=HEADERS)
-    connected, _ = await communicator.connect()
-    assert connected
-    await communicator.receive_from()
-    return communicator
-
-
-async def receive_until(communicator, text, timeout=4):
-    while True:
-        message = await communicator.receive_from(timeout=timeout)
-        if text in message:
-            return message
+from tests.sockets import connect, receive_until
 
 
 async def drain(communicator):
@@ -54,9 +36,9 @@ def go_live(user, name, stage=None):
 async def test_the_dj_sees_the_stage_pages_listeners_while_their_set_drives_the_stage(dj, other_dj):
     stage = await main_floor()
     dj_set = await go_live(dj, "DJ Alpha", stage)
-    dashboard = await connect(f"/ws/sessions/{dj_set.code}/?dj=1")  # the DJ's own socket is not counted
-    pages = [await connect(f"/ws/stages/{stage.code}/") for _ in range(2)]
-    pages.append(await connect(f"/ws/sessions/{dj_set.code}/"))
+    dashboard, _ = await connect(f"/ws/sessions/{dj_set.code}/?dj=1")  # the DJ's own socket is not counted
+    pages = [(await connect(f"/ws/stages/{stage.code}/"))[0] for _ in range(2)]
+    pages.append((await connect(f"/ws/sessions/{dj_set.code}/"))[0])
     # Two on the stage page, one on the set's own page: the DJ, the stage and the set page all say 3.
     for socket in [dashboard, *pages]:
         await receive_until(socket, "3 listening")
@@ -75,8 +57,8 @@ async def test_the_dj_sees_the_stage_pages_listeners_while_their_set_drives_the_
 @pytest.mark.django_db(transaction=True)
 async def test_a_quick_start_set_counts_only_its_own_page(dj):
     dj_set = await go_live(dj, "DJ Alpha")
-    dashboard = await connect(f"/ws/sessions/{dj_set.code}/?dj=1")
-    pages = [await connect(f"/ws/sessions/{dj_set.code}/") for _ in range(2)]
+    dashboard, _ = await connect(f"/ws/sessions/{dj_set.code}/?dj=1")
+    pages = [(await connect(f"/ws/sessions/{dj_set.code}/"))[0] for _ in range(2)]
     assert "2 listening" in await receive_until(dashboard, "listening")
     await pages[0].disconnect()
     assert "1 listening" in await receive_until(dashboard, "1 listening")

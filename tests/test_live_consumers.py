@@ -2,18 +2,11 @@
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 
-from pika.asgi import application
 from stages.models import DJSet
+from tests.sockets import open_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def connect(path):
-    communicator = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")])
-    connected, code = await communicator.connect()
-    return communicator, connected, code
 
 
 @database_sync_to_async
@@ -34,7 +27,7 @@ def end(dj_set):
 async def test_a_phone_gets_the_current_track_at_once_on_connect(dj):
     dj_set = await go_live(dj)
     await add_track(dj_set, artist="Ella Henderson", title="Ghost")
-    communicator, connected, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+    communicator, connected, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
     assert connected
     state = await communicator.receive_from()
     assert 'id="now-playing"' in state and "Ghost" in state and "Ella Henderson" in state
@@ -44,7 +37,7 @@ async def test_a_phone_gets_the_current_track_at_once_on_connect(dj):
 
 async def test_a_posted_track_reaches_the_open_page(dj):
     dj_set = await go_live(dj)
-    communicator, _, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+    communicator, _, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()
     await add_track(dj_set, artist="Bruno Mars", title="Leave the Door Open")
     pushed = await communicator.receive_from()
@@ -55,7 +48,7 @@ async def test_a_posted_track_reaches_the_open_page(dj):
 
 async def test_html_in_a_title_is_text_in_the_pushed_fragment(dj):
     dj_set = await go_live(dj, "<b>DJ</b>")
-    communicator, _, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+    communicator, _, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()
     await add_track(dj_set, artist="<img src=x onerror=alert(1)>", title="<script>alert(1)</script>")
     pushed = await communicator.receive_from()
@@ -67,7 +60,7 @@ async def test_html_in_a_title_is_text_in_the_pushed_fragment(dj):
 
 async def test_ending_the_set_shows_the_ended_state(dj):
     dj_set = await go_live(dj)
-    communicator, _, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+    communicator, _, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()
     await end(dj_set)
     pushed = await communicator.receive_from()
@@ -77,8 +70,8 @@ async def test_ending_the_set_shows_the_ended_state(dj):
 
 async def test_a_track_reaches_only_its_own_sets_pages(dj, other_dj):
     mine, theirs = await go_live(dj), await go_live(other_dj, "DJ Other")
-    my_page, _, _ = await connect(f"/ws/sessions/{mine.code}/")
-    their_page, _, _ = await connect(f"/ws/sessions/{theirs.code}/")
+    my_page, _, _ = await open_socket(f"/ws/sessions/{mine.code}/")
+    their_page, _, _ = await open_socket(f"/ws/sessions/{theirs.code}/")
     await my_page.receive_from()
     await their_page.receive_from()
     await add_track(mine, artist="A", title="Only for mine")
@@ -89,7 +82,7 @@ async def test_a_track_reaches_only_its_own_sets_pages(dj, other_dj):
 
 
 async def test_an_unknown_set_code_is_refused():
-    communicator, connected, code = await connect("/ws/sessions/nosuchcode/")
+    communicator, connected, code = await open_socket("/ws/sessions/nosuchcode/")
     assert not connected
     assert code == 4404
 
@@ -98,7 +91,7 @@ async def test_the_listener_count_is_pushed_coalesced(dj):
     dj_set = await go_live(dj)
     pages = []
     for _ in range(3):
-        page, _, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+        page, _, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
         await page.receive_from()
         pages.append(page)
     # Three joins within a second become one count message per page, not three.
@@ -111,7 +104,7 @@ async def test_the_listener_count_is_pushed_coalesced(dj):
 
 async def test_messages_from_the_page_are_ignored(dj):
     dj_set = await go_live(dj)
-    communicator, _, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+    communicator, _, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()
     await communicator.send_to(text_data='{"type": "live.html", "html": "<p>spoof</p>"}')
     assert await communicator.receive_nothing(timeout=0.3)
@@ -122,7 +115,7 @@ async def test_a_new_track_sends_only_the_new_card_and_one_set_list_entry(dj):
     dj_set = await go_live(dj)
     for title in ("First", "Second"):
         await add_track(dj_set, artist="A", title=title)
-    communicator, _, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+    communicator, _, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()
     await add_track(dj_set, artist="A", title="Third")
     pushed = await communicator.receive_from()
@@ -142,7 +135,7 @@ async def test_a_late_track_resends_the_whole_list_in_order(dj):
     dj_set = await go_live(dj)
     await add_track(dj_set, artist="A", title="Opening song", played_at=timezone.now() - timedelta(minutes=20))
     await add_track(dj_set, artist="A", title="Current")
-    communicator, _, _ = await connect(f"/ws/sessions/{dj_set.code}/")
+    communicator, _, _ = await open_socket(f"/ws/sessions/{dj_set.code}/")
     await communicator.receive_from()
     await add_track(dj_set, artist="A", title="Posted late", played_at=timezone.now() - timedelta(minutes=10))
     pushed = await communicator.receive_from()

@@ -1,22 +1,20 @@
 """The lobby (/live) and the home page's "live now": public sets only, live, coalesced."""
 
-import asyncio
 from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 
 from crate.models import Like
 from events.models import Event
 from pika import listeners
-from pika.asgi import application
 from recaps import live as lobby_live
 from recaps import lobby
 from recaps.models import LobbyListing
 from stages.models import DJSet
 from tests.personas import make_dj, make_event, played_set
 from tests.recap_helpers import likes
+from tests.sockets import connect
 
 
 def live_section(html):
@@ -144,18 +142,9 @@ def test_a_flush_renders_once_per_window_for_every_process(db, dj, weekend):
 
 # The lobby's socket.
 
-async def connect():
-    communicator = WebsocketCommunicator(application, "/ws/lobby/", headers=[
-        (b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")])
-    connected, _ = await communicator.connect()
-    assert connected
-    return communicator
-
-
 @pytest.mark.django_db(transaction=True)
 async def test_the_lobby_socket_sends_its_state_then_one_coalesced_update(dj, weekend):
-    communicator = await connect()
-    state = await communicator.receive_from()
+    communicator, state = await connect("/ws/lobby/")
     assert state.startswith("<!--state:lobby=") and "Nobody is live right now" in state
 
     # A set starts and five tracks follow in a burst: one update, with the last track.
@@ -176,8 +165,7 @@ async def test_the_lobby_socket_sends_its_state_then_one_coalesced_update(dj, we
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_private_sets_tracks_never_move_the_lobby(dj):
-    communicator = await connect()
-    await communicator.receive_from()
+    communicator, _ = await connect("/ws/lobby/")
     dj_set = await database_sync_to_async(lambda: DJSet.objects.go_live(dj, "DJ Home")[0])()
     await database_sync_to_async(dj_set.add_track)(artist="Artist", title="Kitchen")
     assert await communicator.receive_nothing(timeout=2)
@@ -187,15 +175,14 @@ async def test_a_private_sets_tracks_never_move_the_lobby(dj):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("one_process")
 async def test_a_page_connecting_after_a_change_gets_it_in_its_state(dj, weekend):
-    first = await connect()
-    await first.receive_from()
+    first, _ = await connect("/ws/lobby/")
     dj_set = await database_sync_to_async(lambda: DJSet.objects.go_live(dj, "DJ Nova", weekend.main)[0])()
     await database_sync_to_async(dj_set.add_track)(artist="Artist", title="Ghost")
     # Before the coalesced render went out, a new page is already current.
-    second = await connect()
-    assert "Ghost" in await second.receive_from()
+    _, state = await connect("/ws/lobby/")
+    assert "Ghost" in state
     assert "Ghost" in await first.receive_from(timeout=4)
-    await asyncio.gather(first.disconnect(), second.disconnect())
+    await first.disconnect()
 
 
 class ChannelLayerDown:

@@ -2,31 +2,13 @@
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from events.models import Event
-from pika.asgi import application
 from stages.models import DJSet
 from tests.personas import make_event, make_organizer
+from tests.sockets import open_socket, receive_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
-
-
-async def connect(path, headers=()):
-    communicator = WebsocketCommunicator(application, path, headers=HEADERS + list(headers))
-    connected, code = await communicator.connect()
-    return communicator, connected, code
-
-
-async def receive_until(communicator, text, timeout=3):
-    """The next message containing `text`, skipping others (listener counts)."""
-    while True:
-        message = await communicator.receive_from(timeout=timeout)
-        if text in message:
-            return message
 
 
 @database_sync_to_async
@@ -61,7 +43,7 @@ async def test_the_open_stage_page_follows_the_handover_from_dj_a_to_dj_b(dj, ot
     dj_a = await go_live(dj, "DJ Alpha", main)
     await add_track(dj_a, "Ella Henderson", "Ghost")
 
-    page, connected, _ = await connect(f"/ws/stages/{main.code}/")
+    page, connected, _ = await open_socket(f"/ws/stages/{main.code}/")
     assert connected
     state = await page.receive_from()
     assert "DJ Alpha</span> is live on Main Floor" in state and "Ghost" in state
@@ -85,8 +67,8 @@ async def test_a_newer_set_takes_the_stage_and_the_older_one_keeps_its_own_page(
     event, _ = await published_event()
     main, _ = await stages_of(event)
     older = await go_live(dj, "DJ Alpha", main)
-    stage_page, _, _ = await connect(f"/ws/stages/{main.code}/")
-    older_page, _, _ = await connect(f"/ws/sessions/{older.code}/")
+    stage_page, _, _ = await open_socket(f"/ws/stages/{main.code}/")
+    older_page, _, _ = await open_socket(f"/ws/sessions/{older.code}/")
     await stage_page.receive_from()
     await older_page.receive_from()
 
@@ -111,8 +93,8 @@ async def test_a_track_on_one_stage_does_not_reach_the_other_stages_page(dj, oth
     event, _ = await published_event()
     main, blues = await stages_of(event)
     on_main, _ = await go_live(dj, "DJ Alpha", main), await go_live(other_dj, "DJ Bravo", blues)
-    main_page, _, _ = await connect(f"/ws/stages/{main.code}/")
-    blues_page, _, _ = await connect(f"/ws/stages/{blues.code}/")
+    main_page, _, _ = await open_socket(f"/ws/stages/{main.code}/")
+    blues_page, _, _ = await open_socket(f"/ws/stages/{blues.code}/")
     await main_page.receive_from()
     await blues_page.receive_from()
 
@@ -130,7 +112,7 @@ async def test_a_track_on_one_stage_does_not_reach_the_other_stages_page(dj, oth
 async def test_the_event_page_shows_each_stage_live(dj):
     event, _ = await published_event()
     main, blues = await stages_of(event)
-    page, connected, _ = await connect(f"/ws/events/{event.slug}/")
+    page, connected, _ = await open_socket(f"/ws/events/{event.slug}/")
     assert connected
     state = await page.receive_from()
     assert f'id="stage-card-{main.code}"' in state and f'id="stage-card-{blues.code}"' in state
@@ -147,28 +129,21 @@ async def test_sockets_of_an_unpublished_event_are_refused(status):
     event, _ = await published_event(status=status)
     main, _ = await stages_of(event)
     for path in (f"/ws/stages/{main.code}/", f"/ws/events/{event.slug}/"):
-        _, connected, code = await connect(path)
+        _, connected, code = await open_socket(path)
         assert not connected and code == 4404
 
 
 async def test_an_unknown_stage_code_is_refused():
-    _, connected, code = await connect("/ws/stages/nosuchcode/")
+    _, connected, code = await open_socket("/ws/stages/nosuchcode/")
     assert not connected and code == 4404
 
 
 # The organizer's live dashboard socket.
 
-@database_sync_to_async
-def session_cookie(user):
-    browser = Client()
-    browser.force_login(user)
-    return (b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode())
-
-
 async def test_the_organizer_dashboard_follows_djs_tracks_and_listeners(dj):
     event, organizer = await published_event()
     main, _ = await stages_of(event)
-    dashboard, connected, _ = await connect(f"/ws/organize/{event.slug}/", [await session_cookie(organizer)])
+    dashboard, connected, _ = await open_socket(f"/ws/organize/{event.slug}/", organizer)
     assert connected
     state = await dashboard.receive_from()
     assert f'id="organizer-stage-{main.code}"' in state and "Waiting for the next DJ" in state
@@ -181,7 +156,7 @@ async def test_the_organizer_dashboard_follows_djs_tracks_and_listeners(dj):
 
     dancers = []
     for path in (f"/ws/stages/{main.code}/", f"/ws/stages/{main.code}/", f"/ws/sessions/{dj_set.code}/"):
-        dancer, _, _ = await connect(path)
+        dancer, _, _ = await open_socket(path)
         await dancer.receive_from()
         dancers.append(dancer)
     # Two on the stage page plus one on the set's own page: three follow Main Floor.
@@ -197,8 +172,8 @@ async def test_the_organizer_dashboard_follows_djs_tracks_and_listeners(dj):
 async def test_the_organizer_socket_is_only_for_the_events_organizer():
     event, _ = await published_event()
     other = await database_sync_to_async(make_organizer)("other@example.com")
-    for headers in ([], [await session_cookie(other)]):
-        _, connected, code = await connect(f"/ws/organize/{event.slug}/", headers)
+    for user in (None, other):
+        _, connected, code = await open_socket(f"/ws/organize/{event.slug}/", user)
         assert not connected and code == 4404
 
 
@@ -210,5 +185,5 @@ async def test_the_organizer_socket_closes_when_approval_is_withdrawn():
         organizer.organizer_applications.update(status="rejected")
 
     await withdraw()
-    _, connected, code = await connect(f"/ws/organize/{event.slug}/", [await session_cookie(organizer)])
+    _, connected, code = await open_socket(f"/ws/organize/{event.slug}/", organizer)
     assert not connected and code == 4404

@@ -5,15 +5,14 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.utils import timezone
 
 from events import tasks
 from events.models import Release, Slot
-from pika.asgi import application
 from tests.personas import make_event, make_organizer
 from tests.timetable_helpers import add_slot
+from tests.sockets import open_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,15 +32,9 @@ def tonight_event(status="published"):
     return event, main, upcoming
 
 
-async def connect(path):
-    communicator = WebsocketCommunicator(application, path, headers=HEADERS)
-    connected, code = await communicator.connect()
-    return communicator, connected, code
-
-
 async def test_the_timetable_socket_sends_now_and_next_and_each_new_release():
     event, main, upcoming = await tonight_event()
-    socket, connected, _ = await connect(f"/ws/events/{event.slug}/timetable/")
+    socket, connected, _ = await open_socket(f"/ws/events/{event.slug}/timetable/")
     assert connected
     state = await socket.receive_from()
     # The state starts with its versions (pika/live_state.py), then the now/next block.
@@ -63,7 +56,7 @@ async def test_the_timetable_socket_sends_now_and_next_and_each_new_release():
 
 async def test_a_venue_screen_turns_over_at_the_slot_boundary():
     event, main, upcoming = await tonight_event()
-    screen, connected, _ = await connect(f"/ws/screens/{main.code}/")
+    screen, connected, _ = await open_socket(f"/ws/screens/{main.code}/")
     assert connected
     state = await screen.receive_from()
     assert f'id="screen-{main.code}"' in state and '<p class="screen-title">DJ Now</p>' in state
@@ -84,7 +77,7 @@ async def test_a_venue_screen_turns_over_at_the_slot_boundary():
 
 async def test_a_draft_events_timetable_and_an_unknown_screen_are_refused():
     event, _, _ = await tonight_event(status="draft")
-    _, connected, code = await connect(f"/ws/events/{event.slug}/timetable/")
+    _, connected, code = await open_socket(f"/ws/events/{event.slug}/timetable/")
     assert (connected, code) == (False, 4404)
-    _, connected, code = await connect("/ws/screens/nosuchstage/")
+    _, connected, code = await open_socket("/ws/screens/nosuchstage/")
     assert (connected, code) == (False, 4404)

@@ -39,26 +39,83 @@
     section.querySelectorAll("button[data-option]").forEach(function (button) { button.disabled = true; });
   }
 
-  function sync() {
-    document.querySelectorAll("form.tempo[data-tempo]").forEach(function (form) {
-      var id = form.getAttribute("data-tempo");
-      if (form.hasAttribute("data-mine")) tempo[id] = form.getAttribute("data-mine");
-      else paintTempo(form, tempo[id] || "");
+  // What this dancer chose, from pieces rendered for them (data-mine).
+  function learn(root) {
+    root.querySelectorAll("form.tempo[data-tempo][data-mine]").forEach(function (form) {
+      tempo[form.getAttribute("data-tempo")] = form.getAttribute("data-mine");
     });
-    document.querySelectorAll("form.thanks[data-thanks]").forEach(function (form) {
-      var id = form.getAttribute("data-thanks");
-      if (form.hasAttribute("data-mine")) thanked[id] = form.getAttribute("data-mine") === "1";
-      else paintThanks(form, !!thanked[id]);
+    root.querySelectorAll("form.thanks[data-thanks][data-mine]").forEach(function (form) {
+      thanked[form.getAttribute("data-thanks")] = form.getAttribute("data-mine") === "1";
+    });
+    root.querySelectorAll("section.poll[data-poll][data-mine]").forEach(function (section) {
+      answers[section.getAttribute("data-poll")] = section.getAttribute("data-mine");
+    });
+  }
+
+  function sync() {
+    learn(document);
+    document.querySelectorAll("form.tempo[data-tempo]:not([data-mine])").forEach(function (form) {
+      paintTempo(form, tempo[form.getAttribute("data-tempo")] || "");
+    });
+    document.querySelectorAll("form.thanks[data-thanks]:not([data-mine])").forEach(function (form) {
+      paintThanks(form, !!thanked[form.getAttribute("data-thanks")]);
     });
     document.querySelectorAll("section.poll[data-poll]").forEach(function (section) {
-      var code = section.getAttribute("data-poll");
-      if (section.hasAttribute("data-mine")) answers[code] = section.getAttribute("data-mine");
-      else paintPoll(section, answers[code]);
+      if (!section.hasAttribute("data-mine")) paintPoll(section, answers[section.getAttribute("data-poll")]);
       closeIfDue(section);
     });
   }
 
-  ["DOMContentLoaded", "htmx:afterSwap", "htmx:afterSettle", "htmx:wsAfterMessage"].forEach(function (name) {
+  // A tap's answer is learnt from the response itself: the room's push of the same change
+  // may land first and replace the answered piece before it is ever in the page.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!event.detail.successful || !xhr || xhr.responseText.indexOf("data-mine") < 0) return;
+    learnFrom(xhr.responseText);
+    sync();
+  });
+
+  function learnFrom(html) {
+    var answer = document.createElement("template");
+    answer.innerHTML = html;
+    learn(answer.content);
+    return answer.content;
+  }
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  // A poll answer: shown at once, sent with fetch (it outlives the form, which the room's
+  // tally pushes replace meanwhile), and the answer swapped in; a refusal takes it back.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (!form.matches || !form.matches("form.poll-answer") || !button || !window.fetch) return;
+    event.preventDefault();
+    var code = form.closest("section.poll").getAttribute("data-poll");
+    answers[code] = button.value;
+    sync();
+    fetch(form.action, {
+      method: "POST", credentials: "same-origin", body: new URLSearchParams({ option: button.value }),
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    }).then(function (response) {
+      if (!response.ok) throw response;
+      return response.text();
+    }).then(function (html) {
+      var fresh = learnFrom(html).firstElementChild;
+      var slot = document.getElementById("crowd-poll");
+      if (slot && fresh) slot.replaceWith(fresh);
+      sync();
+    }).catch(function () {
+      delete answers[code];
+      sync();
+    });
+  });
+
+  // htmx:load fires on content htmx puts in the page, also where an outerHTML swap left
+  // the element that asked (and its other events) outside the document.
+  ["DOMContentLoaded", "htmx:load", "htmx:afterSwap", "htmx:afterSettle", "htmx:wsAfterMessage"].forEach(function (name) {
     document.addEventListener(name, sync);
   });
   setInterval(function () { document.querySelectorAll("section.poll[data-ends]").forEach(closeIfDue); }, 1000);

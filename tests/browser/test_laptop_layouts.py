@@ -25,7 +25,10 @@ def test_a_djs_laptop_shows_qr_and_now_playing_beside_the_set_list_and_tokens(se
         expect(page.locator("#now-playing .track-title")).to_have_text(title)
 
     assert side_by_side(page.locator(".qr img"), page.locator("#set-list"))
-    assert side_by_side(page.locator("#set-list"), page.locator("#tokens"))
+    # The right-hand column: the floor's signals first, the tokens further down.
+    assert side_by_side(page.locator("#set-list"), page.locator(".crowd-panel"))
+    floor, tokens = page.locator(".crowd-panel").bounding_box(), page.locator("#tokens").bounding_box()
+    assert tokens["x"] == floor["x"] and tokens["y"] > floor["y"] + floor["height"]
     # Now playing sits under the QR, left of the set list, on the first screen.
     now, qr, tracks = (page.locator(s).bounding_box() for s in ("#now-playing", ".qr", "#set-list"))
     assert now["y"] >= qr["y"] + qr["height"] and now["x"] + now["width"] <= tracks["x"]
