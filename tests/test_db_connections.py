@@ -7,18 +7,16 @@ import asyncio
 import threading
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.db.backends.signals import connection_created
 
-from pika.asgi import application
 from pika.db import in_worker_thread
 from stages.models import DJSet
 from tests.personas import make_dj
+from tests.sockets import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 SETS = 20  # more pages than the pool has connections (8 by default)
 SOCKETS_PER_SET = 3
 
@@ -49,18 +47,12 @@ def add_track(dj_set, title):
     dj_set.add_track(artist="Artist", title=title)
 
 
-async def connect(path):
-    communicator = WebsocketCommunicator(application, path, headers=HEADERS)
-    connected, code = await communicator.connect()
-    assert connected, code
-    assert "now-playing" in await communicator.receive_from()
-    return communicator
-
-
 async def burst(sets):
     """Every page's sockets connect at once; each set gets a track; all close."""
-    pages = await asyncio.gather(*(connect(f"/ws/sessions/{dj_set.code}/")
-                                   for dj_set in sets for _ in range(SOCKETS_PER_SET)))
+    opened = await asyncio.gather(*(connect(f"/ws/sessions/{dj_set.code}/")
+                                    for dj_set in sets for _ in range(SOCKETS_PER_SET)))
+    assert all("now-playing" in state for _, state in opened)
+    pages = [page for page, _ in opened]
     for dj_set in sets:
         await add_track(dj_set, f"Track for {dj_set.code}")
     for page in pages:
