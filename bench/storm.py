@@ -16,17 +16,19 @@ import time
 
 from bench.stats import summary_ms
 
-# The page's backoff (static/js/pika.js): delay = random() × min(CAP, BASE × 2^level), where
-# level is the retry count, held at FAST_LEVEL while attempts are refused at once.
+# The page's backoff (static/js/pika.js): delay = random() × min(CAP, BASE × 2^retry), where
+# an attempt refused at once retries within BASE for the first FAST_WINDOW of an outage.
 BASE_SECONDS = 1.0
 CAP_SECONDS = 15.0
 FAST_FAILURE_SECONDS = 1.0
-FAST_LEVEL = 1.5
+FAST_WINDOW_SECONDS = 60.0
 
 
-def _delay(retry, failed_fast):
-    level = min(retry, FAST_LEVEL) if failed_fast else retry
-    return random.random() * min(CAP_SECONDS, BASE_SECONDS * 2 ** level)
+def _delay(retry, failed_fast, down_for=0.0):
+    fast = failed_fast and down_for < FAST_WINDOW_SECONDS
+    return random.random() * min(CAP_SECONDS, BASE_SECONDS * 2 ** (0 if fast else retry))
+
+
 STATE = re.compile(r"^<!--state:([^>]*)-->")
 CHANGE = re.compile(r"^<!--v:([^=>]+)=(\d+)-->")
 
@@ -44,6 +46,7 @@ async def _phone(url, origin, phone, gate, wanted, opened):
 
     retry = 0
     first = True
+    down_since = None
     while True:
         target = url + (f"?v={_versions_param(phone.versions)}" if phone.versions else "")
         started = time.monotonic()
@@ -54,11 +57,17 @@ async def _phone(url, origin, phone, gate, wanted, opened):
             else:
                 phone.attempts += 1
                 ws = await connect(target, origin=origin, open_timeout=60, ping_interval=None, close_timeout=1)
-        except Exception:  # refused while the server is down, or a timeout
-            await asyncio.sleep(_delay(retry, time.monotonic() - started < FAST_FAILURE_SECONDS))
+        except Exception as error:  # refused while the server is down, or a timeout
+            now = time.monotonic()
+            down_since = down_since or now
+            # Refused is what a phone sees at once; here a thousand phones share one event
+            # loop, which under load reports a refusal seconds late: not a slow failure.
+            failed_fast = isinstance(error, ConnectionRefusedError) or now - started < FAST_FAILURE_SECONDS
+            await asyncio.sleep(_delay(retry, failed_fast, now - down_since))
             retry += 1
             continue
         retry = 0
+        down_since = None
         if first:
             opened.append(time.monotonic())
             first = False
@@ -77,6 +86,7 @@ async def _phone(url, origin, phone, gate, wanted, opened):
                     phone.current_at = time.monotonic()
         except ConnectionClosed:
             pass
+        down_since = time.monotonic()
         await asyncio.sleep(_delay(0, False))
         retry = 1
 

@@ -15,7 +15,6 @@ import time
 from datetime import timedelta
 from urllib.parse import urlencode
 
-import requests
 from django.conf import settings
 from django.utils import timezone
 
@@ -62,6 +61,8 @@ def authorize_url(state, challenge):
 
 
 def _token_request(data):
+    import requests  # only curators talking to Spotify need it: ~12 MB a server process need not hold
+
     try:
         response = requests.post(settings.PIKA_SPOTIFY_ACCOUNTS_URL + "/api/token", data={
             **data, "client_id": settings.PIKA_SPOTIFY_CLIENT_ID,
@@ -107,6 +108,8 @@ class SpotifyClient:
     def request(self, method, path, *, params=None, json=None, retried=False):
         if self.account.expires_at <= timezone.now() + timedelta(seconds=30):
             self.refresh()
+        import requests
+
         try:
             response = requests.request(
                 method, settings.PIKA_SPOTIFY_API_URL + path, params=params, json=json, timeout=TIMEOUT,

@@ -60,17 +60,40 @@ def _key(group, process=_PROCESS):
     return f"listeners:{group}:{process}"
 
 
+def _redis(cache):
+    """The Redis client behind the cache, or None (the local-memory cache: one process)."""
+    client = getattr(cache, "_cache", None)
+    return client.get_client(write=True) if hasattr(client, "get_client") else None
+
+
 def _processes(cache):
     now = time.time()
+    redis = _redis(cache)
+    if redis is not None:
+        seen = redis.hgetall(cache.make_and_validate_key(_PROCESSES_KEY))
+        return [process.decode() for process, at in seen.items() if float(at) > now - HEARTBEAT_TTL]
     return [process for process, seen in (cache.get(_PROCESSES_KEY) or {}).items() if seen > now - HEARTBEAT_TTL]
 
 
-def _register(cache):
-    """Say this process is alive (a lost update between processes heals at the next beat)."""
+def _mark_alive(cache, process=_PROCESS):
+    """Say this process is alive. On Redis each process has its own field of one hash: two
+    processes registering at once both count (a shared dict read, changed and written back
+    lost one of them until its next heartbeat, and its listeners with it)."""
     now = time.time()
-    known = {process: seen for process, seen in (cache.get(_PROCESSES_KEY) or {}).items() if seen > now - HEARTBEAT_TTL}
-    known[_PROCESS] = now
-    cache.set(_PROCESSES_KEY, known, timeout=HEARTBEAT_TTL)
+    redis = _redis(cache)
+    if redis is None:
+        known = {p: seen for p, seen in (cache.get(_PROCESSES_KEY) or {}).items() if seen > now - HEARTBEAT_TTL}
+        known[process] = now
+        cache.set(_PROCESSES_KEY, known, timeout=HEARTBEAT_TTL)
+        return
+    key = cache.make_and_validate_key(_PROCESSES_KEY)
+    stale = [p for p, at in redis.hgetall(key).items() if float(at) <= now - HEARTBEAT_TTL]
+    with redis.pipeline() as pipe:
+        pipe.hset(key, process, now)
+        if stale:
+            pipe.hdel(key, *stale)
+        pipe.expire(key, int(HEARTBEAT_TTL) + 1)
+        pipe.execute()
 
 
 def total(groups):
@@ -93,7 +116,7 @@ def count(group):
 
 def _write(groups):
     cache = _cache()
-    _register(cache)
+    _mark_alive(cache)
     cache.set_many({_key(group): _local.get(group, 0) for group in groups}, timeout=HEARTBEAT_TTL)
 
 
@@ -197,7 +220,5 @@ def record(group, value, process):
     """Store `value` listeners of `group` for a (named) process, as its heartbeat would:
     how tests and tools put a known count in place."""
     cache = _cache()
-    known = cache.get(_PROCESSES_KEY) or {}
-    known[process] = time.time()
-    cache.set(_PROCESSES_KEY, known, timeout=HEARTBEAT_TTL)
+    _mark_alive(cache, process)
     cache.set(_key(group, process), value, timeout=HEARTBEAT_TTL)

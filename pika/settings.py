@@ -5,6 +5,7 @@ cache and django-q2 on the ORM broker. DATABASE_URL and REDIS_URL switch to the 
 services production runs on.
 """
 
+import sys
 import warnings
 from pathlib import Path
 
@@ -139,7 +140,9 @@ else:
     # process holds 2 to PIKA_DB_POOL_SIZE connections: mind PostgreSQL's max_connections
     # (processes × size + the task worker's). Worker threads hand theirs back after each
     # call (pika/db.py). 0 turns the pool off: a new connection per request.
-    POOL_SIZE = env.int("PIKA_DB_POOL_SIZE", default=8)
+    # Not in the task worker: django-q2 forks its workers from a process that has queried
+    # the database, and a forked pool would share its connections' sockets with the parent.
+    POOL_SIZE = 0 if "qcluster" in sys.argv else env.int("PIKA_DB_POOL_SIZE", default=8)
     if POOL_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": min(2, POOL_SIZE), "max_size": POOL_SIZE,

@@ -7,18 +7,16 @@ import asyncio
 import threading
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.db.backends.signals import connection_created
 
-from pika.asgi import application
 from pika.db import in_worker_thread
 from stages.models import DJSet
 from tests.personas import make_dj
+from tests.sockets import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 SETS = 20  # more pages than the pool has connections (8 by default)
 SOCKETS_PER_SET = 3
 
@@ -49,18 +47,12 @@ def add_track(dj_set, title):
     dj_set.add_track(artist="Artist", title=title)
 
 
-async def connect(path):
-    communicator = WebsocketCommunicator(application, path, headers=HEADERS)
-    connected, code = await communicator.connect()
-    assert connected, code
-    assert "now-playing" in await communicator.receive_from()
-    return communicator
-
-
 async def burst(sets):
     """Every page's sockets connect at once; each set gets a track; all close."""
-    pages = await asyncio.gather(*(connect(f"/ws/sessions/{dj_set.code}/")
-                                   for dj_set in sets for _ in range(SOCKETS_PER_SET)))
+    opened = await asyncio.gather(*(connect(f"/ws/sessions/{dj_set.code}/")
+                                    for dj_set in sets for _ in range(SOCKETS_PER_SET)))
+    assert all("now-playing" in state for _, state in opened)
+    pages = [page for page, _ in opened]
     for dj_set in sets:
         await add_track(dj_set, f"Track for {dj_set.code}")
     for page in pages:
@@ -101,3 +93,21 @@ async def test_a_burst_of_connects_hands_every_connection_back(opened):
             await asyncio.sleep(0.1)
         assert given_out(pool) == before, pool.get_stats()
         assert pool.get_stats().get("requests_errors", 0) == 0
+
+
+def pool_options(argv):
+    """The pool settings a process started with `argv` gets on PostgreSQL (nothing connects)."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; sys.argv = json.loads(sys.argv[1]); import pika.settings as s; "
+            "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {}).get('pool')))")
+    env = {"PATH": "", "DATABASE_URL": "postgres://pika@127.0.0.1:5432/pika", "PIKA_DB_POOL_SIZE": "8"}
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(argv)], env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_web_processes_pool_their_connections_and_the_forking_task_worker_does_not():
+    assert pool_options(["uvicorn", "pika.asgi:application"]) == {"min_size": 2, "max_size": 8, "timeout": 5.0}
+    assert pool_options(["manage.py", "qcluster"]) is None

@@ -107,10 +107,11 @@
   // Exponential backoff with full jitter: the first retry within 1 s, then up to 2, 4, 8
   // and at most 15 s apart, so a venue's phones spread out instead of returning in one
   // burst. An attempt refused at once (nothing listening: the server is restarting) costs
-  // the server nothing, so those keep retrying within ~3 s and a restarted server has its
-  // phones back in seconds; only attempts that fail slowly (an overloaded server) back off
-  // further.
-  var FAST_FAILURE_MS = 1000, FAST_LEVEL = 1.5, failedFast = false;
+  // the server nothing, so for the first minute of an outage those retry within 1 s and a
+  // restarted server has every phone back about a second after it listens (within ~3 s
+  // they waited up to 2.8 s, the whole storm budget); only attempts that fail slowly (an
+  // overloaded server) or an outage past a minute back off further.
+  var FAST_FAILURE_MS = 1000, FAST_WINDOW_MS = 60000, failedFast = false, downSince = null;
   if (window.htmx) {
     htmx.createWebSocket = function (url) {
       var target = new URL(url, location.href);
@@ -119,15 +120,16 @@
       var started = Date.now(), opened = false;
       socket.binaryType = htmx.config.wsBinaryType;
       // Registered before htmx's own close handler, which asks for the delay below.
-      socket.addEventListener("open", function () { opened = true; });
+      socket.addEventListener("open", function () { opened = true; downSince = null; });
       socket.addEventListener("close", function () {
         failedFast = !opened && Date.now() - started < FAST_FAILURE_MS;
+        if (downSince === null) downSince = Date.now();
       });
       return socket;
     };
     htmx.config.wsReconnectDelay = function (retryCount) {
-      var level = failedFast ? Math.min(retryCount, FAST_LEVEL) : retryCount;
-      return Math.random() * Math.min(15000, 1000 * Math.pow(2, level));
+      var fast = failedFast && Date.now() - downSince < FAST_WINDOW_MS;
+      return Math.random() * Math.min(15000, 1000 * Math.pow(2, fast ? 0 : retryCount));
     };
   }
 

@@ -30,7 +30,7 @@ def test_an_open_page_catches_up_after_the_server_restarts(server, server_proces
         other.track(live["id"], "Bruno Mars", "Leave the Door Open")
         server.start()
         # The socket comes back by itself (static/js/pika.js: jittered backoff, refused
-        # attempts retried within ~3 s), asks with the versions it shows and, as the set
+        # attempts retried within 1 s), asks with the versions it shows and, as the set
         # moved on meanwhile, is sent the whole current state. Within the backoff's cap (15 s).
         expect(status).to_have_text("Live", timeout=20_000)
 
