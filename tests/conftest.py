@@ -19,12 +19,32 @@ from tests.push_helpers import PushService
 # Tests that start real server processes or browsers are slow: `make test ARGS="-m 'not
 # slow'"` leaves them out for a fast loop; CI runs everything.
 SLOW_FIXTURES = {"server_process", "redis_servers"}
+AGENT_BUILD_TEST = "test_the_single_file_executable_runs_version_and_doctor"
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session):
+    # The agent's single-file build keeps a core busy for about a minute while the rest of
+    # the run mostly waits on sockets, servers and browsers: started now (when its test is
+    # selected), it overlaps them, and its test runs last (tests/agent/test_single_file_build.py).
+    builds = [item for item in session.items if item.name == AGENT_BUILD_TEST]
+    if builds and not session.config.option.collectonly:
+        session.items.remove(builds[0])
+        session.items.append(builds[0])
+        from tests.agent.single_file import AgentBuild
+
+        session.config.pika_agent_build = AgentBuild.start()
+
+
+def pytest_unconfigure(config):
+    build = getattr(config, "pika_agent_build", None)
+    if build is not None:
+        build.discard()
 
 
 @pytest.fixture(scope="session", autouse=True)
