@@ -134,6 +134,28 @@ def change_marker(group, version):
     return f"<!--v:{group}={version}-->" if version is not None else ""
 
 
+async def _once(in_progress, key, run):
+    """(what `run()` gave, whether this caller ran it): callers arriving while it runs wait
+    for the same answer instead of running it again. `in_progress` maps keys to futures."""
+    pending = in_progress.get(key)
+    if pending is not None:
+        return await asyncio.shield(pending), False
+    pending = in_progress[key] = asyncio.get_running_loop().create_future()
+    try:
+        value = await run()
+    except asyncio.CancelledError:
+        pending.cancel()
+        raise
+    except Exception as error:
+        pending.set_exception(error)
+        pending.exception()  # retrieved: the waiters (if any) see it too
+        raise
+    finally:
+        del in_progress[key]
+    pending.set_result(value)
+    return value, True
+
+
 class FirstStates:
     """This process's rendered first states: key -> (version, rendered at, value)."""
 
@@ -149,23 +171,8 @@ class FirstStates:
         Asked once however many sockets of the page arrive together."""
         if key in self.found:
             return self.found[key]
-        pending = self.finding.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        pending = self.finding[key] = asyncio.get_running_loop().create_future()
-        try:
-            found = await in_worker_thread(find)()
-        except asyncio.CancelledError:
-            pending.cancel()
-            raise
-        except Exception as error:
-            pending.set_exception(error)
-            pending.exception()  # retrieved: the waiters (if any) see it too
-            raise
-        finally:
-            del self.finding[key]
-        pending.set_result(found)
-        if found is not None:
+        found, led = await _once(self.finding, key, in_worker_thread(find))
+        if led and found is not None:
             self.found[key] = found
             while len(self.found) > MAX_ENTRIES * 5:
                 self.found.pop(next(iter(self.found)))
@@ -187,22 +194,9 @@ class FirstStates:
         entry = self.entries.get(key)
         if entry is not None and entry[0] == version and time.monotonic() - entry[1] < STATE_SECONDS:
             return entry[2]
-        pending = self.rendering.get((key, version))
-        if pending is not None:
-            return await asyncio.shield(pending)
-        pending = self.rendering[(key, version)] = asyncio.get_running_loop().create_future()
-        try:
-            value = await run()
-        except asyncio.CancelledError:
-            pending.cancel()
-            raise
-        except Exception as error:
-            pending.set_exception(error)
-            pending.exception()  # retrieved: the waiters (if any) see it too
-            raise
-        finally:
-            del self.rendering[(key, version)]
-        pending.set_result(value)
+        value, led = await _once(self.rendering, (key, version), run)
+        if not led:
+            return value
         current = self.entries.get(key)
         if current is None or current[0] <= version:
             self.entries.pop(key, None)
