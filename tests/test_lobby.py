@@ -14,6 +14,7 @@ from pika.asgi import application
 from recaps import live as lobby_live
 from recaps import lobby
 from recaps.models import LobbyListing
+from stages.live import listener_messages
 from stages.models import DJSet
 from tests.personas import make_dj, make_event, played_set
 from tests.recap_helpers import likes
@@ -208,3 +209,18 @@ def test_a_lobby_ping_that_cannot_be_sent_loses_no_track(db, dj, weekend, monkey
         dj_set, (ghost,) = played_set(dj, titles=("Ghost",), stage=weekend.main)
     assert "lobby: change not announced (channel layer unreachable)" in caplog.text
     assert [entry["track"] for entry in lobby.live_now()] == [ghost]
+
+
+def test_a_listed_quick_start_sets_count_moves_the_lobby_and_a_private_ones_does_not(db, dj, other_dj, monkeypatch):
+    pinged = []
+    monkeypatch.setattr(lobby_live, "lobby_changed", lambda: pinged.append(1))
+    listed = played_set(dj, titles=("Sunrise",))[0]
+    LobbyListing.objects.list_set(listed)
+    private = played_set(other_dj, titles=("Kitchen",))[0]
+    listeners.record(f"session.{listed.pk}", 4, "proc-a")
+    assert listener_messages(f"session.{private.pk}") == [
+        (f"session.{private.pk}", '<span id="listeners" class="listeners">0 listening</span>')]
+    assert pinged == []
+    assert listener_messages(f"session.{listed.pk}") == [
+        (f"session.{listed.pk}", '<span id="listeners" class="listeners">4 listening</span>')]
+    assert pinged == [1]
