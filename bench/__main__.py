@@ -45,6 +45,11 @@ def parse_args(argv):
                         help="load-generator processes (default: 1 up to 1000 listeners, else 2)")
     parser.add_argument("--paint-runs", type=int, default=5,
                         help="first-paint runs per page, network profile and cache state (default: %(default)s)")
+    parser.add_argument("--paint-against", default="", metavar="DIR",
+                        help="firstpaint: also serve another checkout (e.g. `git worktree add /tmp/before main`) "
+                             "on the same data and measure both, run by run alternately (A/B in one sitting)")
+    parser.add_argument("--paint-pages", default="stage,event,set", metavar="PAGES",
+                        help="firstpaint: which pages, comma separated (default: %(default)s)")
     parser.add_argument("--server", choices=sorted(env.SERVERS), default="uvicorn")
     parser.add_argument("--settings", default="pika.settings",
                         help="DJANGO_SETTINGS_MODULE for the servers (e.g. bench.settings_core)")
@@ -177,14 +182,24 @@ def _run(args, suites, fd_limit):
 
     if "firstpaint" in suites:
         servers = start_servers(args, 1)
+        targets = [("this", servers[0].url)]
         try:
-            results["firstpaint"] = firstpaint.run(servers[0].url, [
-                ("stage page", f"/s/{world.stage_codes[0]}"),
-                ("event page", f"/e/{world.event_slug}"),
-                ("set page", f"/live/{world.page_set_code}"),
-            ], runs=args.paint_runs)
+            if args.paint_against:
+                path, extra = env.other_checkout(args.paint_against)
+                other = env.server(args.server, args.settings, args.server_arg,
+                                   {**dict(item.split("=", 1) for item in args.server_env), **extra}, cwd=path)
+                servers.append(other.start())
+                targets.insert(0, ("against", other.url))
+                results["config"]["paint_against"] = str(path)
+            paths = {"stage": f"/s/{world.stage_codes[0]}", "event": f"/e/{world.event_slug}",
+                     "set": f"/live/{world.page_set_code}"}
+            measured = firstpaint.run(targets, [(f"{name} page", paths[name]) for name in args.paint_pages.split(",")],
+                                      runs=args.paint_runs)
         finally:
             stop_all(servers)
+        results["firstpaint"] = measured["this"]
+        if "against" in measured:
+            results["firstpaint_against"] = measured["against"]
 
     if "votes" in suites:
         server = env.server(args.server, args.settings, args.server_arg,

@@ -71,13 +71,26 @@ def setup_django():
     collect_if_stale()
 
 
-def server(kind="uvicorn", settings="pika.settings", extra_args=(), extra_env=None):
+def server(kind="uvicorn", settings="pika.settings", extra_args=(), extra_env=None, cwd=None):
     """A bench server process (not started): the launcher the tests share, on the bench's
-    database, Redis prefix and settings module."""
+    database, Redis prefix and settings module; `cwd` serves another checkout's code."""
     env = base_env()
     env["DJANGO_SETTINGS_MODULE"] = settings
     env.update(extra_env or {})
-    return ServerProcess(env, kind=kind, extra_args=extra_args, log_dir=VAR_DIR)
+    return ServerProcess(env, kind=kind, extra_args=extra_args, log_dir=VAR_DIR, cwd=cwd)
+
+
+def other_checkout(path):
+    """The environment that serves another checkout (e.g. `git worktree add /tmp/before main`)
+    beside this one: its own collected static files (its own names and bytes), the same
+    database and Redis. Collected now, before it is served."""
+    path = Path(path).resolve()
+    if not (path / "manage.py").exists():
+        raise SystemExit(f"bench: {path} is not a Pika! checkout (no manage.py)")
+    extra = {"PIKA_STATIC_ROOT": str(VAR_DIR / "static-against")}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+                   cwd=path, env={**base_env(), **extra}, check=True)
+    return path, extra
 
 
 @dataclass

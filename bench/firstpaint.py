@@ -11,10 +11,17 @@ to every request, download and upload throughput capped) and a slowed CPU
 
 What is reported per run: the moment the now-playing title is painted (Element Timing on
 the title, `elementtiming="now-playing"`; First Contentful Paint when a page has no such
-element), FCP, and the bytes and requests that crossed the network until it was idle for
-half a second (WebSocket frames not counted), from DevTools' Network events.
+element), FCP, when the page and its last stylesheet had arrived, how many requests were
+render-blocking, the cumulative layout shift until the network was idle (a
+PerformanceObserver for `layout-shift`: the full stylesheet arriving after the first paint
+must move nothing), and the bytes and requests that crossed the network until it was idle
+for half a second (WebSocket frames not counted), from DevTools' Network events.
+
+`--paint-against DIR` serves another checkout beside this one (same data) and alternates
+them run by run, so a before/after comparison meets the same moments of a shared machine.
 """
 
+import os
 import statistics
 import time
 
@@ -32,10 +39,17 @@ PHONE = {"width": 390, "height": 844}
 PAINT_JS = """() => new Promise(resolve => {
   const paint = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
   const page = performance.getEntriesByType('navigation')[0];
-  const blocking = performance.getEntriesByType('resource').filter(e => e.renderBlockingStatus === 'blocking');
-  const done = element => resolve({fcp: paint ? paint.startTime : null, element,
-    html_end: page ? page.responseEnd : null,
-    css_end: blocking.length ? Math.max(...blocking.map(e => e.responseEnd)) : null});
+  const resources = performance.getEntriesByType('resource');
+  const blocking = resources.filter(e => e.renderBlockingStatus === 'blocking');
+  const sheets = resources.filter(e => e.initiatorType === 'link' && /\\.css(\\?|$)/.test(e.name));
+  let shift = 0;
+  // Cumulative layout shift so far (buffered entries arrive in the first callback).
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) shift += e.value;
+  }).observe({type: 'layout-shift', buffered: true});
+  const done = element => setTimeout(() => resolve({fcp: paint ? paint.startTime : null, element,
+    html_end: page ? page.responseEnd : null, blocking: blocking.length, cls: shift,
+    css_end: sheets.length ? Math.max(...sheets.map(e => e.responseEnd)) : null}), 100);
   // The first time a now-playing title was painted (a later push paints a new one).
   new PerformanceObserver(list => {
     const times = list.getEntries().filter(e => e.identifier === 'now-playing')
@@ -120,7 +134,8 @@ def measure_once(browser, url, profile, warm):
         title_ms = paint["element"] if paint["element"] is not None else paint["fcp"]
         return {
             "title_ms": title_ms, "fcp_ms": paint["fcp"], "element_timing": paint["element"] is not None,
-            "html_end_ms": paint["html_end"], "css_end_ms": paint["css_end"],
+            "html_end_ms": paint["html_end"], "css_end_ms": paint["css_end"], "blocking": paint["blocking"],
+            "cls": paint["cls"], "load": os.getloadavg()[0],
             "bytes": sum(r["bytes"] for r in over), "requests": len(over),
             "urls": sorted({r["url"].split("?")[0].rsplit("/", 1)[-1] for r in over}),
         }
@@ -128,11 +143,14 @@ def measure_once(browser, url, profile, warm):
         context.close()
 
 
-def run(base_url, pages, runs=5, profiles=("venue", "3g")):
-    """pages: [(name, path)]. Returns one row per page × profile × cache state."""
+def run(targets, pages, runs=5, profiles=("venue", "3g")):
+    """targets: [(label, base_url)], e.g. this checkout and another one served alongside;
+    pages: [(name, path)]. Returns {label: rows}, one row per page × profile × cache state.
+    With two targets the runs alternate (A, B, B, A, …) so both meet the same moments of a
+    shared machine's load."""
     from playwright.sync_api import sync_playwright
 
-    rows = []
+    results = {label: [] for label, _ in targets}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,
@@ -143,14 +161,16 @@ def run(base_url, pages, runs=5, profiles=("venue", "3g")):
             for profile in profiles:
                 for name, path in pages:
                     for warm in (False, True):
-                        samples = []
-                        for _ in range(runs):
-                            samples.append(measure_once(browser, base_url + path, profile, warm))
-                        rows.append(summarise(name, path, profile, warm, samples))
-                        print(line(rows[-1]), flush=True)
+                        samples = {label: [] for label, _ in targets}
+                        for i in range(runs):
+                            for label, base_url in (targets if i % 2 == 0 else targets[::-1]):
+                                samples[label].append(measure_once(browser, base_url + path, profile, warm))
+                        for label, _ in targets:
+                            results[label].append(summarise(name, path, profile, warm, samples[label]))
+                            print(line(results[label][-1], label if len(targets) > 1 else ""), flush=True)
         finally:
             browser.close()
-    return rows
+    return results
 
 
 def summarise(name, path, profile, warm, samples):
@@ -161,14 +181,18 @@ def summarise(name, path, profile, warm, samples):
         "title_ms": [round(t) for t in titles],
         "title_median_ms": round(statistics.median(titles)) if titles else None,
         "fcp_median_ms": round(statistics.median(fcps)) if fcps else None,
-        # When the page, and the stylesheet that blocks its first paint, had fully arrived:
-        # what the network allows; the rest of the wait is the (slowed) phone's own work.
+        # When the page and its last stylesheet had fully arrived: what the network allows;
+        # the rest of the wait is the (slowed) phone's own work.
         "html_end_median_ms": _median(s["html_end_ms"] for s in samples),
         "css_end_median_ms": _median(s["css_end_ms"] for s in samples),
+        "blocking": statistics.median(s.get("blocking", 0) for s in samples),
+        # Cumulative layout shift until the network was idle: the worst run.
+        "cls_max": round(max(s.get("cls", 0) for s in samples), 4),
         "element_timing": all(s["element_timing"] for s in samples),
         "kb": round(statistics.median(s["bytes"] for s in samples) / 1000, 1),
         "requests": statistics.median(s["requests"] for s in samples),
         "files": samples[-1]["urls"],
+        "load": [round(s.get("load", 0), 1) for s in samples],
         "at": time.strftime("%H:%M:%S"),
     }
 
@@ -178,11 +202,12 @@ def _median(values):
     return round(statistics.median(values)) if values else None
 
 
-def line(row):
-    return (f"first paint: {row['page']:<12} {row['profile']:<5} {row['cache']:<4} title median "
+def line(row, label=""):
+    return (f"first paint{' ' + label if label else ''}: {row['page']:<12} {row['profile']:<5} {row['cache']:<4} title median "
             f"{row['title_median_ms']} ms (runs {row['title_ms']}), FCP {row['fcp_median_ms']} ms, "
             f"page in {row['html_end_median_ms']} ms, stylesheet in {row['css_end_median_ms']} ms, "
-            f"{row['kb']} kB in {row['requests']:g} requests")
+            f"{row['blocking']:g} render-blocking, CLS ≤ {row['cls_max']}, "
+            f"{row['kb']} kB in {row['requests']:g} requests, load {row['load']}")
 
 
 def verdict(row):
@@ -208,13 +233,26 @@ def target_rows(rows):
 
 
 def table(rows):
-    out = ["| page | profile | cache | title painted, median (5 runs) | runs (ms) | FCP median | page arrived | stylesheet arrived | transferred | requests | target | verdict |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = ["| page | profile | cache | title painted, median (5 runs) | runs (ms) | FCP median | page arrived | stylesheets arrived | render-blocking requests | layout shift (worst run) | transferred | requests | target | verdict |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         target = f"≤ {TARGETS_S[r['profile']]:.1f} s" + (f", ≤ {TARGET_COLD_KB:.0f} kB" if r["cache"] == "cold" else "")
         how = "" if r["element_timing"] else " (FCP)"
         out.append(f"| {r['page']} | {r['profile']} | {r['cache']} | {r['title_median_ms']} ms{how} | "
                    f"{', '.join(map(str, r['title_ms']))} | {r['fcp_median_ms']} ms | {r.get('html_end_median_ms')} ms | "
-                   f"{r.get('css_end_median_ms')} ms | {r['kb']} kB | {r['requests']:g} | "
+                   f"{r.get('css_end_median_ms')} ms | {r.get('blocking', 0):g} | {r.get('cls_max', 0)} | {r['kb']} kB | {r['requests']:g} | "
                    f"{target} | {verdict(r)} |")
+    return "\n".join(out)
+
+
+def ab_table(rows, against, label):
+    """This checkout beside another one measured in the same runs (`--paint-against`)."""
+    out = [f"| page, profile, cache | {label}: title painted (median; runs) | this: title painted (median; runs) "
+           f"| {label}: transferred | this: transferred | {label}: CLS | this: CLS | load (1 min) |",
+           "|---|---|---|---|---|---|---|---|"]
+    for a, b in zip(against, rows):
+        out.append(f"| {b['page']}, {b['profile']}, {b['cache']} | {a['title_median_ms']} ms; {', '.join(map(str, a['title_ms']))} "
+                   f"| {b['title_median_ms']} ms; {', '.join(map(str, b['title_ms']))} "
+                   f"| {a['kb']} kB in {a['requests']:g} | {b['kb']} kB in {b['requests']:g} "
+                   f"| {a.get('cls_max', 0)} | {b.get('cls_max', 0)} | {min(a['load'] + b['load']):.1f}–{max(a['load'] + b['load']):.1f} |")
     return "\n".join(out)

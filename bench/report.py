@@ -266,6 +266,9 @@ def results_block(results):
         from bench import firstpaint
 
         parts += ["", "#### First paint (e)", "", firstpaint.table(results["firstpaint"])]
+        if results.get("firstpaint_against"):
+            parts += ["", f"Against `{c.get('paint_against')}`, measured in the same runs (alternating):", "",
+                      firstpaint.ab_table(results["firstpaint"], results["firstpaint_against"], "against")]
     push = results.get("push")
     if push is not None:
         detail = (f"One urgent announcement to {push['subscriptions']} subscriptions: the first push after "

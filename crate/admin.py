@@ -54,11 +54,13 @@ class ConflictAdmin(admin.ModelAdmin):
 
 @admin.register(SpotifyAccount)
 class SpotifyAccountAdmin(admin.ModelAdmin):
-    """The curator account: who it is and when it was connected; tokens never shown."""
+    """The curator account (no owner) and the DJs' own: who, when connected, whether the
+    sign-in still works; tokens never shown. Deleting one disconnects it."""
 
-    list_display = ["display_name", "spotify_user_id", "connected_at", "expires_at"]
-    fields = ["display_name", "spotify_user_id", "connected_at", "expires_at"]
+    list_display = ["display_name", "owner", "spotify_user_id", "needs_reconnect", "connected_at", "expires_at"]
+    list_select_related = ["owner"]
+    fields = ["display_name", "owner", "spotify_user_id", "needs_reconnect", "connected_at", "expires_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
-        return False  # connected at /spotify/connect, never typed in
+        return False  # connected at /spotify/connect (curator) or from a DJ's dashboard, never typed in

@@ -14,19 +14,43 @@ from stages.access import set_for_dj
 
 router = Router(auth=DjToken(), throttle=[TokenRateThrottle()])
 
-# open.spotify.com/track/<id>, /intl-xx/track/<id>, /embed/track/<id>, any query string;
-# or spotify:track:<id>. Spotify ids are 22 base-62 characters.
+# open.spotify.com/track/<id> (or the old play.spotify.com), with /intl-xx/ or /intl-xx-yy/
+# locales, /embed/, a trailing slash, any query string or fragment, any case in the
+# scheme and host; or spotify:track:<id>. Spotify ids are 22 base-62 characters.
 SPOTIFY_LINK_RE = re.compile(
-    r"^(?:https?://)?open\.spotify\.com/(?:intl-[a-z]{2}(?:-[a-z]{2})?/|embed/)?track/([A-Za-z0-9]{22})/?(?:[?#].*)?$"
-)
-SPOTIFY_URI_RE = re.compile(r"^spotify:track:([A-Za-z0-9]{22})$")
+    r"^(?:https?://)?(?:open|play)\.spotify\.com/(?:intl-[a-z]{2,3}(?:-[a-z0-9]{2,4})?/)?(?:embed/)?"
+    r"track/([A-Za-z0-9]{22})/?(?:[?#].*)?$", re.IGNORECASE)
+SPOTIFY_URI_RE = re.compile(r"^spotify:track:([A-Za-z0-9]{22})$", re.IGNORECASE)
+# An album link with one track highlighted (what "Share" on an album's track gives).
+SPOTIFY_HIGHLIGHT_RE = re.compile(
+    r"^(?:https?://)?open\.spotify\.com/\S*[?&]highlight=spotify:track:([A-Za-z0-9]{22})(?:[&#]\S*)?$", re.IGNORECASE)
+# Short share links only say where they lead by redirecting there.
+SHORT_LINK_RE = re.compile(r"^(?:https?://)?(?:spotify\.link|spoti\.fi)/", re.IGNORECASE)
+INVALID_LINK = "Paste a Spotify track link (open.spotify.com/track/…) or URI (spotify:track:…)."
+SHORT_LINK = ("A short spotify.link address does not say which track it is: open it, then copy the "
+              "open.spotify.com/track/… link (Share → Copy Song Link) or the spotify:track: URI.")
+
+
+def _one_uri(text):
+    found = SPOTIFY_URI_RE.match(text) or SPOTIFY_LINK_RE.match(text) or SPOTIFY_HIGHLIGHT_RE.match(text)
+    return f"spotify:track:{found.group(1)}" if found else None
 
 
 def spotify_uri(text):
-    """The spotify:track: URI of a pasted link or URI, or None when it is neither."""
+    """The spotify:track: URI of a pasted link or URI, or None when it is neither. Share
+    text around one link ("Ghost by Ella Henderson https://open.spotify.com/track/…") is fine."""
     text = (text or "").strip()
-    found = SPOTIFY_URI_RE.match(text) or SPOTIFY_LINK_RE.match(text)
-    return f"spotify:track:{found.group(1)}" if found else None
+    uri = _one_uri(text)
+    if uri is None:
+        found = {_one_uri(word) for word in text.split()} - {None}
+        uri = found.pop() if len(found) == 1 else None
+    return uri
+
+
+def spotify_link_error(text):
+    """What to tell a DJ whose paste is not a track link or URI."""
+    text = (text or "").strip()
+    return SHORT_LINK if any(SHORT_LINK_RE.match(word) for word in text.split()) else INVALID_LINK
 
 
 class VerificationIn(Schema):
@@ -53,8 +77,7 @@ def answer(dj, played, payload: VerificationIn):
     elif choice == "spotify":
         uri = spotify_uri(payload.spotify)
         if uri is None:
-            raise ApiError(400, "invalid_field",
-                           "Paste a Spotify track link (open.spotify.com/track/…) or URI (spotify:track:…).", "spotify")
+            raise ApiError(400, "invalid_field", spotify_link_error(payload.spotify), "spotify")
         verification.confirm(dj, played, verification.identity_for_spotify(played, uri))
     elif choice == "confirm":
         verification.confirm(dj, played, verification.identity_as_played(played))

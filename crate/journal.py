@@ -5,7 +5,7 @@ import io
 
 from django.utils import timezone
 
-
+from crate.export_text import one_line, spreadsheet_cell
 
 
 def group(likes):
@@ -28,11 +28,6 @@ def group(likes):
     return list(events.values())
 
 
-def _one_line(value):
-    # A title is user input: a line break in it must not start a new entry or line.
-    return " ".join(str(value).split())
-
-
 def _local(moment, tz):
     return timezone.localtime(moment, tz).isoformat(timespec="seconds")
 
@@ -44,7 +39,7 @@ def m3u(likes):
         track = like.track
         seconds = round(track.duration_ms / 1000) if track.duration_ms else -1
         # Players split "Artist - Title" on the first " - ".
-        info = _one_line(f"{track.artist} - {track.title}")
+        info = one_line(f"{track.artist} - {track.title}")
         lines += [f"#EXTINF:{seconds},{info}", dict(like.search_links())["YouTube"]]
     return "\n".join(lines) + "\n"
 
@@ -53,15 +48,6 @@ CSV_HEADER = [
     "artist", "title", "album", "played_at", "dj", "event", "stage", "bpm", "key",
     "liked_at", "spotify", "apple_music", "youtube",
 ]
-# A cell starting with one of these is a formula to a spreadsheet; a DJ typed the title.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    value = "" if value is None else str(value)
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def csv_text(likes):
     out = io.StringIO()
     writer = csv.writer(out)
@@ -70,7 +56,7 @@ def csv_text(likes):
         track, dj_set = like.track, like.track.dj_set
         tz, event = dj_set.tz, dj_set.event
         links = dict(like.search_links())
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([spreadsheet_cell(v) for v in (
             track.artist, track.title, track.album, _local(track.played_at, tz), dj_set.dj_name,
             event.name if event else "", dj_set.stage.name if dj_set.stage_id else "",
             f"{track.bpm:g}" if track.bpm else "", track.key, _local(like.created_at, tz),
@@ -82,12 +68,12 @@ def csv_text(likes):
 def text(likes):
     lines = ["Pika! — my liked songs", ""]
     for event_group in group(likes):
-        lines.append(_one_line(event_group["event"].name) if event_group["event"] else "Sets outside an event")
+        lines.append(one_line(event_group["event"].name) if event_group["event"] else "Sets outside an event")
         for set_group in event_group["sets"]:
             dj_set = set_group["dj_set"]
             where = f" · {dj_set.stage.name}" if dj_set.stage_id else ""
             when = timezone.localtime(dj_set.started_at, set_group["tz"]).strftime("%a %d %b %Y, %H:%M")
-            lines.append("  " + _one_line(f"{dj_set.dj_name}{where} · {when}"))
-            lines += [f"    {_one_line(like.track.artist)} — {_one_line(like.track.title)}" for like in set_group["likes"]]
+            lines.append("  " + one_line(f"{dj_set.dj_name}{where} · {when}"))
+            lines += [f"    {one_line(like.track.artist)} — {one_line(like.track.title)}" for like in set_group["likes"]]
         lines.append("")
     return "\n".join(lines)

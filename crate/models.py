@@ -171,7 +171,7 @@ class Track(models.Model):
 
 class TrackLink(models.Model):
     """What crate knows about one played track: its ISRC as posted, its identity (at most
-    one) and whether the crowd set it (auto) or the DJ skipped it."""
+    one), whether the crowd set it (auto) or the DJ skipped it, and what they rejected."""
 
     played = models.OneToOneField("stages.PlayedTrack", on_delete=models.CASCADE, related_name="crate_link")
     identity = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="links")
@@ -181,6 +181,8 @@ class TrackLink(models.Model):
     # What Spotify's search proposed (ISRC first, then artist + title), searched once.
     spotify_suggestion = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     spotify_searched = models.BooleanField(default=False)
+    # Recordings the DJ said this track is not (ids): never suggested for it again.
+    rejected = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
@@ -244,21 +246,54 @@ def _fernet():
 
 
 class SpotifyAccount(models.Model):
-    """The platform curator account (one): setlists become public playlists under it."""
+    """A Spotify account Pika! may create playlists under: the platform curator's (no
+    owner; the newest one connected is used), or one DJ's own (optional, one per DJ).
+    Both sign in, refresh and are called the same way."""
 
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="spotify_account",
+        help_text="The DJ who linked this account; empty for the platform curator account.",
+    )
     spotify_user_id = models.CharField(max_length=128)
     display_name = models.CharField(max_length=200, blank=True)
     access_token_encrypted = models.TextField()
     refresh_token_encrypted = models.TextField()
     expires_at = models.DateTimeField()
     connected_at = models.DateTimeField(default=timezone.now)
+    # Spotify refused its refresh token (revoked, or older than six months): unusable
+    # until its owner connects again.
+    needs_reconnect = models.BooleanField(default=False)
 
     def __str__(self):
         return self.display_name or self.spotify_user_id
 
     @classmethod
     def curator(cls):
-        return cls.objects.order_by("-connected_at").first()
+        return cls.objects.filter(owner__isnull=True).order_by("-connected_at").first()
+
+    @classmethod
+    def of_dj(cls, user):
+        return cls.objects.filter(owner=user).first() if user.is_authenticated else None
+
+    @classmethod
+    def connect(cls, owner, tokens, me):
+        """Store a fresh sign-in: a DJ's replaces their earlier one; the curator's is a new
+        row (the newest is the curator)."""
+        account = cls.objects.filter(owner=owner).first() if owner is not None else None
+        account = account or cls(owner=owner)
+        account.set_tokens(tokens)
+        account.spotify_user_id, account.display_name = me["id"], me.get("display_name") or ""
+        account.connected_at, account.needs_reconnect = timezone.now(), False
+        account.save()
+        return account
+
+    @property
+    def is_curator(self):
+        return self.owner_id is None
+
+    @property
+    def usable(self):
+        return not self.needs_reconnect
 
     @property
     def access_token(self):
@@ -279,10 +314,18 @@ class SpotifyAccount(models.Model):
         self.set_tokens(tokens)
         self.save(update_fields=["access_token_encrypted", "refresh_token_encrypted", "expires_at"])
 
+    def mark_revoked(self):
+        if self.pk is not None:
+            self.needs_reconnect = True
+            self.save(update_fields=["needs_reconnect"])
+
 
 class SpotifyPlaylist(models.Model):
-    """A set's playlist, or a dancer's liked songs, under the curator account: exporting
-    again updates this one."""
+    """A set's playlist (under the curator account or the DJ's own), or a dancer's liked
+    songs (under the curator account): exporting again updates this one."""
+
+    CURATOR, DJ = "curator", "dj"
+    UNDER = [(CURATOR, "Pika!'s curator account"), (DJ, "the DJ's own Spotify account")]
 
     dj_set = models.OneToOneField(
         "stages.DJSet", on_delete=models.CASCADE, null=True, blank=True, related_name="spotify_playlist"
@@ -291,6 +334,10 @@ class SpotifyPlaylist(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="likes_playlist"
     )
     playlist_id = models.CharField(max_length=64, blank=True)
+    # Whose account the playlist lives in, and that account's Spotify user: an export
+    # under the same Spotify user updates it, any other account makes a new one.
+    under = models.CharField(max_length=8, choices=UNDER, default=CURATOR)
+    spotify_owner_id = models.CharField(max_length=128, blank=True)
     url = models.URLField(blank=True)
     added = models.PositiveIntegerField(default=0)
     missing = models.PositiveIntegerField(default=0)

@@ -6,7 +6,7 @@ import io
 
 from django.utils import timezone
 
-from crate.journal import _cell, _one_line
+from crate.export_text import one_line, spreadsheet_cell
 from crate.models import TrackLink, search_links
 
 
@@ -26,7 +26,7 @@ def rows(dj_set):
 def title(dj_set):
     event = dj_set.event
     when = timezone.localtime(dj_set.started_at, dj_set.tz).strftime("%a %d %b %Y")
-    return _one_line(" · ".join(part for part in (dj_set.dj_name, event.name if event else "", when) if part))
+    return one_line(" · ".join(part for part in (dj_set.dj_name, event.name if event else "", when) if part))
 
 
 def summary(tracks, shown=3):
@@ -46,7 +46,7 @@ def m3u(dj_set, entries):
             where = "https://open.spotify.com/track/" + identity.spotify_uri.rsplit(":", 1)[-1]
         else:
             where = dict(entry["links"])["YouTube"]
-        lines += [f"#EXTINF:{seconds},{_one_line(f'{track.artist} - {track.title}')}", where]
+        lines += [f"#EXTINF:{seconds},{one_line(f'{track.artist} - {track.title}')}", where]
     return "\n".join(lines) + "\n"
 
 
@@ -59,7 +59,7 @@ def csv_text(dj_set, entries):
     writer.writerow(CSV_HEADER)
     for entry in entries:
         track, identity = entry["track"], entry["identity"]
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([spreadsheet_cell(v) for v in (
             entry["n"], timezone.localtime(track.played_at, dj_set.tz).isoformat(timespec="seconds"),
             track.artist, track.title, track.album, track.duration_ms or "",
             identity.isrc if identity else "", identity.spotify_uri if identity else "",
@@ -72,5 +72,5 @@ def text(dj_set, entries):
     lines = [title(dj_set), ""]
     for entry in entries:
         time = timezone.localtime(entry["track"].played_at, dj_set.tz).strftime("%H:%M")
-        lines.append(f"{entry['n']:>2}. {time}  {_one_line(entry['track'].artist)} — {_one_line(entry['track'].title)}")
+        lines.append(f"{entry['n']:>2}. {time}  {one_line(entry['track'].artist)} — {one_line(entry['track'].title)}")
     return "\n".join(lines) + "\n"

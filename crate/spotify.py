@@ -1,9 +1,11 @@
 """The one Spotify Web API client. Every call goes through it; its base URLs are settings.
 
-Tokens belong to the platform curator account (SpotifyAccount), refreshed when they are
-about to expire or when Spotify answers 401. A 429 is waited out when its Retry-After is
-short, else raised as SpotifyUnavailable with the wait, like a 5xx or a network error: the
-caller shows the state to the DJ, never a 500.
+Tokens belong to a SpotifyAccount (the platform curator's or a DJ's own), refreshed when
+they are about to expire or when Spotify answers 401. A refresh Spotify refuses (revoked,
+or a refresh token older than six months) marks the account as needing a reconnect and
+raises SpotifyRevoked. A 429 is waited out when its Retry-After is short, else raised as
+SpotifyUnavailable with the wait, like a 5xx or a network error: the caller shows the
+state to the DJ, never a 500.
 """
 
 import base64
@@ -24,6 +26,10 @@ TIMEOUT = 10
 
 class SpotifyError(Exception):
     """Spotify said no (4xx other than 401/429): a bug or a revoked grant."""
+
+
+class SpotifyRevoked(SpotifyError):
+    """The account's sign-in no longer works (revoked or expired): its owner must reconnect."""
 
 
 class SpotifyUnavailable(Exception):
@@ -65,7 +71,7 @@ def _token_request(data):
     if response.status_code >= 500 or response.status_code == 429:
         raise SpotifyUnavailable(f"Spotify's sign-in service answered {response.status_code}.")
     if response.status_code != 200:
-        raise SpotifyError(f"Spotify refused the sign-in ({response.status_code}): reconnect the curator account.")
+        raise SpotifyRevoked(f"Spotify refused the sign-in ({response.status_code}).")
     return response.json()
 
 
@@ -79,8 +85,23 @@ class SpotifyClient:
     def __init__(self, account):
         self.account = account
 
+    def _stored(self, name):
+        """A stored token, decrypted; one that no longer decrypts (SECRET_KEY changed) is
+        a sign-in to make again, not a crash."""
+        from cryptography.fernet import InvalidToken  # with the encryption it belongs to (crate/models.py)
+
+        try:
+            return getattr(self.account, name)
+        except InvalidToken:
+            self.account.mark_revoked()
+            raise SpotifyRevoked("The stored Spotify sign-in can no longer be decrypted (SECRET_KEY changed).") from None
+
     def refresh(self):
-        tokens = _token_request({"grant_type": "refresh_token", "refresh_token": self.account.refresh_token})
+        try:
+            tokens = _token_request({"grant_type": "refresh_token", "refresh_token": self._stored("refresh_token")})
+        except SpotifyRevoked:
+            self.account.mark_revoked()
+            raise
         self.account.store_tokens(tokens)
 
     def request(self, method, path, *, params=None, json=None, retried=False):
@@ -89,7 +110,7 @@ class SpotifyClient:
         try:
             response = requests.request(
                 method, settings.PIKA_SPOTIFY_API_URL + path, params=params, json=json, timeout=TIMEOUT,
-                headers={"Authorization": f"Bearer {self.account.access_token}"},
+                headers={"Authorization": f"Bearer {self._stored('access_token')}"},
             )
         except requests.RequestException as error:
             raise SpotifyUnavailable(f"Spotify is unreachable ({error.__class__.__name__}).") from error
@@ -104,6 +125,14 @@ class SpotifyClient:
             raise SpotifyUnavailable(f"Spotify asked us to wait {wait} s.", retry_after=wait)
         if response.status_code >= 500:
             raise SpotifyUnavailable(f"Spotify answered {response.status_code}.")
+        if response.status_code == 401:
+            # A fresh token refused too: the grant is gone.
+            self.account.mark_revoked()
+            raise SpotifyRevoked(f"Spotify refused the account's fresh token ({method} {path}).")
+        if response.status_code == 403:
+            # A Spotify app in development mode serves only the users added in its dashboard.
+            raise SpotifyError("Spotify refused this account (403): a Spotify app in development mode works only "
+                               "for the users its owner added in Spotify's developer dashboard.")
         if response.status_code >= 400:
             raise SpotifyError(f"Spotify refused {method} {path} ({response.status_code}).")
         return response.json() if response.content else {}

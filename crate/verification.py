@@ -120,11 +120,28 @@ def confirm(dj, played, identity):
             defaults={"identity": identity, "created_at": timezone.now(), "file_hash": "", "isrc": "", "name_key": "", **fields},
         )
         link.identity, link.auto, link.skipped, link.updated_at = identity, False, False, timezone.now()
+        link.rejected = [pk for pk in link.rejected if pk != identity.pk]  # the DJ changed their mind
         link.save()
         votes, _ = votes_for([evidence])
         for kind_value in evidence:
             if len(votes[kind_value]) > 1:
                 Conflict.objects.get_or_create(kind=kind_value[0], value=kind_value[1])
+    return link
+
+
+def reject(dj, played, identity):
+    """`dj` says `played` is not `identity`: it is never suggested for this track again; if
+    the track was matched to it (by the crowd or by this DJ), it is unmatched and this DJ's
+    confirmation of it withdrawn, so their vote no longer counts for it."""
+    with transaction.atomic():
+        link, _ = TrackLink.objects.get_or_create(played=played)
+        if identity.pk not in link.rejected:
+            link.rejected.append(identity.pk)
+        if link.identity_id == identity.pk:
+            link.identity, link.auto = None, False
+        link.updated_at = timezone.now()
+        link.save()
+        Confirmation.objects.filter(dj=dj, played=played, identity=identity).delete()
     return link
 
 
@@ -178,7 +195,11 @@ def entries(tracks):
             "id": track.pk, "artist": track.artist, "title": track.title,
             "identity": identity_json(link),
             "skipped": bool(link and link.skipped),
-            "suggestions": suggestions(evidence, votes, resolved, identities) + spotify_suggestion(link, votes, evidence),
+            "suggestions": [
+                suggestion
+                for suggestion in suggestions(evidence, votes, resolved, identities) + spotify_suggestion(link, votes, evidence)
+                if not link or suggestion["identity"]["id"] not in link.rejected
+            ],
         })
     return result
 
@@ -202,10 +223,14 @@ def queue_spotify_search(dj_set):
 def search_spotify(dj_set_id):
     """Search Spotify once for each unmatched, unskipped track of the set: ISRC first,
     then artist + title. Stops quietly when Spotify is busy or down (the next visit asks
-    again). Returns how many tracks got a suggestion."""
-    account = SpotifyAccount.curator()
-    if account is None or not spotify.configured():
+    again). Asks with the curator account, else with the set's DJ's own. Returns how many
+    tracks got a suggestion."""
+    if not spotify.configured():
         return 0
+    accounts = [SpotifyAccount.curator(), SpotifyAccount.objects.filter(owner__dj_sets=dj_set_id).first()]
+    account = next((account for account in accounts if account is not None and account.usable), None)
+    if account is None:
+        return 0  # nothing to ask with (a revoked account waits for its owner to reconnect)
     client = spotify.SpotifyClient(account)
     found = 0
     pending = TrackLink.objects.filter(

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from crate import exports, setlist, spotify
 from crate import journal as journal_lib
 from crate.access import track_to_like
-from crate.models import Like, SpotifyAccount
+from crate.models import Like, SpotifyAccount, SpotifyPlaylist
 from pika.access import or_404
 from pika.middleware import rate_key
 from pika.views import rate_limited
@@ -66,9 +66,15 @@ def journal(request):
     likes = list(Like.objects.journal(request))
     # Every track on this page is liked: the hearts need no query of their own.
     request._pika_liked_ids = {like.track_id for like in likes}
-    return render(request, "crate/journal.html", {
-        "groups": journal_lib.group(likes), "like_count": len(likes), "spotify_configured": spotify.configured(),
-    })
+    context = {"groups": journal_lib.group(likes), "like_count": len(likes), "spotify_configured": spotify.configured()}
+    if spotify.configured() and request.user.is_authenticated:
+        playlist = SpotifyPlaylist.objects.filter(likes_of=request.user).first()
+        context["likes_playlist"] = playlist
+        if playlist and playlist.playlist_id:
+            # Once exported: the liked songs the playlist lacks, each with its search links.
+            matched = exports.spotify_uris([like.track_id for like in likes])
+            context["not_in_playlist"] = [like for like in likes if like.track_id not in matched]
+    return render(request, "crate/journal.html", context)
 
 
 EXPORTS = {
@@ -81,12 +87,15 @@ EXPORTS = {
 @never_cache
 def export(request, fmt):
     build, content_type, extension = EXPORTS[fmt]
-    body = build(list(Like.objects.journal(request)))
+    return _download(build(list(Like.objects.journal(request))), fmt, content_type, f"pika-likes.{extension}")
+
+
+def _download(body, fmt, content_type, filename):
     if fmt == "csv":
         # The byte order mark is how spreadsheet apps know a CSV is UTF-8 (accents, emoji).
         body = "\ufeff" + body
     response = HttpResponse(body.encode(), content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pika-likes.{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -110,18 +119,24 @@ def setlist_page(request, code):
 def setlist_export(request, code, fmt):
     dj_set = or_404(set_for_public(code))
     build, content_type, extension = SETLIST_EXPORTS[fmt]
-    body = build(dj_set, setlist.rows(dj_set))
-    if fmt == "csv":
-        body = "\ufeff" + body
-    response = HttpResponse(body.encode(), content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pika-setlist-{dj_set.code}.{extension}"'
-    return response
+    return _download(build(dj_set, setlist.rows(dj_set)), fmt, content_type, f"pika-setlist-{dj_set.code}.{extension}")
 
 
-# Spotify: the owner connects the curator account once; DJs export their sets under it.
+# Spotify: the owner connects the curator account once; a DJ may connect their own. Both
+# sign in through the same PKCE flow and the same callback (the one redirect URI the
+# operator registers with Spotify); the session remembers whose sign-in it is.
 
 def _owner(request):
     return request.user.is_authenticated and request.user.is_superuser
+
+
+def _start_sign_in(request, for_dj):
+    verifier, challenge = spotify.new_pkce()
+    state = secrets.token_urlsafe(24)
+    request.session["spotify_pkce"] = {
+        "state": state, "verifier": verifier, "for": "dj" if for_dj else "curator", "user": request.user.pk,
+    }
+    return redirect(spotify.authorize_url(state, challenge))
 
 
 def spotify_connect(request):
@@ -129,38 +144,74 @@ def spotify_connect(request):
         raise Http404
     if not spotify.configured():
         return render(request, "crate/spotify.html", {"configured": False}, status=503)
-    verifier, challenge = spotify.new_pkce()
-    state = secrets.token_urlsafe(24)
-    request.session["spotify_pkce"] = {"state": state, "verifier": verifier}
-    return redirect(spotify.authorize_url(state, challenge))
+    return _start_sign_in(request, for_dj=False)
+
+
+@login_required
+@require_GET
+def dj_spotify_connect(request):
+    # A link, not a form: the CSP's form-action 'self' would stop a form's redirect to Spotify.
+    if not spotify.configured():
+        messages.error(request, "Spotify is not set up on this Pika!: your setlists' downloads work without it.")
+        return redirect("/dj/")
+    return _start_sign_in(request, for_dj=True)
+
+
+def _sign_in_tokens(request, pending):
+    """(tokens, me) for the callback's code, or raises the Spotify error to show."""
+    tokens = spotify.exchange_code(request.GET["code"], pending["verifier"])
+    probe = SpotifyAccount(spotify_user_id="", expires_at=timezone.now())
+    probe.set_tokens(tokens)
+    return tokens, spotify.SpotifyClient(probe).me()
 
 
 def spotify_callback(request):
-    if not _owner(request):
+    if not request.user.is_authenticated:
         raise Http404
     pending = request.session.pop("spotify_pkce", None)
-    if not pending or request.GET.get("state") != pending["state"] or not request.GET.get("code"):
-        return render(request, "crate/spotify.html", {
-            "configured": spotify.configured(),
-            "error": request.GET.get("error") or "That sign-in link is stale or was not started here: connect again.",
-        }, status=400)
-    try:
-        tokens = spotify.exchange_code(request.GET["code"], pending["verifier"])
-        account = SpotifyAccount(spotify_user_id="", expires_at=timezone.now())
-        account.set_tokens(tokens)
-        me = spotify.SpotifyClient(account).me()
-    except (spotify.SpotifyError, spotify.SpotifyUnavailable) as error:
-        return render(request, "crate/spotify.html", {"configured": True, "error": str(error)}, status=502)
-    account.spotify_user_id, account.display_name = me["id"], me.get("display_name") or ""
-    account.save()
+    for_dj = pending is not None and pending.get("for") == "dj" and pending.get("user") == request.user.pk
+    if not for_dj and not _owner(request):
+        # A DJ back at a stale or foreign sign-in link: say so on their dashboard.
+        messages.error(request, "That Spotify sign-in is stale or was not started here: connect again.")
+        return redirect("/dj/")
+    stale = (not pending or (pending.get("for") == "dj") != for_dj
+             or request.GET.get("state") != pending["state"] or not request.GET.get("code"))
+    error = (request.GET.get("error") or "That sign-in link is stale or was not started here: connect again.") if stale else ""
+    account = None
+    if not error:
+        try:
+            tokens, me = _sign_in_tokens(request, pending)
+        except (spotify.SpotifyError, spotify.SpotifyUnavailable) as failure:
+            error = str(failure)
+        else:
+            account = SpotifyAccount.connect(request.user if for_dj else None, tokens, me)
+    if for_dj:
+        if error:
+            messages.error(request, f"Your Spotify account is not connected: {error}")
+        else:
+            messages.success(request, f"Spotify connected as {account}. Export to Spotify can now use your own account.")
+        return redirect("/dj/")
+    if error:
+        return render(request, "crate/spotify.html", {"configured": spotify.configured(), "error": error},
+                      status=400 if stale else 502)
     return render(request, "crate/spotify.html", {"configured": True, "account": account})
+
+
+@login_required
+@require_POST
+def dj_spotify_disconnect(request):
+    deleted = SpotifyAccount.objects.filter(owner=request.user).delete()[0]
+    if deleted:
+        messages.success(request, "Your Spotify account is disconnected: Pika! keeps no token of it. "
+                                  "Playlists you exported stay in your Spotify.")
+    return redirect("/dj/")
 
 
 @login_required
 @require_POST
 def spotify_export(request, code):
     dj_set = or_404(set_for_dj(request.user, code))
-    playlist = exports.export_set(dj_set)
+    playlist = exports.export_set(dj_set, request.POST.get("under"))
     messages.info(request, playlist.message)
     # The DJ's set page lives in the dj app, above this one: its address, not its name.
     return redirect(f"/dj/sets/{dj_set.code}")

@@ -18,9 +18,9 @@ from pydantic import ValidationError as PydanticValidationError
 from accounts.access import token_for_owner
 from accounts.models import ApiToken
 from crate import api as crate_api
-from crate import spotify, verification
+from crate import exports, setlist, spotify, verification
 from crate.access import track_for_dj
-from crate.models import SpotifyAccount, SpotifyPlaylist
+from crate.models import SpotifyAccount, SpotifyPlaylist, Track
 from dj import agent_wheel, booth
 from dj.forms import GoLiveForm, TokenForm, TrackForm
 from events.models import Event, ReleasedSlot
@@ -54,6 +54,9 @@ def dashboard(request):
         "mode": "event" if request.GET.get("mode") == "event" else "quick",
         "follow_poll_ms": settings.PIKA_FOLLOW_POLL_SECONDS * 1000,
         "follow_settle_ms": settings.PIKA_FOLLOW_SETTLE_SECONDS * 1000,
+        # Without Spotify set up, the dashboard costs no Spotify query.
+        "spotify_configured": spotify.configured(),
+        "spotify_link": SpotifyAccount.of_dj(request.user) if spotify.configured() else None,
     }
     if live_set:
         context.update(live.live_context(live_set))
@@ -172,12 +175,19 @@ def end_set(request, code):
 def past_set(request, code):
     dj_set = or_404(set_for_dj(request.user, code))
     tracks = dj_set.tracks.order_by("played_at", "pk")
-    return render(request, "dj/past_set.html", {
-        "dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz,
-        # Without Spotify set up, the page costs no Spotify query.
-        "spotify_ready": spotify.configured() and SpotifyAccount.objects.exists(),
-        "playlist": SpotifyPlaylist.objects.filter(dj_set=dj_set).first() if spotify.configured() else None,
-    })
+    context = {"dj_set": dj_set, "tracks": tracks, "tz": dj_set.tz, "spotify_configured": spotify.configured()}
+    # Without Spotify set up, the page costs no Spotify query.
+    if spotify.configured():
+        playlist = SpotifyPlaylist.objects.filter(dj_set=dj_set).first()
+        choices = exports.choices(request.user, playlist)
+        context.update(playlist=playlist, spotify=choices, spotify_ready=bool(choices["dj"] or choices["curator"]))
+        if playlist and playlist.playlist_id:
+            # What the playlist lacks, by name: the tracks not matched to a Spotify recording.
+            context["not_exported"] = [
+                entry["track"] for entry in setlist.rows(dj_set)
+                if not (entry["identity"] and entry["identity"].spotify_uri)
+            ]
+    return render(request, "dj/past_set.html", context)
 
 
 @login_required
@@ -248,7 +258,9 @@ def _verify_page(request, dj_set, errors=None, status=200):
         "dj_set": dj_set,
         "entries": entries,
         "matched": sum(1 for entry in entries if entry["identity"] is not None),
+        "skipped": sum(1 for entry in entries if entry["identity"] is None and entry["skipped"]),
         "total": len(entries),
+        "spotify_configured": spotify.configured(),
     }
     return render(request, "dj/verify.html", context, status=status)
 
@@ -269,9 +281,20 @@ def verify_track(request, code, track_id):
         raise Http404
     action = request.POST.get("action", "")
     spotify = request.POST.get("spotify", "")
+    if action == "reject":
+        # "Not this one" on a suggestion or on the match: the page's own answer (the
+        # token API's four stay as the contract says).
+        identity_id = request.POST.get("identity", "")
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        identity = Track.objects.filter(pk=int(identity_id)).first() if identity_id.isdecimal() and int(identity_id) < 2**63 else None
+        if identity is None:
+            return _verify_page(request, dj_set, {played.pk: ("No recording has that id.", "")}, status=400)
+        verification.reject(request.user, played, identity)
+        return redirect(reverse("dj:verify-set", args=[dj_set.code]) + f"#track-{played.pk}")
     fields = {"confirm": True} if action == "confirm" else {"skip": True} if action == "skip" else {}
     if action == "identity":
-        fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdigit() else 0}
+        # Not a number: an id no recording has (0 would read as "no answer").
+        fields = {"identity": int(request.POST["identity"]) if request.POST.get("identity", "").isdecimal() else -1}
     elif action == "spotify":
         fields = {"spotify": spotify}
     try:

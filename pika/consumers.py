@@ -2,11 +2,12 @@
 
 import asyncio
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from pika import listeners, live_state
+from pika.db import in_worker_thread
 from pika.relay import relay
 
 NOT_FOUND = 4404
@@ -78,7 +79,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.shared_state:
             found = await states.find(key, lambda: self.find(code))
         else:
-            found = await database_sync_to_async(self.find, thread_sensitive=False)(code)
+            found = await in_worker_thread(self.find)(code)
         if found is None:
             return None
         self.groups, self.counted = found
@@ -92,8 +93,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.shared_state:
             rendered = await states.get(key, live_state.versions_key(versions), lambda: self.render(code))
         else:
-            # Off the one shared "thread-sensitive" thread: a reconnect storm's queries overlap.
-            rendered = await database_sync_to_async(self.render, thread_sensitive=False)(code)
+            rendered = await in_worker_thread(self.render)(code)
         if rendered is None or rendered[0] != self.groups:
             for group in self.groups:
                 relay().leave(group, self)
@@ -121,13 +121,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.held is not None and message["type"] != "websocket.disconnect":
             self.held.append(message)
             return
-        # Relaying a rendered fragment touches no database, so skip Channels' per-message
-        # close_old_connections(): it is a thread hop per socket per message, and was a
-        # third of the server's CPU when a track reached 1000 phones (see docs/benchmarks.md).
+        # Skip Channels' close_old_connections() before each message: a hop to its one
+        # shared thread per socket per message, for every connect (1000 phones arriving
+        # queued on that thread) and every track (a third of the server's CPU when one
+        # reached 1000 phones, docs/benchmarks.md). Nothing here keeps a connection: the
+        # database work runs in worker threads that give theirs back (pika/db.py).
         if message["type"] == "live.html":
             await self.send(text_data=message["html"])
-        else:
-            await super().dispatch(message)
+            return
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def live_html(self, message):
         await self.send(text_data=message["html"])

@@ -24,8 +24,9 @@ import logging
 import time
 import weakref
 
-from channels.db import database_sync_to_async
 from django.core.cache import caches
+
+from pika.db import in_worker_thread
 
 log = logging.getLogger(__name__)
 
@@ -140,18 +141,35 @@ class FirstStates:
         self.entries = {}
         self.rendering = {}  # (key, version) -> future of the render in progress
         self.found = {}  # key -> what `find` said: the page's groups
+        self.finding = {}  # key -> future of the `find` in progress
 
     async def find(self, key, find):
         """`find()` (a plain database function), remembered: a code keeps meaning the same
-        groups. (A slug can be reused by a new event: `forget` then drops the old answer.)"""
-        if key not in self.found:
-            found = await database_sync_to_async(find, thread_sensitive=False)()
-            if found is None:
-                return None
+        groups. (A slug can be reused by a new event: `forget` then drops the old answer.)
+        Asked once however many sockets of the page arrive together."""
+        if key in self.found:
+            return self.found[key]
+        pending = self.finding.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        pending = self.finding[key] = asyncio.get_running_loop().create_future()
+        try:
+            found = await in_worker_thread(find)()
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
+        except Exception as error:
+            pending.set_exception(error)
+            pending.exception()  # retrieved: the waiters (if any) see it too
+            raise
+        finally:
+            del self.finding[key]
+        pending.set_result(found)
+        if found is not None:
             self.found[key] = found
             while len(self.found) > MAX_ENTRIES * 5:
                 self.found.pop(next(iter(self.found)))
-        return self.found[key]
+        return found
 
     def forget(self, key):
         self.found.pop(key, None)
@@ -163,7 +181,7 @@ class FirstStates:
         `render` is a plain (synchronous, database) function; it runs in a worker thread.
         Without a version (the cache is down) every call renders.
         """
-        run = database_sync_to_async(render, thread_sensitive=False)
+        run = in_worker_thread(render)
         if version is None:
             return await run()
         entry = self.entries.get(key)

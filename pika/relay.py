@@ -51,11 +51,14 @@ class Relay:
         if group not in self.subscriptions:
             ready = asyncio.get_running_loop().create_future()
             self.subscriptions[group] = (asyncio.create_task(self._relay(group, ready)), ready)
+        ready = self.subscriptions[group][1]
+        if ready.done() and not ready.cancelled() and ready.exception() is None:
+            return  # nearly every joiner: the group was subscribed before it came
         # Every joiner waits until the group is really subscribed, so none misses a message;
         # but not forever: with Redis down the page still opens with its state from the
         # database, and live updates follow once the subscription (retried) is made.
         try:
-            await asyncio.wait_for(asyncio.shield(self.subscriptions[group][1]), JOIN_WAIT_SECONDS)
+            await asyncio.wait_for(asyncio.shield(ready), JOIN_WAIT_SECONDS)
         except Exception:
             log.warning("relay: %s not subscribed yet; the page opens without live updates for now", group)
 

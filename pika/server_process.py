@@ -45,8 +45,11 @@ class ServerProcess:
     `restart()` keeps the port, so open pages reconnect to the same address.
     """
 
-    def __init__(self, env=None, *, kind="uvicorn", extra_args=(), port=None, log_dir=None, start_timeout=60):
+    def __init__(self, env=None, *, kind="uvicorn", extra_args=(), port=None, log_dir=None, start_timeout=60,
+                 cwd=None):
         self.kind = kind
+        # Another checkout's code (the bench's --paint-against): its modules come first on sys.path.
+        self.cwd = Path(cwd or ROOT)
         self.extra_env = dict(env or {})
         self.extra_args = tuple(extra_args)
         self.port = port or free_port()
@@ -84,7 +87,7 @@ class ServerProcess:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(server_command(self.kind, self.port) + list(self.extra_args),
-                                        cwd=ROOT, env=self.environment(),
+                                        cwd=self.cwd, env=self.environment(),
                                         stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:

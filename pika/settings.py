@@ -136,11 +136,10 @@ else:
     # A pool of PostgreSQL connections per server process (psycopg's, Django 5.1+): under
     # ASGI Django cannot keep a connection per thread, so without it every request and every
     # socket's first state opened a new connection (docs/benchmarks.md, "Pages"). Each
-    # process holds up to PIKA_DB_POOL_SIZE connections: mind PostgreSQL's max_connections
-    # (processes × size + the task worker). 0 turns the pool off: the default until the
-    # in-process socket tests pass with it (their database threads then wait on the pool);
-    # docker-compose.yml runs production with 8.
-    POOL_SIZE = env.int("PIKA_DB_POOL_SIZE", default=0)
+    # process holds 2 to PIKA_DB_POOL_SIZE connections: mind PostgreSQL's max_connections
+    # (processes × size + the task worker's). Worker threads hand theirs back after each
+    # call (pika/db.py). 0 turns the pool off: a new connection per request.
+    POOL_SIZE = env.int("PIKA_DB_POOL_SIZE", default=8)
     if POOL_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": min(2, POOL_SIZE), "max_size": POOL_SIZE,
@@ -149,7 +148,9 @@ else:
         }
     else:
         DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Pooled or not, a connection is checked before use: after a PostgreSQL restart the
+    # pool's idle connections are dead, and a request must get a live one, not an error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 REDIS_URL = env("REDIS_URL", default="")
 
@@ -292,7 +293,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        # The nonce: each page's critical rules are inline (static/css/critical.css), so a
+        # dancer's first paint needs no stylesheet round trip; style attributes stay refused.
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],
         "font-src": [SELF],

@@ -10,7 +10,7 @@ import io
 from django.db.models import Count
 from django.utils import timezone
 
-from crate.journal import _cell, _one_line
+from crate.export_text import one_line, spreadsheet_cell
 from crowd.models import TempoVote, ThankYou
 from recaps.models import TrackRating
 
@@ -66,7 +66,7 @@ def title(dj_set):
     event = dj_set.event
     when = timezone.localtime(dj_set.started_at, dj_set.tz).strftime("%a %d %b %Y")
     parts = (dj_set.dj_name, event.name if event else "", dj_set.stage.name if event else "", when)
-    return _one_line(" · ".join(part for part in parts if part))
+    return one_line(" · ".join(part for part in parts if part))
 
 
 def summary(found):
@@ -77,7 +77,7 @@ def summary(found):
     if found["total_thanks"]:
         text += f" · {found['total_thanks']} thank-you{pluralize(found['total_thanks'])}"
     if best is not None:
-        text += f" · peak of the night: {_one_line(best.title)} — {_one_line(best.artist)}"
+        text += f" · peak of the night: {one_line(best.title)} — {one_line(best.artist)}"
     return text
 
 
@@ -134,7 +134,7 @@ def logbook_csv(dj_set, found):
     writer.writerow(CSV_HEADER)
     for track in found["tracks"]:
         rating = track.rating
-        writer.writerow([_cell(value) for value in (
+        writer.writerow([spreadsheet_cell(value) for value in (
             track.n, timezone.localtime(track.played_at, dj_set.tz).isoformat(timespec="seconds"),
             track.artist, track.title, "" if track.bpm is None else f"{track.bpm:g}", track.like_count,
             track.thanks, track.tempo["slower"], track.tempo["perfect"], track.tempo["faster"], track.engagement,

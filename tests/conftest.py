@@ -138,6 +138,22 @@ def fake_spotify(settings):
 
 
 @pytest.fixture
+def curator(db, fake_spotify):
+    """The platform curator account, connected to the fake Spotify."""
+    from tests.spotify_helpers import connected_account
+
+    return connected_account(fake_spotify, owner=None)
+
+
+@pytest.fixture
+def dj_spotify(dj, fake_spotify):
+    """The DJ's own Spotify account (the fake's user "Nova"), linked from their dashboard."""
+    from tests.spotify_helpers import connected_account
+
+    return connected_account(fake_spotify, owner=dj)
+
+
+@pytest.fixture
 def dj_token(dj):
     _, secret = ApiToken.issue(dj, "Laptop")
     return secret

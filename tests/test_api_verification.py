@@ -72,6 +72,15 @@ def test_an_auto_matched_track_says_so_in_the_list(api, dj_set, dj_token):
     f"http://open.spotify.com/embed/track/{GHOST_ID}",
     f"spotify:track:{GHOST_ID}",
     f"  spotify:track:{GHOST_ID}  ",
+    f"https://open.spotify.com/track/{GHOST_ID}/",
+    f"https://open.spotify.com/track/{GHOST_ID}#lyrics",
+    f"HTTPS://OPEN.SPOTIFY.COM/track/{GHOST_ID}",
+    f"https://open.spotify.com/intl-es-419/track/{GHOST_ID}?si=1",
+    f"https://open.spotify.com/intl-fr/embed/track/{GHOST_ID}?utm_source=generator",
+    f"https://open.spotify.com/embed/track/{GHOST_ID}?utm_source=generator&theme=0",
+    f"https://play.spotify.com/track/{GHOST_ID}",
+    f"https://open.spotify.com/album/4yP0hdKOZPNshxUOjY0cZj?highlight=spotify:track:{GHOST_ID}",
+    f"Ghost by Ella Henderson https://open.spotify.com/track/{GHOST_ID}?si=abc",
 ])
 def test_every_spotify_link_form_is_accepted(api, dj_set, link):
     track = post(api, dj_set, artist="Ella Henderson", title="Ghost")
@@ -83,15 +92,29 @@ def test_every_spotify_link_form_is_accepted(api, dj_set, link):
 @pytest.mark.parametrize("link", [
     "https://open.spotify.com/album/" + GHOST_ID,
     "https://example.com/track/" + GHOST_ID,
+    "https://open.spotify.com.evil.example/track/" + GHOST_ID,
     "spotify:track:short",
+    "spotify:album:" + GHOST_ID,
+    f"https://open.spotify.com/track/{GHOST_ID} https://open.spotify.com/track/{'x' * 22}",
     "ghost",
 ])
 def test_a_malformed_spotify_link_is_400_with_its_field(api, dj_set, link):
     track = post(api, dj_set, artist="Ella Henderson", title="Ghost")
     response = api.post(f"/tracks/{track['id']}/verification", {"spotify": link})
     assert response.status_code == 400
-    assert response.json()["error"]["field"] == "spotify"
+    assert response.json()["error"] == {
+        "code": "invalid_field", "field": "spotify",
+        "message": "Paste a Spotify track link (open.spotify.com/track/…) or URI (spotify:track:…)."}
     assert not Track.objects.exists() and not Confirmation.objects.exists()
+
+
+@pytest.mark.parametrize("link", ["https://spotify.link/AbCdEfGh", "spoti.fi/3xYz", "Ghost https://spotify.link/AbC"])
+def test_a_short_share_link_says_what_to_paste_instead(api, dj_set, link):
+    track = post(api, dj_set, artist="Ella Henderson", title="Ghost")
+    response = api.post(f"/tracks/{track['id']}/verification", {"spotify": link})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "spotify"
+    assert response.json()["error"]["message"].startswith("A short spotify.link address does not say which track it is")
 
 
 def test_picking_a_suggested_identity_confirms_it(api, dj_set):

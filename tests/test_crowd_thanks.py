@@ -25,7 +25,8 @@ def test_the_htmx_answer_is_the_pressed_button(dj):
     html = thank(dancer_phone(), ghost, HTTP_HX_REQUEST="true").content.decode()
     assert html.startswith(f'<form class="thanks" method="post" action="/live/{dj_set.code}/tracks/{ghost.pk}/thanks"')
     assert f'data-thanks="{ghost.pk}" data-mine="1"' in html
-    assert 'aria-pressed="true" aria-label="Thank DJ Nova for Ghost"' in html
+    assert 'aria-pressed="true"><span aria-hidden="true">🙏</span> <span class="thanks-todo">Thank the DJ</span>' in html
+    assert '<span class="visually-hidden">: DJ Nova, for Ghost</span></button>' in html
 
 
 @pytest.mark.parametrize("page", ["set", "stage"])

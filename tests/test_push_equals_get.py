@@ -2,9 +2,10 @@
 the page renders for the same piece (so the page, the HTMX poll and the push never drift).
 
 The only differences allowed are the viewer's own: a page rendered for a request carries
-the CSRF form field and whether this phone liked each track (`data-liked`); a push is
-rendered for nobody (htmx sends the token as a header, and the page's script marks the
-phone's own likes)."""
+the CSRF form field, whether this phone liked each track (`data-liked`) and that its crowd
+pieces were rendered for this phone's own votes (`data-mine`); a push is rendered for
+nobody (htmx sends the token as a header, and the page's scripts mark the phone's own likes
+and votes)."""
 
 import re
 
@@ -18,7 +19,7 @@ from stages.models import DJSet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
-VIEWERS_OWN = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">| data-liked="[01]"')
+VIEWERS_OWN = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">| data-liked="[01]"| data-mine="[^"]*"')
 
 
 def piece(html, element_id):

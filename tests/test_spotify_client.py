@@ -11,11 +11,8 @@ from crate.models import SpotifyAccount
 
 
 @pytest.fixture
-def account(db, fake_spotify):
-    account = SpotifyAccount(spotify_user_id="pika-curator", expires_at=timezone.now())
-    account.set_tokens({"access_token": fake_spotify.new_token(), "refresh_token": "refresh-1", "expires_in": 3600})
-    account.save()
-    return account
+def account(curator):
+    return curator
 
 
 def test_tokens_are_encrypted_at_rest(account):
@@ -95,3 +92,21 @@ def test_an_unreachable_spotify_is_unavailable(account, fake_spotify, settings):
     settings.PIKA_SPOTIFY_API_URL = "http://127.0.0.1:9"  # discard port: nothing listens
     with pytest.raises(spotify.SpotifyUnavailable):
         spotify.SpotifyClient(account).me()
+
+
+def test_tokens_that_no_longer_decrypt_are_a_sign_in_to_make_again(account, fake_spotify, settings):
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40  # rotated: the stored tokens are unreadable
+    with pytest.raises(spotify.SpotifyRevoked):
+        spotify.SpotifyClient(account).me()
+    account.refresh_from_db()
+    assert account.needs_reconnect and fake_spotify.requests == []
+
+
+def test_a_refused_refresh_marks_the_account_for_reconnecting(account, fake_spotify):
+    fake_spotify.valid_tokens.clear()
+    fake_spotify.revoked.add("refresh-1")
+    with pytest.raises(spotify.SpotifyRevoked):
+        spotify.SpotifyClient(account).me()
+    account.refresh_from_db()
+    assert account.needs_reconnect
+    assert [(m, p) for m, p, *_ in fake_spotify.requests] == [("GET", "/v1/me"), ("POST", "/api/token")]

@@ -5,31 +5,11 @@ a state, and without Spotify configured every page works and says so."""
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.utils import timezone
 
 from crate import verification
 from crate.models import SpotifyAccount, SpotifyPlaylist, Track
-from stages.models import DJSet
 from tests.personas import make_dj, make_owner
-
-
-def matched_set(dj, titles=("Ghost", "Leave the Door Open", "Unmatched")):
-    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova")
-    for n, title in enumerate(titles):
-        track, _ = dj_set.add_track(artist="Artist", title=title)
-        if title != "Unmatched":
-            identity = Track.objects.create(artist="Artist", title=title, spotify_uri=f"spotify:track:{n:022d}")
-            verification.confirm(dj, track, identity)
-    dj_set.end()
-    return dj_set
-
-
-@pytest.fixture
-def curator(db, fake_spotify):
-    account = SpotifyAccount(spotify_user_id="pika-curator", expires_at=timezone.now())
-    account.set_tokens({"access_token": fake_spotify.new_token(), "refresh_token": "refresh-1", "expires_in": 3600})
-    account.save()
-    return account
+from tests.spotify_helpers import matched_set
 
 
 def test_the_owner_connects_the_curator_account_with_pkce(client, db, fake_spotify):
@@ -58,9 +38,14 @@ def test_a_callback_with_a_wrong_state_is_refused(client, db, fake_spotify):
 
 def test_only_the_owner_may_connect(client, fake_spotify, dj):
     assert client.get("/spotify/connect").status_code == 404
+    assert client.get("/spotify/callback", {"code": "good-code", "state": "x"}).status_code == 404
     client.force_login(dj)
     assert client.get("/spotify/connect").status_code == 404
-    assert client.get("/spotify/callback").status_code == 404
+    # A DJ at the callback without a sign-in of their own started: a message, no account.
+    response = client.get("/spotify/callback", {"code": "good-code", "state": "x"}, follow=True)
+    assert response.redirect_chain == [("/dj/", 302)]
+    assert "That Spotify sign-in is stale or was not started here: connect again." in response.content.decode()
+    assert not SpotifyAccount.objects.exists()
 
 
 def test_export_creates_a_public_playlist_in_played_order_and_reports_the_missing(client, dj, curator, fake_spotify):
@@ -170,6 +155,12 @@ def test_export_my_likes_makes_a_playlist_of_the_matched_ones(client, dj, curato
     client.post("/likes/spotify")
     assert list(fake_spotify.playlists) == ["pl1"]
     assert SpotifyPlaylist.objects.get().likes_of == dancer
+    # The journal links the playlist and lists what it lacks, with search links.
+    page = client.get("/likes/").content.decode()
+    assert 'href="https://open.spotify.com/playlist/pl1"' in page and "Update my likes playlist on Spotify" in page
+    missing = page.split('aria-labelledby="not-in-playlist-title"', 1)[1].split("</section>", 1)[0]
+    assert "Not in the playlist (1)" in missing and "Unmatched" in missing and "Ghost" not in missing
+    assert "https://open.spotify.com/search/Artist%20Unmatched" in missing
 
 
 def test_likes_with_nothing_matched_are_a_message(client, dj, curator, fake_spotify):
@@ -185,3 +176,16 @@ def test_an_anonymous_dancer_is_sent_to_sign_in(client, db, fake_spotify):
     response = client.post("/likes/spotify")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert fake_spotify.playlists == {} and not SpotifyPlaylist.objects.exists()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_exported_journal_costs_the_same_queries_for_any_number_of_likes(
+        client, dj, curator, fake_spotify, django_assert_num_queries, count):
+    dancer = make_dj("dancer@example.com", "Dana")
+    liked(dancer, dj, titles=tuple(f"Song {n}" for n in range(count - 1)) + ("Unmatched",))
+    client.force_login(dancer)
+    client.post("/likes/spotify")
+    # Session, user, the likes with their sets, the playlist, the liked tracks' recordings.
+    with django_assert_num_queries(5):
+        page = client.get("/likes/").content.decode()
+    assert "Not in the playlist (1)" in page

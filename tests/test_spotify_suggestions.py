@@ -2,23 +2,15 @@
 in a task (ISRC first, then artist + title), once per track, after the crowd's."""
 
 import pytest
-from django.utils import timezone
 
 from crate import verification
-from crate.models import SpotifyAccount, TrackLink
+from crate.models import TrackLink
 from stages.models import DJSet
+from tests.spotify_helpers import connected_account
 
 GHOST = {"uri": "spotify:track:6habFhsOp2NvshLv26DqMb", "name": "Ghost", "duration_ms": 213000,
          "artists": [{"name": "Ella Henderson"}], "album": {"name": "Chapter One"},
          "external_ids": {"isrc": "GBARL1400001"}}
-
-
-@pytest.fixture
-def curator(db, fake_spotify):
-    account = SpotifyAccount(spotify_user_id="pika-curator", expires_at=timezone.now())
-    account.set_tokens({"access_token": fake_spotify.new_token(), "refresh_token": "refresh-1", "expires_in": 3600})
-    account.save()
-    return account
 
 
 @pytest.fixture
@@ -56,3 +48,32 @@ def test_spotify_down_leaves_the_page_working_and_asks_again_later(client, dj, c
     response = client.get(f"/dj/sets/{played.dj_set.code}/verify")
     assert response.status_code == 200 and "0 of 1 matched" in response.content.decode()
     assert TrackLink.objects.get(played=played).spotify_searched is False
+
+
+def test_a_revoked_curator_is_not_asked_again_and_the_page_still_works(client, dj, curator, fake_spotify, played):
+    fake_spotify.tracks["isrc:GBARL1400001"] = [GHOST]
+    fake_spotify.valid_tokens.clear()
+    fake_spotify.revoked.add("refresh-1")
+    client.force_login(dj)
+    assert client.get(f"/dj/sets/{played.dj_set.code}/verify").status_code == 200
+    curator.refresh_from_db()
+    assert curator.needs_reconnect
+    calls = len(fake_spotify.requests)
+    html = client.get(f"/dj/sets/{played.dj_set.code}/verify").content.decode()
+    assert "Spotify's best match" not in html and len(fake_spotify.requests) == calls
+
+
+def test_without_a_curator_the_djs_own_account_asks(client, dj, dj_spotify, fake_spotify, played):
+    fake_spotify.tracks["isrc:GBARL1400001"] = [GHOST]
+    client.force_login(dj)
+    html = client.get(f"/dj/sets/{played.dj_set.code}/verify").content.decode()
+    assert "Confirm Ella Henderson — Ghost" in html and "Spotify's best match" in html
+    search = next(r for r in fake_spotify.requests if r[1] == "/v1/search")
+    assert fake_spotify.token_owner[search[3]["Authorization"].removeprefix("Bearer ")]["id"] == "nova-on-spotify"
+
+
+def test_another_djs_own_account_is_never_used_for_my_set(client, dj, other_dj, fake_spotify, played):
+    connected_account(fake_spotify, owner=other_dj)
+    client.force_login(dj)
+    assert client.get(f"/dj/sets/{played.dj_set.code}/verify").status_code == 200
+    assert fake_spotify.requests == []

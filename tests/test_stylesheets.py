@@ -1,5 +1,6 @@
-"""Two stylesheets: pika.css for every page (the only thing that blocks a dancer's first
-paint), dj.css only for DJ and organizer pages; colours and spacing from custom properties."""
+"""Stylesheets: critical.css inline in every page (tests/test_critical_css.py), pika.css for
+every page (after the first paint on a dancer's), dj.css only for DJ and organizer pages;
+colours and spacing from custom properties, defined once in critical.css."""
 
 import json
 import re
@@ -28,6 +29,7 @@ def stylesheets(html):
 def test_dancer_pages_load_one_small_stylesheet(client, event, dj):
     stage = event.stages.get(name="Main Floor")
     dj_set = DJSet.objects.go_live(dj, "DJ Nova", stage)[0]
+    # The stage, event and set pages link it without blocking (and plainly in <noscript>).
     for url in ["/", stage.get_absolute_url(), event.get_absolute_url(), dj_set.get_absolute_url(), "/likes/"]:
         html = client.get(url).content.decode()
         assert stylesheets(html) == [static("css/pika.css")], url
@@ -50,15 +52,16 @@ def test_the_timetable_adds_its_own_for_dancers(client, event):
 
 
 def test_colours_are_custom_properties_defined_once():
-    pika, dj, timetable = css("pika.css"), css("dj.css"), css("timetable.css")
-    root = pika[pika.index(":root {"):pika.index("}", pika.index(":root {"))]
+    critical, pika, dj, timetable = css("critical.css"), css("pika.css"), css("dj.css"), css("timetable.css")
+    root = critical[critical.index(":root {"):critical.index("}", critical.index(":root {"))]
     defined = set(re.findall(r"(--[\w-]+):", root))
     assert {"--bg", "--panel", "--text", "--muted", "--accent", "--space-4", "--tap"} <= defined
-    for name, text in [("pika.css", pika.replace(root, "")), ("dj.css", dj), ("timetable.css", timetable)]:
+    sheets = [("critical.css", critical.replace(root, "")), ("pika.css", pika), ("dj.css", dj), ("timetable.css", timetable)]
+    for name, text in sheets:
         assert HEX_COLOUR.findall(text) == [], f"{name}: a colour outside the palette"
         assert set(re.findall(r"var\((--[\w-]+)\)", text)) <= defined, name
-    for text in (dj, timetable):
-        assert re.findall(r"^\s*--[\w-]+:", text, re.M) == [], "only pika.css defines the palette"
+    for text in (pika, dj, timetable):
+        assert re.findall(r"^\s*--[\w-]+:", text, re.M) == [], "only critical.css defines the palette"
 
 
 def test_htmx_indicator_styles_come_from_the_stylesheet_not_an_inline_style(client):

@@ -1,5 +1,11 @@
+import re
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from pika import submit_once
 
@@ -33,3 +39,60 @@ def after_paint(path):
     from django.templatetags.static import static
 
     return format_html('<script type="text/plain" data-after-paint="{}"></script>', static(path))
+
+
+CRITICAL_CSS = "css/critical.css"
+
+
+@lru_cache(maxsize=1)
+def _critical_rules():
+    return _read_critical_rules()
+
+
+def _read_critical_rules():
+    """static/css/critical.css as it goes into a page: comments and indentation dropped
+    (the bytes are in every page), found by the staticfiles finders like any static file."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(CRITICAL_CSS)
+    if path is None:
+        raise ImproperlyConfigured(f"{CRITICAL_CSS} is missing from the static files")
+    with open(path, encoding="utf-8") as source:
+        text = source.read()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"\s*\n\s*", "\n", text).strip()
+    if "</" in text:  # it would end the <style> element early
+        raise ImproperlyConfigured(f"{CRITICAL_CSS} must not contain '</'")
+    return text
+
+
+def critical_rules():
+    """Read once per process; with DEBUG on every time, so an edit shows on the next reload."""
+    return _read_critical_rules() if settings.DEBUG else _critical_rules()
+
+
+@register.simple_tag(takes_context=True)
+def critical_css(context):
+    """The first paint's rules inline, under this response's CSP nonce: no stylesheet
+    round trip before the now-playing title shows. Without a nonce (a page rendered
+    outside a request) the same file is linked instead."""
+    # django-csp's nonce is lazy and reads as false until first used: str() makes it.
+    nonce = context.get("csp_nonce")
+    nonce = "" if nonce is None else str(nonce)
+    if not nonce:
+        from django.templatetags.static import static
+
+        return format_html('<link rel="stylesheet" href="{}">', static(CRITICAL_CSS))
+    return format_html('<style nonce="{}">{}</style>', nonce, mark_safe(critical_rules()))
+
+
+@register.simple_tag
+def stylesheet_after_paint(path):
+    """A stylesheet that does not hold back the first paint: fetched alongside as
+    media="print" (which never blocks rendering), switched on by static/js/boot.js; a
+    browser without JavaScript gets the plain link from <noscript>."""
+    from django.templatetags.static import static
+
+    url = static(path)
+    return format_html('<link rel="stylesheet" href="{}" media="print" data-after-paint-style>'
+                       '<noscript><link rel="stylesheet" href="{}"></noscript>', url, url)

@@ -1,4 +1,5 @@
-// Pika! boot: the only script a page asks for before its first paint, and a small one.
+// Pika! boot: the only script a page asks for before its first paint, and a small one
+// (deferred: it runs once the page is parsed).
 // Every other script (htmx and its WebSocket extension are 18 KB of the ~25 KB a first
 // visit loads) is named by a placeholder, <script type="text/plain" data-after-paint="…">,
 // and fetched after the load event: on a venue's thin wifi they would otherwise share the
@@ -6,6 +7,12 @@
 // reads fine and its links and forms work meanwhile.
 (function () {
   "use strict";
+
+  // The full stylesheet of a dancer page arrives as media="print", which never holds back
+  // the first paint (the page's critical rules are inline); it applies once loaded.
+  document.querySelectorAll("link[data-after-paint-style]").forEach(function (link) {
+    link.media = "all";
+  });
 
   // The scripts it adds carry its CSP nonce (the policy allows this origin's scripts too).
   var nonce = document.currentScript ? document.currentScript.nonce : "";
