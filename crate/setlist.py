@@ -31,7 +31,7 @@ def title(dj_set):
 
 def summary(tracks, shown=3):
     """"12 tracks: Artist — Title, …": how a shared link previews (Open Graph)."""
-    names = ", ".join(_one_line(f"{track.artist} — {track.title}") for track in tracks[:shown])
+    names = ", ".join(one_line(f"{track.artist} — {track.title}") for track in tracks[:shown])
     text = f"{len(tracks)} track{'' if len(tracks) == 1 else 's'}"
     return text + (f": {names}" if names else "") + ("…" if len(tracks) > shown else "")
 
