@@ -224,3 +224,16 @@ def test_a_listed_quick_start_sets_count_moves_the_lobby_and_a_private_ones_does
     assert listener_messages(f"session.{listed.pk}") == [
         (f"session.{listed.pk}", '<span id="listeners" class="listeners">4 listening</span>')]
     assert pinged == [1]
+
+
+def test_the_lobby_reads_every_sets_listeners_at_once(db, dj, other_dj, weekend):
+    on_stage = played_set(dj, titles=("Ghost",), stage=weekend.main)[0]
+    quick = played_set(other_dj, titles=("Sunrise",), dj_name="DJ Other")[0]
+    LobbyListing.objects.list_set(quick)
+    listeners.record(f"stage.{weekend.main.pk}", 5, "proc-a")
+    listeners.record(f"session.{on_stage.pk}", 1, "proc-b")
+    listeners.record(f"session.{quick.pk}", 3, "proc-b")
+    listeners.record(f"stage.{weekend.blues.pk}", 100, "proc-a")  # another room
+    assert {e["dj_set"].dj_name: e["listeners"] for e in lobby.live_now()} == {"DJ Nova": 6, "DJ Other": 3}
+    assert listeners.totals([[f"stage.{weekend.main.pk}", f"session.{on_stage.pk}"], [f"session.{quick.pk}"], []]) == [6, 3, 0]
+    assert {e["dj_set"].dj_name: e["listeners"] for e in lobby.live_now(with_listeners=False)} == {"DJ Nova": None, "DJ Other": None}
