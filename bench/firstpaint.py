@@ -233,7 +233,7 @@ def target_rows(rows):
 
 
 def table(rows):
-    out = ["| page | profile | cache | title painted, median (5 runs) | runs (ms) | FCP median | page arrived | stylesheets arrived | render-blocking requests | layout shift (worst run) | transferred | requests | target | verdict |",
+    out = ["| page | profile | cache | title painted, median | runs (ms) | FCP median | page arrived | stylesheets arrived | render-blocking requests | layout shift (worst run) | transferred | requests | target | verdict |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         target = f"≤ {TARGETS_S[r['profile']]:.1f} s" + (f", ≤ {TARGET_COLD_KB:.0f} kB" if r["cache"] == "cold" else "")

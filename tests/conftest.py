@@ -219,6 +219,20 @@ def redis_servers(server_process):
 
 
 @pytest.fixture
+def one_process(settings):
+    """One process's view of a change the moment it commits: the in-memory channel layer
+    and cache. Through Redis the same change reaches a process a few ms later
+    (tests/test_two_processes.py covers that)."""
+    from pika import live_state
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    live_state._cache.cache_clear()
+    yield
+    live_state._cache.cache_clear()
+
+
+@pytest.fixture
 def frozen_rate_window(monkeypatch):
     """Rate limits count in fixed windows: a test running across a window's end would see
     its count reset, so the limiter's clock stands still."""

@@ -22,7 +22,8 @@ def answers_from_new_phones(poll, n):
 
 
 async def test_a_burst_of_answers_is_two_messages_and_ends_on_the_final_tally(dj, settings):
-    settings.PIKA_CROWD_TALLY_SECONDS = 0.5
+    # A window far longer than six answers take, even on a busy machine.
+    settings.PIKA_CROWD_TALLY_SECONDS = 3
     dj_set = (await database_sync_to_async(played_set)(dj, titles=["Ghost"]))[0]
     poll = await database_sync_to_async(start_poll)(dj_set, "Next?", ["A", "B"])
     page = WebsocketCommunicator(application, f"/ws/sessions/{dj_set.code}/",
@@ -32,7 +33,7 @@ async def test_a_burst_of_answers_is_two_messages_and_ends_on_the_final_tally(dj
     await answers_from_new_phones(poll, 6)
     tallies = []
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + 2.0
+    deadline = loop.time() + 4.5
     while loop.time() < deadline:
         if await page.receive_nothing(timeout=0.1):
             continue

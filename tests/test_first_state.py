@@ -22,7 +22,8 @@ from stages.models import DJSet, Stage
 from pika.relay import Relay
 from tests.personas import make_event, make_organizer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# These pin what one process does the moment a change commits.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("one_process")]
 
 HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
 STATE = re.compile(r"^<!--state:([^>]*)-->")
@@ -57,17 +58,6 @@ def go_live(user, name, stage=None):
 @database_sync_to_async
 def add_track(dj_set, title, **fields):
     return dj_set.add_track(artist="Artist", title=title, **fields)[0]
-
-
-@pytest.fixture(autouse=True)
-def one_process(settings):
-    # These pin what one process does the moment a change commits. Through Redis the same
-    # change reaches the process a few ms later (tests/test_two_processes.py covers that).
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    live_state._cache.cache_clear()
-    yield
-    live_state._cache.cache_clear()
 
 
 def versions_of(state):

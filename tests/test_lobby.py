@@ -186,6 +186,7 @@ async def test_a_private_sets_tracks_never_move_the_lobby(dj):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("one_process")
 async def test_a_page_connecting_after_a_change_gets_it_in_its_state(dj, weekend):
     first = await connect()
     await first.receive_from()
