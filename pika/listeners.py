@@ -110,6 +110,22 @@ def total(groups):
         return None
 
 
+def totals(pages):
+    """total() for several pages at once (each a list of groups), in two cache round trips
+    however many: [count or None, ...] in the same order (the lobby lists many sets)."""
+    if not pages:
+        return []
+    try:
+        cache = _cache()
+        processes = _processes(cache)
+        found = cache.get_many([_key(group, process) for process in processes for groups in pages for group in groups])
+        return [sum(max(found.get(_key(group, process), 0), 0) for process in processes for group in groups)
+                for groups in pages]
+    except Exception:
+        log.warning("Listener counts unavailable (cache unreachable)", exc_info=True)
+        return [None] * len(pages)
+
+
 def count(group):
     return total([group])
 

@@ -21,9 +21,10 @@ def public_sets():
     )
 
 
-def live_now():
+def live_now(with_listeners=True):
     """[{"dj_set", "stage", "event", "track", "listeners", "url"}], newest set first: two
-    queries however many are live. A room lists the set it shows (its newest one)."""
+    queries however many are live, and two cache reads for all their listener counts
+    (none without them). A room lists the set it shows (its newest one)."""
     newest_on_stage = DJSet.objects.filter(stage=OuterRef("stage")).order_by("-started_at").values("pk")[:1]
     newest_track = PlayedTrack.objects.filter(dj_set=OuterRef("pk")).order_by("-played_at", "-pk").values("pk")[:1]
     sets = [
@@ -33,14 +34,16 @@ def live_now():
         if dj_set.stage_id is None or dj_set.newest_on_stage == dj_set.pk
     ]
     tracks = PlayedTrack.objects.in_bulk([s.current_track_id for s in sets if s.current_track_id])
+    # A room's audience is its page's and the set's own page's (stages.live.audience).
+    pages = [[set_group(s.pk)] + ([stage_group(s.stage_id)] if s.stage_id else []) for s in sets]
+    counts = listeners.totals(pages) if with_listeners else [None] * len(sets)
     entries = []
-    for dj_set in sets:
+    for dj_set, count in zip(sets, counts):
         stage = dj_set.stage
-        groups = [set_group(dj_set.pk)] + ([stage_group(stage.pk)] if stage else [])
         entries.append({
             "dj_set": dj_set, "stage": stage, "event": stage.event if stage else None,
             "track": tracks.get(dj_set.current_track_id),
-            "listeners": listeners.total(groups),
+            "listeners": count,
             # A room's page follows the room through DJ changes; a Quick Start set has its own.
             "url": stage.get_absolute_url() if stage else dj_set.get_absolute_url(),
         })

@@ -6,7 +6,7 @@ import logging
 from django.dispatch import receiver
 
 from recaps import live, lobby
-from stages.signals import set_changed, stage_audience_changed
+from stages.signals import set_audience_changed, set_changed, stage_audience_changed
 
 log = logging.getLogger(__name__)
 
@@ -27,4 +27,11 @@ def stage_audience_in_lobby(sender, stage, **kwargs):
     # The stage's own count messages are the caller's; the lobby's count follows, coalesced.
     if stage.event.is_visible_publicly():
         live.lobby_changed()
+    return []
+
+
+@receiver(set_audience_changed, dispatch_uid="recaps-lobby-set-audience")
+def set_audience_in_lobby(sender, dj_set, **kwargs):
+    # A listed Quick Start set's count, the same way (one query: is it listed?).
+    set_changed_in_lobby(sender, dj_set)
     return []

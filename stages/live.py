@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from pika import listeners
 from pika.live import event_group, send, send_pair, set_group, stage_group
-from stages.signals import set_changed, stage_audience_changed, stage_changed
+from stages.signals import set_audience_changed, set_changed, stage_audience_changed, stage_changed
 from stages.timezones import shown_tz
 
 RECENT_LIMIT = 50
@@ -134,6 +134,9 @@ def listener_messages(group):
     if stage is not None:
         messages.append((stage_group(stage.pk), html))
         for _, more in stage_audience_changed.send(sender=Stage, stage=stage, listeners=count):
+            messages += more
+    elif not dj_set.stage_id:
+        for _, more in set_audience_changed.send(sender=DJSet, dj_set=dj_set, listeners=count):
             messages += more
     return messages
 

@@ -20,6 +20,10 @@ set_changed = Signal()
 # return the [(group, html), ...] messages that show it; the caller sends them.
 stage_audience_changed = Signal()
 
+# A Quick Start set's listener count changed (sender=DJSet, dj_set=..., listeners=...):
+# the same contract as stage_audience_changed, for sets that play on no stage.
+set_audience_changed = Signal()
+
 # A played track was stored or found again by the token API or the dashboard follower
 # (sender=PlayedTrack, track=..., isrc="" or a clean ISRC). Sent inside the request, before
 # the answer: a receiver returns the track's identity ({...} or None) for the answer.

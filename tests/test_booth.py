@@ -5,6 +5,7 @@ from channels.db import database_sync_to_async
 from django.templatetags.static import static
 
 from crate import consumers
+from crate import live as crate_live
 from pika import listeners
 from recaps.models import TrackRating
 from tests.likes_helpers import like
@@ -113,8 +114,6 @@ class ChannelLayerDown:
 
 @pytest.mark.django_db
 def test_a_booth_ping_that_cannot_be_sent_loses_no_track(dj, monkeypatch, caplog, django_capture_on_commit_callbacks):
-    from crate import live as crate_live  # patched here only: the booth's ping goes through it
-
     monkeypatch.setattr(crate_live, "get_channel_layer", lambda: ChannelLayerDown())
     with django_capture_on_commit_callbacks(execute=True):
         dj_set, (ghost,) = played_set(dj, titles=("Ghost",))

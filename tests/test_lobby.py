@@ -11,6 +11,7 @@ from pika import listeners
 from recaps import live as lobby_live
 from recaps import lobby
 from recaps.models import LobbyListing
+from stages.live import listener_messages
 from stages.models import DJSet
 from tests.personas import make_dj, make_event, played_set
 from tests.recap_helpers import likes
@@ -196,3 +197,31 @@ def test_a_lobby_ping_that_cannot_be_sent_loses_no_track(db, dj, weekend, monkey
         dj_set, (ghost,) = played_set(dj, titles=("Ghost",), stage=weekend.main)
     assert "lobby: change not announced (channel layer unreachable)" in caplog.text
     assert [entry["track"] for entry in lobby.live_now()] == [ghost]
+
+
+def test_a_listed_quick_start_sets_count_moves_the_lobby_and_a_private_ones_does_not(db, dj, other_dj, monkeypatch):
+    pinged = []
+    monkeypatch.setattr(lobby_live, "lobby_changed", lambda: pinged.append(1))
+    listed = played_set(dj, titles=("Sunrise",))[0]
+    LobbyListing.objects.list_set(listed)
+    private = played_set(other_dj, titles=("Kitchen",))[0]
+    listeners.record(f"session.{listed.pk}", 4, "proc-a")
+    assert listener_messages(f"session.{private.pk}") == [
+        (f"session.{private.pk}", '<span id="listeners" class="listeners">0 listening</span>')]
+    assert pinged == []
+    assert listener_messages(f"session.{listed.pk}") == [
+        (f"session.{listed.pk}", '<span id="listeners" class="listeners">4 listening</span>')]
+    assert pinged == [1]
+
+
+def test_the_lobby_reads_every_sets_listeners_at_once(db, dj, other_dj, weekend):
+    on_stage = played_set(dj, titles=("Ghost",), stage=weekend.main)[0]
+    quick = played_set(other_dj, titles=("Sunrise",), dj_name="DJ Other")[0]
+    LobbyListing.objects.list_set(quick)
+    listeners.record(f"stage.{weekend.main.pk}", 5, "proc-a")
+    listeners.record(f"session.{on_stage.pk}", 1, "proc-b")
+    listeners.record(f"session.{quick.pk}", 3, "proc-b")
+    listeners.record(f"stage.{weekend.blues.pk}", 100, "proc-a")  # another room
+    assert {e["dj_set"].dj_name: e["listeners"] for e in lobby.live_now()} == {"DJ Nova": 6, "DJ Other": 3}
+    assert listeners.totals([[f"stage.{weekend.main.pk}", f"session.{on_stage.pk}"], [f"session.{quick.pk}"], []]) == [6, 3, 0]
+    assert {e["dj_set"].dj_name: e["listeners"] for e in lobby.live_now(with_listeners=False)} == {"DJ Nova": None, "DJ Other": None}

@@ -2,10 +2,12 @@
 
 import csv
 import io
+from types import SimpleNamespace
 
 import pytest
 
 from recaps.models import TrackRating
+from recaps.stats import drift
 from tests.personas import played_set
 from tests.recap_helpers import scripted_set
 
@@ -144,10 +146,6 @@ def test_the_logbook_costs_the_same_queries_for_any_set_size(client, dj, django_
     ((3, 0, 0), (96, 96), ""),  # the same tempo is no drift
 ])
 def test_tempo_drift_is_the_floor_asking_one_way_and_the_bpm_going_the_other(tempo, bpms, expected):
-    from types import SimpleNamespace
-
-    from recaps.stats import drift
-
     played = SimpleNamespace(bpm=bpms[0], tempo=dict(zip(("slower", "perfect", "faster"), tempo)))
     assert drift(played, SimpleNamespace(bpm=bpms[1])) == expected
     assert drift(played, None) == ""

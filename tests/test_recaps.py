@@ -104,6 +104,9 @@ def test_the_recap_never_shows_the_djs_private_notes(anonymous, client, dj, week
     client.post(f"/dj/sets/{dj_set.code}/plays/{tracks[1].pk}/rating", {"verdict": "brick", "note": "floor emptied"})
     html = anonymous.get(f"/recap/{dj_set.code}").content.decode()
     assert "floor emptied" not in html and "brick" not in html.lower()
+    # The floor's public numbers are there; the DJ's analytics (drift, engagement) are not.
+    assert 'data-floor="1">Tempo: 3 slower' in html
+    assert "drift" not in html.lower() and "engagement" not in html.lower() and "asked slower" not in html
 
 
 def test_titles_are_text_in_the_recap(anonymous, dj):

@@ -10,4 +10,4 @@ register = template.Library()
 @register.inclusion_tag("recaps/live_now.html")
 def live_now_banner():
     """Links to the one room live now, or to the lobby when several are."""
-    return {"live_sets": lobby.live_now()}
+    return {"live_sets": lobby.live_now(with_listeners=False)}

@@ -81,6 +81,7 @@ def test_the_booth_beside_a_phone_and_the_lobby(server, stage, dj, dj_api, phone
     expect(booth.locator("#now-playing .track-title")).to_have_text("Dreams", timeout=20_000)
 
     # The set ends from the booth: the phone says so and links to the recap.
+    phone.audit(booth)
     booth.get_by_role("button", name="End set").click()
     expect(dancer.locator("#now-playing .track-title")).to_have_text("This set has ended")
     dancer.get_by_role("link", name="See the recap").click()
@@ -95,3 +96,9 @@ def test_the_booth_beside_a_phone_and_the_lobby(server, stage, dj, dj_api, phone
     # restart) and was sent the whole current state, or the coalesced update if it was back.
     expect(lobby.locator("#lobby-live")).to_contain_text("Nobody is live right now", timeout=20_000)
     expect(lobby.locator("#lobby-recaps")).to_contain_text("DJ Nova")
+
+    # Back home, the DJ's logbook keeps the verdict and the note (checked by axe as well).
+    booth.goto(f"{server.url}/dj/sets/{live['code']}/logbook")
+    expect(booth.locator('[data-logbook="peak"]')).to_have_text("1")
+    expect(booth.locator('[data-logbook="thanks"]')).to_have_text("1")
+    expect(booth.get_by_label("Private note on Ghost")).to_have_value("everyone sang")
