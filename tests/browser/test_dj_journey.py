@@ -87,6 +87,8 @@ def test_a_track_sent_while_the_database_restarts_stays_typed_and_goes_on_the_ne
     dashboard.get_by_label("Your DJ name").fill("DJ Nova")
     dashboard.get_by_role("button", name="Go Live").click()
     dj_set = DJSet.objects.get(dj=dj, ended_at__isnull=True)
+    # htmx loads after the first paint (boot.js): until then the form would post as a plain page.
+    dashboard.wait_for_function("() => window.htmx !== undefined")
 
     # The first send lands in the database's restart: the server's own 503 for an htmx form
     # (pika.middleware), served in place of the real answer for this one request.
