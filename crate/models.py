@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crate import live
+from pika.middleware import is_first_visit
 
 
 class LikeQuerySet(models.QuerySet):
@@ -19,8 +20,7 @@ class LikeQuerySet(models.QuerySet):
     def liked_track_ids(self, request):
         """The ids of the tracks this dancer likes, read once per request."""
         if not hasattr(request, "_pika_liked_ids"):
-            if not request.user.is_authenticated and getattr(request, "client_id_is_new", False):
-                # A first visit (a fresh QR scan) has liked nothing yet: no query.
+            if is_first_visit(request):  # nothing liked yet: no query
                 request._pika_liked_ids = set()
             else:
                 request._pika_liked_ids = set(self.of(request).values_list("track_id", flat=True))

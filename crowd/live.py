@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pika.live import send, set_group, stage_group
+from pika.middleware import is_first_visit
 from pika.tasks import later
 from stages.models import DJSet, PlayedTrack
 
@@ -134,7 +135,7 @@ def _owner(request):
     (a first visit, a fresh QR scan: no query) or have no id."""
     from crowd.models import Refused, dancer  # see poll_context
 
-    if not request.user.is_authenticated and getattr(request, "client_id_is_new", False):
+    if is_first_visit(request):
         return None
     try:
         return dancer(request)

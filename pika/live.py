@@ -74,6 +74,15 @@ def page_versions(groups):
     return live_state.format_versions(versions) if versions else ""
 
 
+def live_page(key, groups, render):
+    """(versions, state) of a live page: its groups' versions, for its socket to ask with
+    (`?v=`), and what `render()` gives at them, rendered once per version in this process
+    for every request (pika/live_state.py: `render` returns (state, seconds it stays true))."""
+    versions = live_state.current_versions(groups)
+    state = live_state.page_states().get(key, versions, render)
+    return (live_state.format_versions(versions) if versions else ""), state
+
+
 # Fragments the channel layer refused (Redis down), in order, for the retrier to send when
 # it is back: a track saved during an outage still reaches the phones. Bounded: after a
 # long outage the oldest go (a phone that reconnects gets the whole state anyway).

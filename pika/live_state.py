@@ -13,6 +13,11 @@ and a message whose change the state already holds (version ≤ the state's) is 
 nothing is lost or applied twice. The state goes out as `<!--state:g=N,g=N-->` + HTML; a
 page that asks with exactly those versions (`?v=g=N,g=N`) is sent the marker alone.
 
+A full page (a GET of a live page, or its HTMX poll) reads its versions before rendering
+too, and takes what every visitor sees of them from this process's `PageStates`, rendered
+once per version by the first request that needed it: the same argument, with the page's
+`?v=` for the socket to ask with.
+
 Versions start at the clock (microseconds) the first time a group is seen, then count up,
 so a version never goes back even if the cache forgets the key (a Redis restart): a page
 that remembers an old number is sent the whole state.
@@ -21,6 +26,7 @@ that remembers an old number is sent the whole state.
 import asyncio
 import functools
 import logging
+import threading
 import time
 import weakref
 
@@ -208,6 +214,48 @@ class FirstStates:
     def clear(self):
         self.entries.clear()
         self.found.clear()
+
+
+class PageStates:
+    """This process's states of full pages: key -> (version, fresh until, value). Views run
+    in threads: a lock keeps the writes whole (callers arriving together may each render,
+    once; the sockets' `FirstStates` is for the thousand arriving at once)."""
+
+    def __init__(self):
+        self.entries = {}
+        self.lock = threading.Lock()
+
+    def get(self, key, versions, render):
+        """The value `render()` gives for these versions of `key`, rendered once per
+        version. `render` returns (value, how many seconds it stays true). Without
+        versions (the cache is down) every call renders."""
+        if versions is None:
+            return render()[0]
+        version = versions_key(versions)
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == version and time.monotonic() < entry[1]:
+            return entry[2]
+        value, seconds = render()
+        with self.lock:
+            current = self.entries.get(key)
+            if current is None or current[0] <= version:
+                self.entries.pop(key, None)
+                self.entries[key] = (version, time.monotonic() + min(seconds, STATE_SECONDS), value)
+                while len(self.entries) > MAX_ENTRIES:
+                    self.entries.pop(next(iter(self.entries)))
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+_page_states = PageStates()
+
+
+def page_states():
+    """This process's one cache of page states (views run in threads, not on a loop)."""
+    return _page_states
 
 
 _states = weakref.WeakKeyDictionary()

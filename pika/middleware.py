@@ -102,6 +102,13 @@ def client_id_middleware(get_response):
     return middleware
 
 
+def is_first_visit(request):
+    """Whether `request` comes from a browser we have never seen, without an account: a
+    fresh QR scan. Nothing can be theirs yet (likes, votes, answers), so what a page shows
+    them is what it shows every first visit."""
+    return not request.user.is_authenticated and getattr(request, "client_id_is_new", False)
+
+
 def htmx_login_redirect_middleware(get_response):
     """An HTMX request whose login has expired sends the whole page to sign-in.
 

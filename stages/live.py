@@ -6,10 +6,20 @@ Consumers only relay what arrives. Pages, HTMX swaps and WebSocket pushes all re
 the same partials of `stages/live.html`.
 """
 
+import secrets
+
+from django.contrib.auth.models import AnonymousUser
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from pika import listeners
-from pika.live import event_group, send, send_pair, set_group, stage_group
+from pika.live import (
+    event_group, live_page, send, send_pair, set_group, set_page_groups, stage_group, stage_page_groups,
+)
+from pika.middleware import is_first_visit
+from pika.templatetags.pika import ago_changes_in
 from stages.signals import set_audience_changed, set_changed, stage_audience_changed, stage_changed
 from stages.timezones import shown_tz
 
@@ -17,7 +27,12 @@ RECENT_LIMIT = 50
 
 
 def audience(dj_set=None, stage=None):
-    """How many follow this music: the set's own page plus its stage's page.
+    """How many follow this music: the set's own page plus its stage's page."""
+    return listeners.total(audience_groups(dj_set, stage))
+
+
+def audience_groups(dj_set=None, stage=None):
+    """The pages whose listeners follow this music.
 
     A stage page counts with the set it shows; a set's page counts its stage's page only
     while the set drives that stage. `stage` is given when the set is known to drive it.
@@ -29,7 +44,7 @@ def audience(dj_set=None, stage=None):
             stage = dj_set.stage
     if stage is not None:
         groups.append(stage_group(stage.pk))
-    return listeners.total(groups)
+    return groups
 
 
 def live_context(dj_set, stage=None, with_count=True):
@@ -64,6 +79,77 @@ def render_live(dj_set, stage=None, with_count=True):
             + render_to_string("stages/live.html#set-list", context))
     # A new set on a stage brings its own listeners: the count changes with it.
     return html + render_listeners(context["listeners"]) if with_count else html
+
+
+# A page's GET (and its HTMX poll): what the live pieces look like is rendered once per
+# version in this process, as for the sockets (pika/live_state.py), and every first visit
+# (a fresh QR scan, pika.middleware.is_first_visit) is sent those very pieces with its own
+# CSRF token put in; anyone else has the pieces rendered for them (their likes, votes)
+# from the same objects: no query for the tracks or the rooms either. The count is every
+# request's own. Half the stage page's time went to these pieces, the rest mostly to
+# their queries (docs/benchmarks.md).
+
+NOW_PLAYING, SET_LIST = "stages/live.html#now-playing", "stages/live.html#set-list"
+# Where the shared pieces' forms carry the token; random, so no track title can hold it.
+_CSRF_STAND_IN = f"csrf-{secrets.token_hex(16)}"
+
+
+class _FirstVisit:
+    """The request the shared pieces are rendered for: no account, a new browser."""
+
+    user = AnonymousUser()
+    client_id = ""
+    client_id_is_new = True
+
+
+def _panel(context, request, csrf_token):
+    """The now-playing card and the set list, rendered for `request`'s dancer."""
+    context = {**context, "request": request, "csrf_token": csrf_token}
+    return {"now_playing": render_to_string(NOW_PLAYING, context), "set_list": render_to_string(SET_LIST, context)}
+
+
+def _page_state(dj_set, stage=None):
+    """(state, seconds it stays true) of a set or stage page: its objects, and its pieces as
+    every first visit sees them."""
+    context = live_context(dj_set, stage, with_count=False)
+    # Who listens changes every second; which pages count does not (a set that stops
+    # driving its stage hears of it: broadcast_go_live).
+    state = {"context": context, "audience": audience_groups(dj_set, stage),
+             **_panel(context, _FirstVisit(), _CSRF_STAND_IN)}
+    if stage is not None:
+        state["cards"] = mark_safe("".join(render_stage_cards(stage.event)))
+    # "Started 4 min ago" is true until the next minute.
+    return state, ago_changes_in(context["current"].played_at) if context["current"] else float("inf")
+
+
+def _page_context(request, versions, state):
+    context = dict(state["context"], live_versions=versions)
+    # The page's one token, made only if something shows it (as the template's own).
+    token = context["csrf_token"] = csrf(request)["csrf_token"]
+    if is_first_visit(request):
+        for name in ("now_playing", "set_list"):
+            html = state[name]
+            context[name] = mark_safe(html.replace(_CSRF_STAND_IN, str(token))) if _CSRF_STAND_IN in html else html
+    else:
+        context.update(_panel(state["context"], request, token))
+    context["cards"] = state.get("cards")
+    context["listeners"] = listeners.total(state["audience"])
+    return context
+
+
+def stage_page_context(request, stage):
+    """Everything the stage page and its HTMX poll show (templates/stages/stage_page.html)."""
+    versions, state = live_page(("stage", stage.pk), stage_page_groups(stage.pk, stage.event_id),
+                                lambda: _page_state(stage.current_set(), stage))
+    return _page_context(request, versions, state)
+
+
+def set_page_context(request, dj_set):
+    """Everything the set page and its HTMX poll show (templates/stages/set_page.html)."""
+    # A Quick Start set's times read in each viewer's zone: a state per zone.
+    zone = None if dj_set.event is not None else str(timezone.get_current_timezone())
+    versions, state = live_page(("set", dj_set.pk, zone), set_page_groups(dj_set.pk), lambda: _page_state(dj_set))
+    return _page_context(request, versions, state)
 
 
 def render_listeners(count):

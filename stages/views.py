@@ -2,7 +2,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from pika import live as groups
 from pika.access import or_404
 from pika.qr import qr_png, qr_svg
 from stages import live
@@ -12,8 +11,7 @@ from stages.access import set_for_public, stage_for_visitor
 @never_cache
 def set_page(request, code):
     dj_set = or_404(set_for_public(code))
-    versions = groups.page_versions(groups.set_page_groups(dj_set.pk))
-    context = dict(live.live_context(dj_set), live_versions=versions)
+    context = live.set_page_context(request, dj_set)
     if request.htmx:
         return render(request, "stages/live.html#live-panel", context)
     return render(request, "stages/set_page.html", context)
@@ -22,9 +20,7 @@ def set_page(request, code):
 @never_cache
 def stage_page(request, code):
     stage = or_404(stage_for_visitor(request.user, code))
-    versions = groups.page_versions(groups.stage_page_groups(stage.pk, stage.event_id))
-    context = dict(live.live_context(stage.current_set(), stage), live_versions=versions)
-    context["cards"] = live.stage_cards(stage.event)
+    context = live.stage_page_context(request, stage)
     context["is_preview"] = not stage.event.is_visible_publicly()
     if request.htmx:
         return render(request, "stages/live.html#live-panel", context)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from pika import live_state
 from tests import personas
 from tests.live_server import server_for_test
 from tests.push_helpers import PushService
@@ -61,6 +62,20 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _page_states(request, monkeypatch):
+    """A page's GET keeps what it rendered until a change is announced, and changes are
+    announced on commit (pika/live_state.py). A test wrapped in a transaction never
+    commits: there every GET renders afresh. Tests that commit keep them as a server does
+    (each test starts with none: database ids come back from one test to the next)."""
+    marker = request.node.get_closest_marker("django_db")
+    if not ((marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames):
+        monkeypatch.setattr(live_state.page_states(), "get", lambda key, versions, render: render()[0])
+    live_state.page_states().clear()
+    yield
+    live_state.page_states().clear()
 
 
 @pytest.fixture(autouse=True)

@@ -87,3 +87,56 @@ async def test_a_cached_state_is_rendered_again_after_a_while(monkeypatch):
     assert await states.get("stage:A", 1, lambda: "first") == "first"
     monkeypatch.setattr(live_state, "STATE_SECONDS", 0)
     assert await states.get("stage:A", 1, lambda: "second") == "second"
+
+
+# Full pages' states (views, in threads): pika.live_state.PageStates.
+
+def test_a_page_state_is_rendered_once_per_version_while_it_stays_true(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(live_state.time, "monotonic", lambda: clock[0])
+    states = live_state.PageStates()
+    renders = []
+
+    def render(label, seconds=60):
+        return lambda: (renders.append(label) or f"page {label}", seconds)
+
+    v5, v6 = {"stage.1": 5, "event.2": 9}, {"stage.1": 6, "event.2": 9}
+    assert [states.get("stage", v5, render(n)) for n in ("a", "b", "c")] == ["page a"] * 3
+    # A new version renders again; an older one (a slow request) never replaces it.
+    assert states.get("stage", v6, render("d")) == "page d"
+    assert states.get("stage", v5, render("old")) == "page old"
+    assert states.get("stage", v6, render("e")) == "page d"
+    # It stays true for as long as the render said, STATE_SECONDS at most.
+    assert states.get("stage", v6, render("f", seconds=10)) == "page d"
+    clock[0] += live_state.STATE_SECONDS
+    assert states.get("stage", v6, render("f", seconds=10)) == "page f"
+    clock[0] += 9.9
+    assert states.get("stage", v6, render("g", seconds=10)) == "page f"
+    clock[0] += 0.1
+    assert states.get("stage", v6, render("h", seconds=1000)) == "page h"
+    clock[0] += live_state.STATE_SECONDS
+    assert states.get("stage", v6, render("i")) == "page i"
+    assert renders == ["a", "d", "old", "f", "h", "i"]
+
+
+def test_without_versions_every_page_renders():
+    states = live_state.PageStates()
+    renders = []
+    for _ in range(3):
+        states.get("stage", None, lambda: (renders.append(1) or "page", 60))
+    assert len(renders) == 3 and states.entries == {}
+
+
+def test_a_page_that_says_started_4_min_ago_is_true_until_the_minute_turns():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pika.templatetags.pika import ago, ago_changes_in
+
+    now = timezone.now()
+    for elapsed, text, changes_in in [(0, "just now", 60), (59, "just now", 1), (250, "4 min ago", 50),
+                                      (-30, "just now", 90), (3700, "1 h 1 min ago", 20)]:
+        moment = now - timedelta(seconds=elapsed)
+        assert ago(moment) == text
+        assert changes_in - 1 < ago_changes_in(moment) <= changes_in

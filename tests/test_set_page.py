@@ -3,6 +3,7 @@
 import gzip
 
 import pytest
+from django.test import Client
 
 from stages.models import DJSet
 
@@ -91,11 +92,19 @@ def test_an_unknown_code_is_a_friendly_404(client, db):
     assert "We can't find that" in response.content.decode()
 
 
-def test_the_set_page_needs_four_queries(client, dj_set, django_assert_num_queries):
+@pytest.mark.django_db(transaction=True)  # changes are announced on commit (pika/live_state.py)
+def test_the_set_page_needs_a_fixed_number_of_queries(client, dj_set, django_assert_num_queries):
+    client.get(f"/live/{dj_set.code}")  # the anonymous cookie is set once
     for i in range(30):
         dj_set.add_track(artist="A", title=f"T{i}")
-    # The set, its tracks, its announcement banners, its poll (none running).
+    # The first GET after a change: the set, its tracks, its poll (none running), its banners.
     with django_assert_num_queries(4):
+        Client().get(f"/live/{dj_set.code}")
+    # Every first visit until the next change: the set and its banners.
+    with django_assert_num_queries(2):
+        Client().get(f"/live/{dj_set.code}")
+    # A dancer back again: also their likes, their vote and thank-you, the poll.
+    with django_assert_num_queries(5):
         client.get(f"/live/{dj_set.code}")
 
 

@@ -33,6 +33,15 @@ def ago(moment):
     return f"{minutes // 60} h {minutes % 60} min ago"
 
 
+def ago_changes_in(moment):
+    """Seconds until `ago(moment)` reads differently: a page rendered once for many
+    visitors is rendered again then (it counts whole minutes; "just now" before `moment`)."""
+    from django.utils import timezone
+
+    elapsed = (timezone.now() - moment).total_seconds()
+    return 60 - elapsed % 60 if elapsed >= 0 else 60 - elapsed
+
+
 @register.simple_tag
 def after_paint(path):
     """A script fetched after the page's first paint: static/js/boot.js loads it."""
