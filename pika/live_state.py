@@ -237,12 +237,18 @@ class PageStates:
             return entry[2]
         value, seconds = render()
         with self.lock:
+            now = time.monotonic()
             current = self.entries.get(key)
             if current is None or current[0] <= version:
                 self.entries.pop(key, None)
-                self.entries[key] = (version, time.monotonic() + min(seconds, STATE_SECONDS), value)
-                while len(self.entries) > MAX_ENTRIES:
-                    self.entries.pop(next(iter(self.entries)))
+                self.entries[key] = (version, now + min(seconds, STATE_SECONDS), value)
+            # Oldest first: those past their time go (a page nobody opens again holds no
+            # memory for long), and the oldest beyond the bound.
+            while self.entries:
+                oldest = next(iter(self.entries))
+                if len(self.entries) <= MAX_ENTRIES and self.entries[oldest][1] > now:
+                    break
+                self.entries.pop(oldest)
         return value
 
     def clear(self):

@@ -117,6 +117,11 @@ def test_a_page_state_is_rendered_once_per_version_while_it_stays_true(monkeypat
     clock[0] += live_state.STATE_SECONDS
     assert states.get("stage", v6, render("i")) == "page i"
     assert renders == ["a", "d", "old", "f", "h", "i"]
+    # A page nobody opens again is dropped once past its time, at the next write.
+    states.get("set", {"session.3": 1}, render("j"))
+    clock[0] += live_state.STATE_SECONDS
+    states.get("set", {"session.3": 1}, render("k"))
+    assert list(states.entries) == ["set"]
 
 
 def test_without_versions_every_page_renders():
