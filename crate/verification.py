@@ -86,12 +86,14 @@ def suggestions(evidence, votes, resolved, identities):
     ]
 
 
-def auto_match(played, isrc=""):
+def auto_match(played, isrc="", created=False):
     """Called when a track is stored: link it to the recording at least AUTO_MATCH_DJS
-    distinct DJs confirmed for its evidence. Returns the link."""
-    link = TrackLink.objects.filter(played=played).select_related("identity").first()
-    if link is not None:
-        return link
+    distinct DJs confirmed for its evidence. Returns the link (the one it has already,
+    unless `created`: a track stored just now has none)."""
+    if not created:
+        link = TrackLink.objects.filter(played=played).select_related("identity").first()
+        if link is not None:
+            return link
     evidence = evidence_for(played, isrc)
     votes, resolved = votes_for([evidence])
     identity_id, djs = winner(evidence, votes, resolved)

@@ -87,17 +87,19 @@ _retrier = None
 def send(group, html):
     """Hand one rendered change to every open page in `group`, stamped with the group's
     next version (pika/live_state.py); never raises (Redis is a helper)."""
-    _send_message(group, live_state.message(group, live_state.bump(group), html))
+    _send_messages([(group, live_state.message(group, live_state.bump(group), html))])
 
 
 def send_pair(group, html, wider_group, wider_html):
     """One change for two groups where the first one's pages are also in the second (a
     stage's pages are in its event's group): they get `html` alone, which holds
-    `wider_html` and both groups' new versions, and the second group's copy skips them."""
-    version, wider_version = live_state.bump(group), live_state.bump(wider_group)
-    _send_message(group, live_state.message(group, version,
-                                            live_state.change_marker(wider_group, wider_version) + html))
-    _send_message(wider_group, dict(live_state.message(wider_group, wider_version, wider_html), skip=group))
+    `wider_html` and both groups' new versions, and the second group's copy skips them.
+    Both versions in one cache round trip, both messages in one hop onto the event loop."""
+    version, wider_version = live_state.bump_many([group, wider_group])
+    _send_messages([
+        (group, live_state.message(group, version, live_state.change_marker(wider_group, wider_version) + html)),
+        (wider_group, dict(live_state.message(wider_group, wider_version, wider_html), skip=group)),
+    ])
 
 
 def touch(group):
@@ -106,18 +108,31 @@ def touch(group):
     send(group, "")
 
 
-def _send_message(group, message):
+def _send_messages(messages):
+    """Send [(group, message), ...] in order, in one hop onto the event loop (each hop costs
+    a thread switch under the GIL the next POST is waiting for); what the channel layer
+    refuses waits in the backlog, in order."""
     with _lock:
         if _backlog:  # older fragments wait: keep the order
-            _backlog.append((group, message))
+            _backlog.extend(messages)
             _start_retrier()
             return
+    layer = get_channel_layer()
+    sent = 0
+
+    async def send_all():
+        nonlocal sent
+        for group, message in messages:
+            await layer.group_send(group, message)
+            sent += 1
+
     try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
+        async_to_sync(send_all)()
     except Exception:
-        log.warning("Live update for %s kept for later: the channel layer is unreachable", group, exc_info=True)
+        log.warning("Live update for %s kept for later: the channel layer is unreachable",
+                    ", ".join(group for group, _ in messages[sent:]), exc_info=True)
         with _lock:
-            _backlog.append((group, message))
+            _backlog.extend(messages[sent:])
             _start_retrier()
 
 

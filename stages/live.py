@@ -70,8 +70,10 @@ def render_listeners(count):
     return render_to_string("stages/live.html#listeners", {"listeners": count})
 
 
-def stage_card(stage):
-    dj_set = stage.current_set()
+def stage_card(stage, dj_set=None):
+    """What a room's card shows: the set it shows now and that set's track. `dj_set` is
+    the stage's current set when the caller already has it (saves the query)."""
+    dj_set = dj_set or stage.current_set()
     return {"stage": stage, "dj_set": dj_set, "track": dj_set.current_track() if dj_set else None}
 
 
@@ -104,8 +106,8 @@ def render_stage_cards(event):
     return [render_to_string("stages/live.html#stage-card", {"card": card}) for card in stage_cards(event)]
 
 
-def render_stage_card(stage):
-    return render_to_string("stages/live.html#stage-card", {"card": stage_card(stage)})
+def render_stage_card(card):
+    return render_to_string("stages/live.html#stage-card", {"card": card})
 
 
 def listener_messages(group):
@@ -141,20 +143,22 @@ def listener_messages(group):
     return messages
 
 
-def _stage_changed(stage, stage_html=None):
+def _stage_changed(stage, stage_html=None, card=None):
     """A stage changed: its page gets `stage_html` (if any), every page of the event the
-    room's card, and the apps above follow.
+    room's card, and the apps above follow. `card` is the room's card (stage_card) when
+    the caller knows what it shows; the apps above are handed it too, so none asks again.
 
     The stage's own phones get the card inside their stage message and are skipped by the
     event's copy: one frame per phone per track instead of two (half the writes a track
     costs the server, docs/benchmarks.md).
     """
-    card = render_stage_card(stage)
+    card = card or stage_card(stage)
+    html = render_stage_card(card)
     if stage_html is None:
-        send(event_group(stage.event_id), card)
+        send(event_group(stage.event_id), html)
     else:
-        send_pair(stage_group(stage.pk), stage_html + card, event_group(stage.event_id), card)
-    stage_changed.send(sender=type(stage), stage=stage)
+        send_pair(stage_group(stage.pk), stage_html + html, event_group(stage.event_id), html)
+    stage_changed.send(sender=type(stage), stage=stage, card=card)
 
 
 def broadcast_set(dj_set_id):
@@ -165,7 +169,8 @@ def broadcast_set(dj_set_id):
     send(set_group(dj_set.pk), render_live(dj_set))
     if dj_set.drives_stage():
         stage = dj_set.stage
-        _stage_changed(stage, render_live(stage.current_set(), stage))
+        current = stage.current_set()
+        _stage_changed(stage, render_live(current, stage), stage_card(stage, current))
     set_changed.send(sender=type(dj_set), dj_set=dj_set)
     return dj_set
 
@@ -205,8 +210,10 @@ def broadcast_track(track_id):
     previous = newest[1] if len(newest) > 1 else None
     send(set_group(dj_set.pk), render_new_track(dj_set, track, previous))
     if dj_set.drives_stage():
+        # The set drives the stage and is live, so the room shows it, and this track.
         stage = dj_set.stage
-        _stage_changed(stage, render_new_track(dj_set, track, previous, stage))
+        card = {"stage": stage, "dj_set": dj_set, "track": track}
+        _stage_changed(stage, render_new_track(dj_set, track, previous, stage), card)
     set_changed.send(sender=type(dj_set), dj_set=dj_set)
 
 
