@@ -25,6 +25,7 @@ class Counts:
         self.phase = "post"
         self.values = {}
         self.details = {}
+        self.broadcast_cpu = []
 
     def detail(self, what, args):
         if what == "sql":
@@ -78,10 +79,12 @@ def instrument(counts):
 
     def broadcast(queue):
         counts.phase = "broadcast"
+        started = time.process_time()
         try:
             run(queue)
         finally:
             counts.phase = "post"
+            counts.broadcast_cpu.append((time.process_time() - started) * 1000)
 
     deferred._run = broadcast
 
@@ -109,12 +112,15 @@ async def post_tracks(world, posts, warmup=20):
         assert answer.status_code == 201, answer.content
     await client.post(f"/api/v1/sessions/{dj_set_id}/end", content_type="application/json", headers=auth)
     cpu.sort()
+    broadcast_cpu = sorted(counts.broadcast_cpu)
     for (phase, what, name), n in sorted(counts.details.items()):
         print(f"{n / posts:6.2f}  {phase:9} {what:18} {name}")
     return {
         "posts": posts,
         "per_post": {f"{phase}: {what}": round(n / posts, 2) for (phase, what), n in sorted(counts.values.items())},
         "cpu_ms_post_and_broadcast": {"p50": round(statistics.median(cpu), 2), "p90": round(cpu[int(len(cpu) * 0.9)], 2)},
+        "cpu_ms_broadcast": {"p50": round(statistics.median(broadcast_cpu), 2),
+                             "p90": round(broadcast_cpu[int(len(broadcast_cpu) * 0.9)], 2)},
     }
 
 

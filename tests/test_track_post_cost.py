@@ -1,0 +1,113 @@
+"""What a track POST and its broadcast cost: the DJ's agent waits for the answer, and the
+broadcast shares the process with the next POST (docs/benchmarks.md, "Track POST"), so
+their queries and Redis round trips are pinned here."""
+
+import os
+import uuid
+
+import pytest
+import redis.connection
+
+from pika import live_state
+from pika.cache import FailOpenRedisCache
+from stages import live
+from stages.models import DJSet, PlayedTrack
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def stage_set(dj, event):
+    """A set that drives a stage: its broadcast reaches the set, the stage, the event, the
+    organizer's dashboard and the lobby."""
+    dj_set, _ = DJSet.objects.go_live(dj, "DJ Nova", event.stages.get(name="Main Floor"))
+    return dj_set
+
+
+def test_a_track_post_answers_in_six_statements(api, stage_set, django_assert_num_queries):
+    api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "Warm-up", "title": "First"})  # stamps the token
+    # The token; the set; the track and the set's last activity (in a savepoint here, the
+    # test's transaction; a transaction of its own in production); the crowd's votes for
+    # it (none: no resolved conflicts to read) and its link, in a savepoint here (none in
+    # production). No lookup of a link for a track stored just now.
+    with django_assert_num_queries(10) as captured:
+        response = api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "Ella Henderson", "title": "Ghost"})
+    assert response.status_code == 201
+    statements = [query["sql"] for query in captured.captured_queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 6
+    assert not [sql for sql in statements if sql.startswith("SELECT") and "crate_tracklink" in sql]
+
+
+def test_a_track_found_again_by_its_source_id_keeps_its_link(api, stage_set):
+    first = api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": "T", "source_id": "p-1"}).json()
+    again = api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": "T", "source_id": "p-1"})
+    assert (again.status_code, again.json()["id"]) == (201, first["id"])
+    assert PlayedTrack.objects.get().crate_link is not None
+
+
+def test_a_now_playing_broadcast_on_a_stage_costs_five_queries(stage_set, one_process, django_assert_num_queries):
+    stage_set.add_track(artist="Warm-up", title="First")
+    track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
+    # The track with its set, stage and event; the two newest tracks; whether the set
+    # drives the stage; the set's poll, once per now-playing card (set page, stage page).
+    # The room's card and the organizer's row reuse the set and track it has.
+    with django_assert_num_queries(5):
+        live.broadcast_track(track.pk)
+
+
+@pytest.fixture
+def redis_versions(monkeypatch):
+    """Versions kept in the real Redis, under a prefix of this test's own."""
+    cache = FailOpenRedisCache(REDIS_URL, {"KEY_PREFIX": f"versions-{uuid.uuid4().hex[:8]}",
+                                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    monkeypatch.setattr(live_state, "_cache", lambda: cache)
+    cache.get("warm-up")  # the connection's own handshake is not a bump's
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """Writes to Redis (a pipeline is one) made by the synchronous client."""
+    sent = []
+    original = redis.connection.Connection.send_packed_command
+
+    def counted(self, command, *args, **kwargs):
+        sent.append(command)
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counted)
+    return sent
+
+
+def test_a_bump_on_redis_is_one_round_trip_and_starts_at_the_clock(redis_versions, round_trips):
+    before = live_state._now_us()
+    first = live_state.bump("stage.7")
+    assert len(round_trips) == 1
+    assert before < first <= live_state._now_us() + 1
+    assert live_state.bump("stage.7") == first + 1
+    assert live_state.current_versions(["stage.7"]) == {"stage.7": first + 1}
+
+
+def test_bumping_several_groups_is_one_round_trip(redis_versions, round_trips):
+    stage = live_state.bump("stage.7")
+    round_trips.clear()
+    versions = live_state.bump_many(["stage.7", "event.3"])
+    assert len(round_trips) == 1
+    assert versions[0] == stage + 1 and versions[1] > stage  # a new group starts at the clock
+
+
+def test_a_version_on_redis_never_goes_back_when_its_key_is_lost(redis_versions):
+    first = live_state.bump("stage.7")
+    redis_versions.delete(live_state._key("stage.7"))  # a Redis restart
+    assert live_state.bump("stage.7") > first
+
+
+def test_with_redis_down_a_bump_is_none_and_the_change_still_goes_out(monkeypatch, caplog):
+    gone = FailOpenRedisCache("redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    monkeypatch.setattr(live_state, "_cache", lambda: gone)
+    assert live_state.bump("stage.7") is None
+    assert live_state.bump_many(["stage.7", "event.3"]) == [None, None]
+    assert "live versions: cannot bump ['stage.7', 'event.3']" in caplog.text
+    # Unversioned: no marker, so no page takes it for a change it already has.
+    assert live_state.message("stage.7", None, "<p>Ghost</p>") == {"type": "live.html", "html": "<p>Ghost</p>"}
