@@ -26,6 +26,7 @@ import weakref
 
 from django.core.cache import caches
 
+from pika.cache import redis_of
 from pika.db import in_worker_thread
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def bump_many(groups):
     the next POST: docs/benchmarks.md, "Track POST")."""
     cache = _cache()
     try:
-        redis = _redis(cache)
+        redis = redis_of(cache)
         if redis is None:  # the local-memory cache: one process, no round trips
             return [_bump_in(cache, group) for group in groups]
         # SET NX then INCR in one transaction: the key starts at the clock and nothing
@@ -81,12 +82,6 @@ def bump_many(groups):
     except Exception:
         log.warning("live versions: cannot bump %s", groups, exc_info=True)
         return [None] * len(groups)
-
-
-def _redis(cache):
-    """The redis.Redis behind a Redis cache, or None."""
-    client = getattr(cache, "_cache", None)
-    return client.get_client(write=True) if hasattr(client, "get_client") else None
 
 
 def _bump_in(cache, group):

@@ -9,7 +9,8 @@ import pytest
 import redis.connection
 
 from pika import live_state
-from pika.cache import FailOpenRedisCache
+from pika.api import SLIDING_LOG
+from pika.cache import FailOpenRedisCache, redis_of
 from stages import live
 from stages.models import DJSet, PlayedTrack
 
@@ -111,3 +112,61 @@ def test_with_redis_down_a_bump_is_none_and_the_change_still_goes_out(monkeypatc
     assert "live versions: cannot bump ['stage.7', 'event.3']" in caplog.text
     # Unversioned: no marker, so no page takes it for a change it already has.
     assert live_state.message("stage.7", None, "<p>Ghost</p>") == {"type": "live.html", "html": "<p>Ghost</p>"}
+
+
+@pytest.fixture
+def redis_throttle(monkeypatch):
+    """The token throttle on the real Redis, under a prefix of this test's own."""
+    from pika.api import TokenRateThrottle
+
+    cache = FailOpenRedisCache(REDIS_URL, {"KEY_PREFIX": f"throttle-{uuid.uuid4().hex[:8]}",
+                                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    monkeypatch.setattr(TokenRateThrottle, "cache", cache)
+    # Once per Redis (after a restart too) the script itself goes over: not per request.
+    redis_of(cache).script_load(SLIDING_LOG)
+    yield cache
+    cache.clear()
+
+
+def test_on_redis_the_token_throttle_is_one_round_trip_and_limits_as_before(
+    api, stage_set, settings, redis_throttle, round_trips, other_dj
+):
+    settings.PIKA_API_RATE = "3/m"
+    statuses = []
+    for n in range(5):
+        round_trips.clear()
+        statuses.append(api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": f"T{n}"}).status_code)
+        assert len(round_trips) == 1  # no other Redis on a POST's own path
+    assert statuses == [201, 201, 201, 429, 429]
+    limited = api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": "again"})
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert 0 < int(limited["Retry-After"]) <= 61
+    from accounts.models import ApiToken
+
+    theirs, _ = DJSet.objects.go_live(other_dj)
+    _, secret = ApiToken.issue(other_dj, "theirs")
+    assert api.post(f"/sessions/{theirs.pk}/tracks", {"artist": "A", "title": "T"}, token=secret).status_code == 201
+
+
+def test_a_request_leaves_the_window_after_its_duration(api, stage_set, settings, redis_throttle, monkeypatch):
+    from pika.api import TokenRateThrottle
+
+    settings.PIKA_API_RATE = "2/m"
+    now = [1_000_000.0]
+    monkeypatch.setattr(TokenRateThrottle, "timer", lambda self: now[0])
+    post = lambda: api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": "T"}).status_code  # noqa: E731
+    assert [post(), post(), post()] == [201, 201, 429]
+    now[0] += 59.9
+    assert post() == 429
+    now[0] += 0.2
+    # The first two are out of the window, and a refused request never counted.
+    assert [post(), post(), post()] == [201, 201, 429]
+
+
+def test_with_redis_down_the_token_throttle_lets_the_track_in(api, stage_set, monkeypatch, caplog):
+    from pika.api import TokenRateThrottle
+
+    gone = FailOpenRedisCache("redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    monkeypatch.setattr(TokenRateThrottle, "cache", gone)
+    assert api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": "T"}).status_code == 201
+    assert "Rate limit skipped: its cache is unreachable" in caplog.text
