@@ -14,6 +14,8 @@ importing the app that renders it:
 
 import asyncio
 import collections
+import contextlib
+import contextvars
 import logging
 import threading
 import time
@@ -87,19 +89,54 @@ _retrier = None
 def send(group, html):
     """Hand one rendered change to every open page in `group`, stamped with the group's
     next version (pika/live_state.py); never raises (Redis is a helper)."""
-    _send_messages([(group, live_state.message(group, live_state.bump(group), html))])
+    _change([group], lambda version: [(group, live_state.message(group, version, html))])
 
 
 def send_pair(group, html, wider_group, wider_html):
     """One change for two groups where the first one's pages are also in the second (a
     stage's pages are in its event's group): they get `html` alone, which holds
-    `wider_html` and both groups' new versions, and the second group's copy skips them.
-    Both versions in one cache round trip, both messages in one hop onto the event loop."""
-    version, wider_version = live_state.bump_many([group, wider_group])
-    _send_messages([
+    `wider_html` and both groups' new versions, and the second group's copy skips them."""
+    _change([group, wider_group], lambda version, wider_version: [
         (group, live_state.message(group, version, live_state.change_marker(wider_group, wider_version) + html)),
         (wider_group, dict(live_state.message(wider_group, wider_version, wider_html), skip=group)),
     ])
+
+
+_together = contextvars.ContextVar("pika_live_together", default=None)
+
+
+@contextlib.contextmanager
+def together():
+    """The sends made inside go out at its end, in the order they were made: all their
+    versions in one cache round trip, all their messages in one hop onto the event loop
+    (a track's broadcast made a round trip and a hop per group, on the CPU the next POST
+    is waiting for). Sends made before an error still go out."""
+    if _together.get() is not None:  # inside another: that one's end sends these
+        yield
+        return
+    changes = []
+    token = _together.set(changes)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+        _flush(changes)
+
+
+def _change(groups, messages):
+    """A change to `groups`: `messages(*their new versions)` is what to send."""
+    changes = _together.get()
+    if changes is None:
+        _flush([(groups, messages)])
+    else:
+        changes.append((groups, messages))
+
+
+def _flush(changes):
+    if not changes:
+        return
+    versions = iter(live_state.bump_many([group for groups, _ in changes for group in groups]))
+    _send_messages([sent for groups, messages in changes for sent in messages(*(next(versions) for _ in groups))])
 
 
 def touch(group):

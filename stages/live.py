@@ -9,7 +9,7 @@ the same partials of `stages/live.html`.
 from django.template.loader import render_to_string
 
 from pika import listeners
-from pika.live import event_group, send, send_pair, set_group, stage_group
+from pika.live import event_group, send, send_pair, set_group, stage_group, together
 from stages.signals import set_audience_changed, set_changed, stage_audience_changed, stage_changed
 from stages.timezones import shown_tz
 
@@ -143,21 +143,25 @@ def listener_messages(group):
     return messages
 
 
-def _stage_changed(stage, stage_html=None, card=None):
-    """A stage changed: its page gets `stage_html` (if any), every page of the event the
-    room's card, and the apps above follow. `card` is the room's card (stage_card) when
-    the caller knows what it shows; the apps above are handed it too, so none asks again.
+def _send_stage(stage, stage_html, card):
+    """A stage's messages: its page gets `stage_html` (if any), every page of the event
+    the room's card (`card`: stage_card).
 
     The stage's own phones get the card inside their stage message and are skipped by the
     event's copy: one frame per phone per track instead of two (half the writes a track
     costs the server, docs/benchmarks.md).
     """
-    card = card or stage_card(stage)
     html = render_stage_card(card)
     if stage_html is None:
         send(event_group(stage.event_id), html)
     else:
         send_pair(stage_group(stage.pk), stage_html + html, event_group(stage.event_id), html)
+
+
+def _stage_changed(stage):
+    """A stage changed (no set's message goes with it): its card, and the apps above."""
+    card = stage_card(stage)
+    _send_stage(stage, None, card)
     stage_changed.send(sender=type(stage), stage=stage, card=card)
 
 
@@ -166,30 +170,38 @@ def broadcast_set(dj_set_id):
     from stages.models import DJSet  # see listener_messages
 
     dj_set = DJSet.objects.select_related("dj", "stage__event").get(pk=dj_set_id)
-    send(set_group(dj_set.pk), render_live(dj_set))
-    if dj_set.drives_stage():
-        stage = dj_set.stage
-        current = stage.current_set()
-        _stage_changed(stage, render_live(current, stage), stage_card(stage, current))
+    stage = dj_set.stage if dj_set.drives_stage() else None
+    with together():  # what the phones see first, in one hop (pika/live.py)
+        send(set_group(dj_set.pk), render_live(dj_set))
+        if stage is not None:
+            current = stage.current_set()
+            card = stage_card(stage, current)
+            _send_stage(stage, render_live(current, stage), card)
+    if stage is not None:
+        stage_changed.send(sender=type(stage), stage=stage, card=card)
     set_changed.send(sender=type(dj_set), dj_set=dj_set)
     return dj_set
 
 
-def render_new_track(dj_set, track, previous, stage=None):
-    """A new now-playing track: the new card, and the track it replaces on top of the list.
-
-    A few KB instead of the whole set list (up to 50 tracks) for every phone; pages get
-    the full list on connect, on a late track and when the set starts or ends.
-    """
+def render_now_playing(dj_set, track, stage=None):
+    """A new now-playing track's card, for the set's page or (with `stage`) the room's."""
     event = stage.event if stage else dj_set.event
-    context = {
-        "dj_set": dj_set, "stage": stage, "event": event, "current": track,
-        "tz": shown_tz(event),
-    }
-    html = render_to_string("stages/live.html#now-playing", context)
-    if previous is not None:
-        html += render_to_string("stages/live.html#set-list-prepend", {**context, "track": previous})
-    return html
+    context = {"dj_set": dj_set, "stage": stage, "event": event, "current": track, "tz": shown_tz(event)}
+    return render_to_string("stages/live.html#now-playing", context)
+
+
+def render_prepend(dj_set, previous):
+    """The track a new one replaces, on top of the set list: the same line on the set's
+    page and on the room's (a track's time reads in the set's event's zone on both).
+
+    With the new card, a few KB instead of the whole set list (up to 50 tracks) for every
+    phone; pages get the full list on connect, on a late track and when the set starts or ends.
+    """
+    if previous is None:
+        return ""
+    event = dj_set.event
+    context = {"dj_set": dj_set, "event": event, "track": previous, "tz": shown_tz(event)}
+    return render_to_string("stages/live.html#set-list-prepend", context)
 
 
 def broadcast_track(track_id):
@@ -208,12 +220,16 @@ def broadcast_track(track_id):
         broadcast_set(dj_set.pk)
         return
     previous = newest[1] if len(newest) > 1 else None
-    send(set_group(dj_set.pk), render_new_track(dj_set, track, previous))
-    if dj_set.drives_stage():
-        # The set drives the stage and is live, so the room shows it, and this track.
-        stage = dj_set.stage
-        card = {"stage": stage, "dj_set": dj_set, "track": track}
-        _stage_changed(stage, render_new_track(dj_set, track, previous, stage), card)
+    prepend = render_prepend(dj_set, previous)
+    stage = dj_set.stage if dj_set.drives_stage() else None
+    # The set drives the stage and is live, so the room shows it, and this track.
+    card = {"stage": stage, "dj_set": dj_set, "track": track}
+    with together():  # the set's page and the room's phones in one hop, before the rest
+        send(set_group(dj_set.pk), render_now_playing(dj_set, track) + prepend)
+        if stage is not None:
+            _send_stage(stage, render_now_playing(dj_set, track, stage) + prepend, card)
+    if stage is not None:
+        stage_changed.send(sender=type(stage), stage=stage, card=card)
     set_changed.send(sender=type(dj_set), dj_set=dj_set)
 
 

@@ -2,6 +2,7 @@
 broadcast shares the process with the next POST (docs/benchmarks.md, "Track POST"), so
 their queries and Redis round trips are pinned here."""
 
+import functools
 import os
 import uuid
 
@@ -61,7 +62,7 @@ def redis_versions(monkeypatch):
     """Versions kept in the real Redis, under a prefix of this test's own."""
     cache = FailOpenRedisCache(REDIS_URL, {"KEY_PREFIX": f"versions-{uuid.uuid4().hex[:8]}",
                                            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
-    monkeypatch.setattr(live_state, "_cache", lambda: cache)
+    monkeypatch.setattr(live_state, "_cache", functools.cache(lambda: cache))  # one_process clears it
     cache.get("warm-up")  # the connection's own handshake is not a bump's
     yield cache
     cache.clear()
@@ -170,3 +171,59 @@ def test_with_redis_down_the_token_throttle_lets_the_track_in(api, stage_set, mo
     monkeypatch.setattr(TokenRateThrottle, "cache", gone)
     assert api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": "T"}).status_code == 201
     assert "Rate limit skipped: its cache is unreachable" in caplog.text
+
+
+@pytest.fixture
+def hops(monkeypatch):
+    """The hops pika.live makes onto the event loop, each with the groups it sends to."""
+    from asgiref.sync import async_to_sync
+
+    from pika import live as pika_live
+
+    made = []
+    real_layer = pika_live.get_channel_layer
+
+    class Recording:
+        def __init__(self):
+            self.layer = real_layer()
+
+        async def group_send(self, group, message):
+            made[-1].append(group)
+            await self.layer.group_send(group, message)
+
+    def hop(fn):
+        made.append([])
+        return async_to_sync(fn)
+
+    monkeypatch.setattr(pika_live, "get_channel_layer", Recording)
+    monkeypatch.setattr(pika_live, "async_to_sync", hop)
+    return made
+
+
+def test_a_now_playing_broadcast_sends_the_phones_messages_in_one_hop(
+    stage_set, one_process, redis_versions, round_trips, hops
+):
+    stage_set.add_track(artist="Warm-up", title="First")
+    track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
+    stage, event = stage_set.stage, stage_set.stage.event
+    live.broadcast_track(track.pk)
+    # The set's page, the room's phones and the event's pages in one hop with their three
+    # versions in one round trip; then the organizer's row and the lobby, one each.
+    assert hops == [[f"session.{stage_set.pk}", f"stage.{stage.pk}", f"event.{event.pk}"], [f"organize.{event.pk}"]]
+    assert len(round_trips) == 3
+
+
+def test_sends_made_together_keep_their_order_and_go_out_despite_an_error(one_process, redis_versions, round_trips, hops):
+    from pika import live as pika_live
+
+    with pytest.raises(RuntimeError):
+        with pika_live.together():
+            pika_live.send("session.1", "<p>a</p>")
+            with pika_live.together():  # inside another: sent at the outer one's end
+                pika_live.send_pair("stage.2", "<p>b</p>", "event.3", "<p>c</p>")
+            assert hops == []
+            raise RuntimeError("a render failed")
+    assert hops == [["session.1", "stage.2", "event.3"]]
+    assert len(round_trips) == 1
+    versions = live_state.current_versions(["session.1", "stage.2", "event.3"])
+    assert all(version is not None for version in versions.values())
