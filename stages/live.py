@@ -222,11 +222,11 @@ def broadcast_track(track_id):
     previous = newest[1] if len(newest) > 1 else None
     prepend = render_prepend(dj_set, previous)
     stage = dj_set.stage if dj_set.drives_stage() else None
-    # The set drives the stage and is live, so the room shows it, and this track.
-    card = {"stage": stage, "dj_set": dj_set, "track": track}
     with together():  # the set's page and the room's phones in one hop, before the rest
         send(set_group(dj_set.pk), render_now_playing(dj_set, track) + prepend)
         if stage is not None:
+            # The set drives the stage and is live, so the room shows it, and this track.
+            card = {"stage": stage, "dj_set": dj_set, "track": track}
             _send_stage(stage, render_now_playing(dj_set, track, stage) + prepend, card)
     if stage is not None:
         stage_changed.send(sender=type(stage), stage=stage, card=card)
