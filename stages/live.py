@@ -183,10 +183,13 @@ def broadcast_set(dj_set_id):
     return dj_set
 
 
-def render_now_playing(dj_set, track, stage=None):
-    """A new now-playing track's card, for the set's page or (with `stage`) the room's."""
+def render_now_playing(dj_set, track, stage=None, per_change=None):
+    """A new now-playing track's card, for the set's page or (with `stage`) the room's.
+    `per_change` (a dict) is shared by the renders of one change: what the partials inside
+    work out for every phone alike is worked out once (the set's poll: one query)."""
     event = stage.event if stage else dj_set.event
-    context = {"dj_set": dj_set, "stage": stage, "event": event, "current": track, "tz": shown_tz(event)}
+    context = {"dj_set": dj_set, "stage": stage, "event": event, "current": track, "tz": shown_tz(event),
+               "per_change": per_change}
     return render_to_string("stages/live.html#now-playing", context)
 
 
@@ -222,12 +225,13 @@ def broadcast_track(track_id):
     previous = newest[1] if len(newest) > 1 else None
     prepend = render_prepend(dj_set, previous)
     stage = dj_set.stage if dj_set.drives_stage() else None
+    per_change = {}
     with together():  # the set's page and the room's phones in one hop, before the rest
-        send(set_group(dj_set.pk), render_now_playing(dj_set, track) + prepend)
+        send(set_group(dj_set.pk), render_now_playing(dj_set, track, per_change=per_change) + prepend)
         if stage is not None:
             # The set drives the stage and is live, so the room shows it, and this track.
             card = {"stage": stage, "dj_set": dj_set, "track": track}
-            _send_stage(stage, render_now_playing(dj_set, track, stage) + prepend, card)
+            _send_stage(stage, render_now_playing(dj_set, track, stage, per_change) + prepend, card)
     if stage is not None:
         stage_changed.send(sender=type(stage), stage=stage, card=card)
     set_changed.send(sender=type(dj_set), dj_set=dj_set)

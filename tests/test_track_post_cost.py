@@ -47,13 +47,13 @@ def test_a_track_found_again_by_its_source_id_keeps_its_link(api, stage_set):
     assert PlayedTrack.objects.get().crate_link is not None
 
 
-def test_a_now_playing_broadcast_on_a_stage_costs_five_queries(stage_set, one_process, django_assert_num_queries):
+def test_a_now_playing_broadcast_on_a_stage_costs_four_queries(stage_set, one_process, django_assert_num_queries):
     stage_set.add_track(artist="Warm-up", title="First")
     track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
     # The track with its set, stage and event; the two newest tracks; whether the set
-    # drives the stage; the set's poll, once per now-playing card (set page, stage page).
-    # The room's card and the organizer's row reuse the set and track it has.
-    with django_assert_num_queries(5):
+    # drives the stage; the set's poll (once for both now-playing cards: set page, stage
+    # page). The room's card and the organizer's row reuse the set and track it has.
+    with django_assert_num_queries(4):
         live.broadcast_track(track.pk)
 
 
@@ -180,7 +180,10 @@ def hops(monkeypatch):
 
     from pika import live as pika_live
 
-    made = []
+    class Hops(list):
+        messages = {}  # group -> the last message sent to it
+
+    made = Hops()
     real_layer = pika_live.get_channel_layer
 
     class Recording:
@@ -189,6 +192,7 @@ def hops(monkeypatch):
 
         async def group_send(self, group, message):
             made[-1].append(group)
+            made.messages[group] = message
             await self.layer.group_send(group, message)
 
     def hop(fn):
@@ -227,3 +231,16 @@ def test_sends_made_together_keep_their_order_and_go_out_despite_an_error(one_pr
     assert len(round_trips) == 1
     versions = live_state.current_versions(["session.1", "stage.2", "event.3"])
     assert all(version is not None for version in versions.values())
+
+
+def test_both_now_playing_cards_show_the_running_poll(stage_set, one_process, hops):
+    from crowd.models import Poll
+
+    Poll.objects.start(stage_set, "Vibe check?", ["Hot", "Cool"])
+    track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
+    live.broadcast_track(track.pk)
+    for group in (f"session.{stage_set.pk}", f"stage.{stage_set.stage_id}"):
+        html = hops.messages[group]["html"]
+        assert "Ghost" in html and html.count("Vibe check?") == 1 and "Hot" in html, group
+    assert " on Main Floor" in hops.messages[f"stage.{stage_set.stage_id}"]["html"]
+    assert " on Main Floor" not in hops.messages[f"session.{stage_set.pk}"]["html"]
