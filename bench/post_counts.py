@@ -6,17 +6,19 @@ hops as under uvicorn: the view in the sync thread, `async_to_sync` back onto th
 and prints per POST, split into the answer and the broadcast that runs after it
 (pika/deferred.py): SQL statements, Redis round trips and commands, `async_to_sync` hops
 and CPU ms of this process (`time.process_time`: every thread). Counts are exact; CPU
-is the median and p90 of N.
+is the median and p90 of N. Uses the bench's database and Redis prefix (PIKA_BENCH_*,
+bench/env.py); to compare with another checkout, run it from there.
 """
 
 import asyncio
 import json
+import os
 import statistics
 import sys
-import os
 import time
 import traceback
 
+# DETAIL=1 also lists every statement, Redis command and hop (with where it came from).
 DETAIL = os.environ.get("DETAIL") == "1"
 
 
