@@ -25,7 +25,8 @@ def evidence_for(played, isrc=""):
 
 def votes_for(evidence_sets):
     """{(kind, value): {identity_id: {dj_id, ...}}} for every piece of evidence given, and
-    {(kind, value): identity_id} for the conflicts the owner resolved. Two queries."""
+    {(kind, value): identity_id} for the conflicts the owner resolved. Two queries (one
+    when nobody confirmed any of it)."""
     wanted = defaultdict(set)
     for evidence in evidence_sets:
         for kind, value in evidence:
@@ -42,6 +43,10 @@ def votes_for(evidence_sets):
         for kind, value in ((HASH, file_hash), (ISRC, isrc), (NAME, key)):
             if value and value in wanted[kind]:
                 votes[(kind, value)][identity_id].add(dj_id)
+    if not votes:
+        # A resolved conflict only picks among recordings DJs confirmed: without a single
+        # confirmation there is nothing to pick (a new track's usual case: one query saved).
+        return votes, {}
     conflict_query = Q()
     for kind, values in wanted.items():
         conflict_query |= Q(kind=kind, value__in=values)
@@ -86,12 +91,14 @@ def suggestions(evidence, votes, resolved, identities):
     ]
 
 
-def auto_match(played, isrc=""):
+def auto_match(played, isrc="", created=False):
     """Called when a track is stored: link it to the recording at least AUTO_MATCH_DJS
-    distinct DJs confirmed for its evidence. Returns the link."""
-    link = TrackLink.objects.filter(played=played).select_related("identity").first()
-    if link is not None:
-        return link
+    distinct DJs confirmed for its evidence. Returns the link (the one it has already,
+    unless `created`: a track stored just now has none)."""
+    if not created:
+        link = TrackLink.objects.filter(played=played).select_related("identity").first()
+        if link is not None:
+            return link
     evidence = evidence_for(played, isrc)
     votes, resolved = votes_for([evidence])
     identity_id, djs = winner(evidence, votes, resolved)

@@ -32,6 +32,13 @@ def _fail_open(name, fallback):
     return method
 
 
+def redis_of(cache):
+    """The redis.Redis behind a Redis cache (for what Django's cache API cannot say in one
+    round trip), or None for any other cache (the local-memory one: one process)."""
+    client = getattr(cache, "_cache", None)
+    return client.get_client(write=True) if hasattr(client, "get_client") else None
+
+
 class _SharedRedisCacheClient(RedisCacheClient):
     """Django's client, keeping one redis.Redis per pool: building one per call (its table
     of response callbacks) cost a tenth of a vote tap. redis.Redis is thread-safe."""

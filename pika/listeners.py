@@ -16,6 +16,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import caches
 
+from pika.cache import redis_of
 from pika.db import in_worker_thread
 
 log = logging.getLogger(__name__)
@@ -60,15 +61,9 @@ def _key(group, process=_PROCESS):
     return f"listeners:{group}:{process}"
 
 
-def _redis(cache):
-    """The Redis client behind the cache, or None (the local-memory cache: one process)."""
-    client = getattr(cache, "_cache", None)
-    return client.get_client(write=True) if hasattr(client, "get_client") else None
-
-
 def _processes(cache):
     now = time.time()
-    redis = _redis(cache)
+    redis = redis_of(cache)
     if redis is not None:
         seen = redis.hgetall(cache.make_and_validate_key(_PROCESSES_KEY))
         return [process.decode() for process, at in seen.items() if float(at) > now - HEARTBEAT_TTL]
@@ -80,7 +75,7 @@ def _mark_alive(cache, process=_PROCESS):
     processes registering at once both count (a shared dict read, changed and written back
     lost one of them until its next heartbeat, and its listeners with it)."""
     now = time.time()
-    redis = _redis(cache)
+    redis = redis_of(cache)
     if redis is None:
         known = {p: seen for p, seen in (cache.get(_PROCESSES_KEY) or {}).items() if seen > now - HEARTBEAT_TTL}
         known[process] = now

@@ -14,6 +14,8 @@ importing the app that renders it:
 
 import asyncio
 import collections
+import contextlib
+import contextvars
 import logging
 import threading
 import time
@@ -96,17 +98,54 @@ _retrier = None
 def send(group, html):
     """Hand one rendered change to every open page in `group`, stamped with the group's
     next version (pika/live_state.py); never raises (Redis is a helper)."""
-    _send_message(group, live_state.message(group, live_state.bump(group), html))
+    _change([group], lambda version: [(group, live_state.message(group, version, html))])
 
 
 def send_pair(group, html, wider_group, wider_html):
     """One change for two groups where the first one's pages are also in the second (a
     stage's pages are in its event's group): they get `html` alone, which holds
     `wider_html` and both groups' new versions, and the second group's copy skips them."""
-    version, wider_version = live_state.bump(group), live_state.bump(wider_group)
-    _send_message(group, live_state.message(group, version,
-                                            live_state.change_marker(wider_group, wider_version) + html))
-    _send_message(wider_group, dict(live_state.message(wider_group, wider_version, wider_html), skip=group))
+    _change([group, wider_group], lambda version, wider_version: [
+        (group, live_state.message(group, version, live_state.change_marker(wider_group, wider_version) + html)),
+        (wider_group, dict(live_state.message(wider_group, wider_version, wider_html), skip=group)),
+    ])
+
+
+_together = contextvars.ContextVar("pika_live_together", default=None)
+
+
+@contextlib.contextmanager
+def together():
+    """The sends made inside go out at its end, in the order they were made: all their
+    versions in one cache round trip, all their messages in one hop onto the event loop
+    (a track's broadcast made a round trip and a hop per group, on the CPU the next POST
+    is waiting for). Sends made before an error still go out."""
+    if _together.get() is not None:  # inside another: that one's end sends these
+        yield
+        return
+    changes = []
+    token = _together.set(changes)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+        _flush(changes)
+
+
+def _change(groups, messages):
+    """A change to `groups`: `messages(*their new versions)` is what to send."""
+    changes = _together.get()
+    if changes is None:
+        _flush([(groups, messages)])
+    else:
+        changes.append((groups, messages))
+
+
+def _flush(changes):
+    if not changes:
+        return
+    versions = iter(live_state.bump_many([group for groups, _ in changes for group in groups]))
+    _send_messages([sent for groups, messages in changes for sent in messages(*(next(versions) for _ in groups))])
 
 
 def touch(group):
@@ -115,18 +154,31 @@ def touch(group):
     send(group, "")
 
 
-def _send_message(group, message):
+def _send_messages(messages):
+    """Send [(group, message), ...] in order, in one hop onto the event loop (each hop costs
+    a thread switch under the GIL the next POST is waiting for); what the channel layer
+    refuses waits in the backlog, in order."""
     with _lock:
         if _backlog:  # older fragments wait: keep the order
-            _backlog.append((group, message))
+            _backlog.extend(messages)
             _start_retrier()
             return
+    layer = get_channel_layer()
+    sent = 0
+
+    async def send_all():
+        nonlocal sent
+        for group, message in messages:
+            await layer.group_send(group, message)
+            sent += 1
+
     try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
+        async_to_sync(send_all)()
     except Exception:
-        log.warning("Live update for %s kept for later: the channel layer is unreachable", group, exc_info=True)
+        log.warning("Live update for %s kept for later: the channel layer is unreachable",
+                    ", ".join(group for group, _ in messages[sent:]), exc_info=True)
         with _lock:
-            _backlog.append((group, message))
+            _backlog.extend(messages[sent:])
             _start_retrier()
 
 

@@ -152,7 +152,7 @@ def store_track(dj_set, payload: TrackIn):
             "This set has ended; go live again to post tracks "
             "(tracks played during it are taken up to an hour after it ended).",
         )
-    track, _ = dj_set.add_track(
+    track, created = dj_set.add_track(
         artist=artist,
         title=title,
         played_at=played_at,
@@ -163,14 +163,14 @@ def store_track(dj_set, payload: TrackIn):
         duration_ms=payload.duration_ms,
         file_hash=blank_to_empty(payload.file_hash),
     )
-    track.identity = identity_of(track, isrc)
+    track.identity = identity_of(track, isrc, created)
     return track
 
 
-def identity_of(track, isrc):
+def identity_of(track, isrc, created):
     """The track's recording as the apps above know it: a matching failure is logged and
     answered as "none yet", never as a lost track."""
-    for receiver, answer in track_stored.send_robust(PlayedTrack, track=track, isrc=isrc):
+    for receiver, answer in track_stored.send_robust(PlayedTrack, track=track, isrc=isrc, created=created):
         if isinstance(answer, Exception):
             log.warning("Matching a stored track failed", exc_info=answer)
         elif answer is not None:

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from pika import listeners
 from pika.live import (
-    event_group, live_page, send, send_pair, set_group, set_page_groups, stage_group, stage_page_groups,
+    event_group, live_page, send, send_pair, set_group, set_page_groups, stage_group, stage_page_groups, together,
 )
 from pika.middleware import is_first_visit
 from pika.templatetags.pika import ago_changes_in
@@ -156,8 +156,10 @@ def render_listeners(count):
     return render_to_string("stages/live.html#listeners", {"listeners": count})
 
 
-def stage_card(stage):
-    dj_set = stage.current_set()
+def stage_card(stage, dj_set=None):
+    """What a room's card shows: the set it shows now and that set's track. `dj_set` is
+    the stage's current set when the caller already has it (saves the query)."""
+    dj_set = dj_set or stage.current_set()
     return {"stage": stage, "dj_set": dj_set, "track": dj_set.current_track() if dj_set else None}
 
 
@@ -190,8 +192,8 @@ def render_stage_cards(event):
     return [render_to_string("stages/live.html#stage-card", {"card": card}) for card in stage_cards(event)]
 
 
-def render_stage_card(stage):
-    return render_to_string("stages/live.html#stage-card", {"card": stage_card(stage)})
+def render_stage_card(card):
+    return render_to_string("stages/live.html#stage-card", {"card": card})
 
 
 def listener_messages(group):
@@ -227,20 +229,26 @@ def listener_messages(group):
     return messages
 
 
-def _stage_changed(stage, stage_html=None):
-    """A stage changed: its page gets `stage_html` (if any), every page of the event the
-    room's card, and the apps above follow.
+def _send_stage(stage, stage_html, card):
+    """A stage's messages: its page gets `stage_html` (if any), every page of the event
+    the room's card (`card`: stage_card).
 
     The stage's own phones get the card inside their stage message and are skipped by the
     event's copy: one frame per phone per track instead of two (half the writes a track
     costs the server, docs/benchmarks.md).
     """
-    card = render_stage_card(stage)
+    html = render_stage_card(card)
     if stage_html is None:
-        send(event_group(stage.event_id), card)
+        send(event_group(stage.event_id), html)
     else:
-        send_pair(stage_group(stage.pk), stage_html + card, event_group(stage.event_id), card)
-    stage_changed.send(sender=type(stage), stage=stage)
+        send_pair(stage_group(stage.pk), stage_html + html, event_group(stage.event_id), html)
+
+
+def _stage_changed(stage):
+    """A stage changed (no set's message goes with it): its card, and the apps above."""
+    card = stage_card(stage)
+    _send_stage(stage, None, card)
+    stage_changed.send(sender=type(stage), stage=stage, card=card)
 
 
 def broadcast_set(dj_set_id):
@@ -248,29 +256,41 @@ def broadcast_set(dj_set_id):
     from stages.models import DJSet  # see listener_messages
 
     dj_set = DJSet.objects.select_related("dj", "stage__event").get(pk=dj_set_id)
-    send(set_group(dj_set.pk), render_live(dj_set))
-    if dj_set.drives_stage():
-        stage = dj_set.stage
-        _stage_changed(stage, render_live(stage.current_set(), stage))
+    stage = dj_set.stage if dj_set.drives_stage() else None
+    with together():  # what the phones see first, in one hop (pika/live.py)
+        send(set_group(dj_set.pk), render_live(dj_set))
+        if stage is not None:
+            current = stage.current_set()
+            card = stage_card(stage, current)
+            _send_stage(stage, render_live(current, stage), card)
+    if stage is not None:
+        stage_changed.send(sender=type(stage), stage=stage, card=card)
     set_changed.send(sender=type(dj_set), dj_set=dj_set)
     return dj_set
 
 
-def render_new_track(dj_set, track, previous, stage=None):
-    """A new now-playing track: the new card, and the track it replaces on top of the list.
-
-    A few KB instead of the whole set list (up to 50 tracks) for every phone; pages get
-    the full list on connect, on a late track and when the set starts or ends.
-    """
+def render_now_playing(dj_set, track, stage=None, per_change=None):
+    """A new now-playing track's card, for the set's page or (with `stage`) the room's.
+    `per_change` (a dict) is shared by the renders of one change: what the partials inside
+    work out for every phone alike is worked out once (the set's poll: one query)."""
     event = stage.event if stage else dj_set.event
-    context = {
-        "dj_set": dj_set, "stage": stage, "event": event, "current": track,
-        "tz": shown_tz(event),
-    }
-    html = render_to_string("stages/live.html#now-playing", context)
-    if previous is not None:
-        html += render_to_string("stages/live.html#set-list-prepend", {**context, "track": previous})
-    return html
+    context = {"dj_set": dj_set, "stage": stage, "event": event, "current": track, "tz": shown_tz(event),
+               "per_change": per_change}
+    return render_to_string("stages/live.html#now-playing", context)
+
+
+def render_prepend(dj_set, previous):
+    """The track a new one replaces, on top of the set list: the same line on the set's
+    page and on the room's (a track's time reads in the set's event's zone on both).
+
+    With the new card, a few KB instead of the whole set list (up to 50 tracks) for every
+    phone; pages get the full list on connect, on a late track and when the set starts or ends.
+    """
+    if previous is None:
+        return ""
+    event = dj_set.event
+    context = {"dj_set": dj_set, "event": event, "track": previous, "tz": shown_tz(event)}
+    return render_to_string("stages/live.html#set-list-prepend", context)
 
 
 def broadcast_track(track_id):
@@ -289,10 +309,17 @@ def broadcast_track(track_id):
         broadcast_set(dj_set.pk)
         return
     previous = newest[1] if len(newest) > 1 else None
-    send(set_group(dj_set.pk), render_new_track(dj_set, track, previous))
-    if dj_set.drives_stage():
-        stage = dj_set.stage
-        _stage_changed(stage, render_new_track(dj_set, track, previous, stage))
+    prepend = render_prepend(dj_set, previous)
+    stage = dj_set.stage if dj_set.drives_stage() else None
+    per_change = {}
+    with together():  # the set's page and the room's phones in one hop, before the rest
+        send(set_group(dj_set.pk), render_now_playing(dj_set, track, per_change=per_change) + prepend)
+        if stage is not None:
+            # The set drives the stage and is live, so the room shows it, and this track.
+            card = {"stage": stage, "dj_set": dj_set, "track": track}
+            _send_stage(stage, render_now_playing(dj_set, track, stage, per_change) + prepend, card)
+    if stage is not None:
+        stage_changed.send(sender=type(stage), stage=stage, card=card)
     set_changed.send(sender=type(dj_set), dj_set=dj_set)
 
 

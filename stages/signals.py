@@ -9,7 +9,8 @@ from django.dispatch import Signal
 set_started = Signal()
 
 # What a stage shows changed: a set started or ended there, or a track was played
-# (sender=Stage, stage=...). Receivers send their own view of that stage.
+# (sender=Stage, stage=..., card={"stage", "dj_set", "track"}: what the room shows now,
+# so receivers need not ask again). Receivers send their own view of that stage.
 stage_changed = Signal()
 
 # A set's state changed: it started, ended or a track was played (sender=DJSet,
@@ -25,7 +26,8 @@ stage_audience_changed = Signal()
 set_audience_changed = Signal()
 
 # A played track was stored or found again by the token API or the dashboard follower
-# (sender=PlayedTrack, track=..., isrc="" or a clean ISRC). Sent inside the request, before
+# (sender=PlayedTrack, track=..., isrc="" or a clean ISRC, created=True when stored
+# just now, False when found again by its source_id). Sent inside the request, before
 # the answer: a receiver returns the track's identity ({...} or None) for the answer.
 # Sent robustly: a failing receiver is logged and the track is stored all the same.
 track_stored = Signal()
