@@ -7,29 +7,20 @@ therefore queued and runs once the response has been sent (Django calls the resp
 closers then, under ASGI after the last byte went out, in the test client right after the
 view). Outside a request (tasks, commands) it runs at once. Either way it runs only after
 the commit, and a rolled-back change never reaches a phone.
-
-They run one at a time per process. Two quick track POSTs (an agent catching up after a
-dropout) otherwise broadcast side by side, and the first track could reach the phones
-after the second, showing the older one as now playing. Each broadcast renders what the
-database holds when it runs (a track no longer the newest sends the whole state), so
-whichever runs first, the last one sent is current.
 """
 
 import contextvars
 import logging
-import threading
 
 log = logging.getLogger(__name__)
 
 _queued = contextvars.ContextVar("pika_after_response", default=None)
-_one_at_a_time = threading.RLock()  # re-entrant: a broadcast may set off another
 
 
 def after_response(fn, *args):
     queue = _queued.get()
     if queue is None:
-        with _one_at_a_time:
-            fn(*args)
+        fn(*args)
     else:
         queue.append((fn, args))
 
@@ -38,8 +29,7 @@ def _run(queue):
     while queue:
         fn, args = queue.pop(0)
         try:
-            with _one_at_a_time:
-                fn(*args)
+            fn(*args)
         except Exception:
             # Like on_commit(robust=True): the change is saved; one failed broadcast must not
             # keep the others (or the response's clean-up) from running.
