@@ -4,6 +4,7 @@ their queries and Redis round trips are pinned here."""
 
 import functools
 import os
+import re
 import uuid
 
 import pytest
@@ -214,7 +215,12 @@ def test_a_now_playing_broadcast_sends_the_phones_messages_in_one_hop(
     # The set's page, the room's phones and the event's pages in one hop with their three
     # versions in one round trip; then the organizer's row and the lobby, one each.
     assert hops == [[f"session.{stage_set.pk}", f"stage.{stage.pk}", f"event.{event.pk}"], [f"organize.{event.pk}"]]
-    assert len(round_trips) == 3
+    # Only the version bumps (SET NX and INCRBY per group): a listener count or a rate key
+    # may add a round trip of its own, depending on what ran before.
+    sent = [b"".join(command) if isinstance(command, list) else command for command in round_trips]
+    bumps = [command for command in sent if b"live-version" in command]
+    assert [[group.decode() for group in re.findall(rb"live-version:([a-z]+)\.?\d*", bump)] for bump in bumps] == [
+        ["session", "session", "stage", "stage", "event", "event"], ["organize"] * 2, ["lobby"] * 2]
 
 
 def test_sends_made_together_keep_their_order_and_go_out_despite_an_error(one_process, redis_versions, round_trips, hops):
