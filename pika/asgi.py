@@ -1,3 +1,4 @@
+import gc
 import os
 
 import django
@@ -21,3 +22,14 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
+
+# The garbage collector's full passes scanned every object the imports made (a few hundred
+# thousand) plus every open socket's, and stopped the event loop for 80–230 ms while phones
+# connected or a track went out: the long tail of a connect storm and of fan-out at 2000
+# (docs/benchmarks.md, "Third sitting"). What exists after startup lives as long as the
+# process, so it is frozen out of every pass; and passes come less often (our objects are
+# freed by reference counting; only rare cycles wait for a pass).
+GC_THRESHOLDS = (10_000, 50, 50)
+gc.collect()
+gc.freeze()
+gc.set_threshold(*GC_THRESHOLDS)
