@@ -118,6 +118,20 @@ def _client_process(conn, targets, connect_concurrency):
     asyncio.run(_client_main(conn, targets, connect_concurrency))
 
 
+def start_clients(targets, clients, connect_concurrency):
+    """Load-generator processes, each with its share of `targets`: (their pipes, the processes)."""
+    context = multiprocessing.get_context("spawn")
+    pipes, processes = [], []
+    for c in range(clients):
+        parent, child = context.Pipe()
+        process = context.Process(target=_client_process, args=(child, targets[c::clients], connect_concurrency),
+                                  daemon=True)
+        process.start()
+        pipes.append(parent)
+        processes.append(process)
+    return pipes, processes
+
+
 def _start_profiler(servers, profile_dir, phase):
     """py-spy on each server for the posting phase (collapsed stacks, for flame graphs)."""
     import shutil
@@ -157,15 +171,7 @@ def run(servers, stage_code, token, listeners, tracks=20, warmup=3, clients=1, g
 
     targets = [(f"{servers[i % len(servers)].ws_url}/ws/stages/{stage_code}/", servers[i % len(servers)].url)
                for i in range(listeners)]
-    context = multiprocessing.get_context("spawn")
-    pipes, processes = [], []
-    for c in range(clients):
-        parent, child = context.Pipe()
-        process = context.Process(target=_client_process, args=(child, targets[c::clients], connect_concurrency),
-                                  daemon=True)
-        process.start()
-        pipes.append(parent)
-        processes.append(process)
+    pipes, processes = start_clients(targets, clients, connect_concurrency)
 
     profilers = _start_profiler(servers, profile_dir, "connect")
     started = time.monotonic()

@@ -13,14 +13,13 @@ during the votes; at the end the database's totals must equal the accepted votes
 
 import asyncio
 import http.cookiejar
-import multiprocessing
 import threading
 import time
 from collections import Counter
 
 import httpx
 
-from bench.fanout import _client_process, _marker
+from bench.fanout import _marker, start_clients
 from bench.stats import summary_ms
 
 CHOICES = ("slower", "perfect", "faster")
@@ -108,15 +107,7 @@ def run(server, stage_code, token, phones=1000, window=10.0, quiet_tracks=10, wa
     httpx.get(f"{server.url}/s/{stage_code}", timeout=30).raise_for_status()
 
     targets = [(f"{server.ws_url}/ws/stages/{stage_code}/", server.url)] * phones
-    context = multiprocessing.get_context("spawn")
-    pipes, processes = [], []
-    for c in range(clients):
-        parent, child = context.Pipe()
-        process = context.Process(target=_client_process, args=(child, targets[c::clients], connect_concurrency),
-                                  daemon=True)
-        process.start()
-        pipes.append(parent)
-        processes.append(process)
+    pipes, processes = start_clients(targets, clients, connect_concurrency)
     for pipe in pipes:
         pipe.send(("connect",))
     opened = 0
