@@ -32,7 +32,9 @@ def seed_timetable(event, dj):
                     )
             day += timedelta(days=1)
     main = stages[0]
-    on_now = event.slots.in_draft().filter(stage=main, starts_at__lte=moment, ends_at__gt=moment)
+    # The demo DJ's own set: in the evening the seeded slots are on now too (the simulated
+    # DJ plays on the Main Floor, so its slot there is the demo DJ's).
+    on_now = event.slots.in_draft().filter(stage=main, dj=dj, starts_at__lte=moment, ends_at__gt=moment)
     if not on_now.exists():
         local = moment.astimezone(tz)
         start = local.replace(minute=0 if local.minute < 30 else 30, second=0, microsecond=0)
