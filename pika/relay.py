@@ -7,8 +7,10 @@ reached 2000 phones (docs/benchmarks.md). Here each process subscribes to a grou
 receives each message once, and hands it to its local sockets directly.
 
 Sends run eagerly, in the relay's own step: a socket with room in its buffer (nearly
-all) takes the frame at once with no task. Only a socket that must wait (a slow phone
-whose buffer is full) gets a task to finish its send, so it never holds up the others.
+all) takes the frame at once with no task; on uvicorn the frame is encoded once per
+message and its bytes written to each socket's transport (`direct_writer`). Only a socket
+that must wait (a slow phone whose buffer is full) gets a task to finish its send, so it
+never holds up the others, and its next frames queue behind it.
 """
 
 import asyncio
