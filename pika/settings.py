@@ -171,8 +171,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             # The pub/sub layer sends one Redis message per group per process, not one
-            # per socket: what makes a track reach thousands of phones quickly.
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # per socket: what makes a track reach thousands of phones quickly (channels_redis's,
+            # loaded without the encryption we don't use: pika/channel_layer.py).
+            "BACKEND": "pika.channel_layer.RedisPubSubChannelLayer",
             "CONFIG": {
                 # Groups are spread over several Redis instances by a hash of their
                 # name when PIKA_CHANNEL_REDIS_URLS lists them (docs/deploy: past one Redis).
