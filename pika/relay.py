@@ -193,6 +193,15 @@ def direct_writer(consumer):
     return protocol.transport.write if ready else None
 
 
+def release_handshake(consumer):
+    """Let uvicorn forget the upgrade request and response once the socket is open: it keeps
+    both (and their headers) for the socket's life, 2.5 KB of every phone's socket, and reads
+    them only before the accept (docs/benchmarks.md, "Memory")."""
+    protocol = getattr(consumer.base_send, "__self__", None)
+    if type(protocol).__name__ == "WebSocketsSansIOProtocol" and getattr(protocol, "handshake_complete", False):
+        protocol.request = protocol.response = None
+
+
 async def _finish(coroutine, waiting):
     """Drive a send that had to wait to its end, as a task would have."""
     try:
