@@ -46,8 +46,12 @@ run: install
 	@$(PY) manage.py collectstatic --no-input -v0
 	@$(PY) manage.py pika_demo --serve --host $(HOST) --port $(PORT)
 
+# Tests run on TEST_WORKERS parallel workers (pytest-xdist); TEST_WORKERS=0 runs them in
+# this one process (a debugger's breakpoint, or output as it comes).
+TEST_WORKERS ?= 2
+
 test: install-test
-	PIKA_CHANNEL_PREFIX=pika-test-$(TEST_RUN) PIKA_CACHE_PREFIX=pika-test-$(TEST_RUN) $(PY) -m pytest $(ARGS)
+	PIKA_CHANNEL_PREFIX=pika-test-$(TEST_RUN) PIKA_CACHE_PREFIX=pika-test-$(TEST_RUN) $(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 bench: install-test
 	$(PY) -m bench $(ARGS)

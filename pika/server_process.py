@@ -85,7 +85,9 @@ class ServerProcess:
 
     def start(self):
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.log = open(self.log_path, "ab")
+        # A new server starts its own log (an earlier one on this port, in this test run or
+        # another, left one there); a restart adds to it.
+        self.log = open(self.log_path, "ab" if self.process else "wb")
         self.process = subprocess.Popen(server_command(self.kind, self.port) + list(self.extra_args),
                                         cwd=self.cwd, env=self.environment(),
                                         stdout=self.log, stderr=subprocess.STDOUT)

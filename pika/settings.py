@@ -157,6 +157,15 @@ else:
 
 REDIS_URL = env("REDIS_URL", default="")
 
+
+def per_test_worker(prefix):
+    """`prefix`, or in a parallel test run (pytest-xdist) `prefix-gw0`, `prefix-gw1`…: the
+    workers share one Redis, and one worker's cache.clear() or broadcast must not reach the
+    other's tests. The server processes a worker's test starts inherit its PYTEST_XDIST_WORKER."""
+    worker = env("PYTEST_XDIST_WORKER", default="")
+    return f"{prefix}-{worker}" if worker else prefix
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -165,7 +174,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # A Redis that hangs costs a request a second at most, not a worker.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-            "KEY_PREFIX": env("PIKA_CACHE_PREFIX", default="pika"),
+            "KEY_PREFIX": per_test_worker(env("PIKA_CACHE_PREFIX", default="pika")),
         }
     }
     CHANNEL_LAYERS = {
@@ -179,7 +188,7 @@ if REDIS_URL:
                 # name when PIKA_CHANNEL_REDIS_URLS lists them (docs/deploy: past one Redis).
                 "hosts": [{"address": url, "max_connections": 1000}
                           for url in env.list("PIKA_CHANNEL_REDIS_URLS", default=[REDIS_URL])],
-                "prefix": env("PIKA_CHANNEL_PREFIX", default="pika"),
+                "prefix": per_test_worker(env("PIKA_CHANNEL_PREFIX", default="pika")),
             },
         }
     }

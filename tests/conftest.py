@@ -33,27 +33,59 @@ def pytest_collection_finish(session):
     # The agent's single-file build keeps a core busy for about a minute while the rest of
     # the run mostly waits on sockets, servers and browsers: started now (when its test is
     # selected), it overlaps them, and its test runs last (tests/agent/test_single_file_build.py).
+    # In a parallel run every worker collects: the controller builds once (below) and the
+    # worker that gets the test waits for that build.
     builds = [item for item in session.items if item.name == AGENT_BUILD_TEST]
     if builds and not session.config.option.collectonly:
         session.items.remove(builds[0])
         session.items.append(builds[0])
         from tests.agent.single_file import AgentBuild
 
-        session.config.pika_agent_build = AgentBuild.start()
+        worker = getattr(session.config, "workerinput", None)
+        if worker is None:
+            session.config.pika_agent_build = AgentBuild.start()
+        elif worker.get("pika_agent_build"):
+            session.config.pika_agent_build = AgentBuild(worker["pika_agent_build"])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist's controller, before each worker starts: where the one build will be."""
+    from tests.agent.single_file import AgentBuild
+
+    config = node.config
+    if not hasattr(config, "pika_agent_build"):
+        config.pika_agent_build = AgentBuild.planned()
+    if config.pika_agent_build is not None:
+        node.workerinput["pika_agent_build"] = str(config.pika_agent_build.where)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    build = getattr(node.config, "pika_agent_build", None)
+    if build is not None and any(id.endswith("::" + AGENT_BUILD_TEST) for id in ids):
+        build.begin()
 
 
 def pytest_unconfigure(config):
     build = getattr(config, "pika_agent_build", None)
-    if build is not None:
+    if build is not None and not hasattr(config, "workerinput"):  # the controller's or a serial run's
         build.discard()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _static_files():
     """Pages link content-hashed static files: build them (once, if a source changed)."""
+    import fcntl
+
+    from django.conf import settings
+
     from pika.staticfiles import collect_if_stale
 
-    collect_if_stale()
+    # Parallel workers (pytest-xdist) share STATIC_ROOT: one builds, the next finds it fresh.
+    with open(f"{settings.STATIC_ROOT}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        collect_if_stale()
 
 
 @pytest.fixture(autouse=True)

@@ -74,8 +74,9 @@ def test_a_rating_from_the_booth_returns_to_it(client, dj):
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_booth_socket_batches_likes_and_follows_the_track(dj, monkeypatch):
-    monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.2)
+async def test_the_booth_socket_batches_likes_and_follows_the_track(dj):
+    # The product's window (a second): the burst's five requests fit in it even on a machine
+    # busy with the other test worker (a fifth of a second did not).
     dj_set, (ghost,) = await database_sync_to_async(played_set)(dj, titles=("Ghost",))
     communicator, connected, _ = await open_socket(f"/ws/dj/sets/{dj_set.code}/booth/", dj)
     assert connected
@@ -87,13 +88,13 @@ async def test_the_booth_socket_batches_likes_and_follows_the_track(dj, monkeypa
     phones = await database_sync_to_async(lambda: [dancer_phone() for _ in range(5)])()
     for phone in phones:
         await database_sync_to_async(like)(phone, ghost)
-    update = await communicator.receive_from(timeout=2)
+    update = await communicator.receive_from(timeout=3)
     assert '<strong data-booth-likes>5</strong> people liked <span class="t">Ghost</span>' in update
-    assert await communicator.receive_nothing(timeout=0.4)
+    assert await communicator.receive_nothing(timeout=consumers.COALESCE_SECONDS + 0.4)
 
     # The next track: the line moves on to it.
     await database_sync_to_async(dj_set.add_track)(artist="Fleetwood Mac", title="Dreams")
-    update = await communicator.receive_from(timeout=2)
+    update = await communicator.receive_from(timeout=3)
     assert '<strong data-booth-likes>0</strong> people liked <span class="t">Dreams</span>' in update
     assert "5 likes in this set so far" in update
     await communicator.disconnect()

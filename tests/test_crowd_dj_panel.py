@@ -131,8 +131,9 @@ def from_new_phones(n, act, *args):
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj, monkeypatch):
-    monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.2)
+async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj):
+    # The product's window (a second): the burst's six requests fit in it even on a machine
+    # busy with the other test worker (a fifth of a second did not).
     dj_set, (ghost,) = await database_sync_to_async(played_set)(dj, titles=["Ghost"])
     communicator, connected, _ = await open_socket(f"/ws/dj/sets/{dj_set.code}/crowd/", dj)
     assert connected
@@ -142,11 +143,11 @@ async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj, monke
 
     # Six thank-yous at once: one update, a burst of six.
     await from_new_phones(6, thank, ghost)
-    update = await communicator.receive_from(timeout=2)
+    update = await communicator.receive_from(timeout=3)
     assert update.lstrip().startswith('<div id="crowd-thanks"')
     assert '<strong class="thanks-total">6</strong>' in update
     assert '<p class="thanks-burst is-big" role="status">+6' in update
-    assert await communicator.receive_nothing(timeout=0.4)
+    assert await communicator.receive_nothing(timeout=consumers.COALESCE_SECONDS + 0.4)
 
     await from_new_phones(3, tempo, ghost, "slower")
     update = await receive_until(communicator, 'id="crowd-tempo"')
@@ -164,7 +165,7 @@ async def test_the_panel_socket_sends_the_panel_then_coalesced_updates(dj, monke
     assert "2 answers" in update
     # A ping that changes nothing the panel shows sends nothing.
     await database_sync_to_async(live._ping)(dj_set.pk, "poll")
-    assert await communicator.receive_nothing(timeout=0.6)
+    assert await communicator.receive_nothing(timeout=consumers.COALESCE_SECONDS + 0.6)
     await communicator.disconnect()
 
 

@@ -67,8 +67,9 @@ def test_the_dashboard_shows_the_live_sets_counts(client, dj):
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj, monkeypatch):
-    monkeypatch.setattr(consumers, "COALESCE_SECONDS", 0.2)
+async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj):
+    # The product's window (a second): the burst's five requests fit in it even on a machine
+    # busy with the other test worker (a fifth of a second did not).
     dj_set, (ghost, dreams) = await database_sync_to_async(played_set)(dj, titles=("Ghost", "Dreams"))
     communicator, connected, _ = await open_socket(f"/ws/dj/sets/{dj_set.code}/likes/", dj)
     assert connected
@@ -81,14 +82,14 @@ async def test_the_dashboard_socket_gets_counts_at_once_and_coalesced_updates(dj
         await database_sync_to_async(like)(phone, ghost)
     for phone in phones[3:]:
         await database_sync_to_async(like)(phone, dreams)
-    update = await communicator.receive_from(timeout=2)
+    update = await communicator.receive_from(timeout=3)
     assert "<strong>5</strong> likes on 2 tracks" in update
     assert update.index("Ghost") < update.index("Dreams")
-    assert await communicator.receive_nothing(timeout=0.4)
+    assert await communicator.receive_nothing(timeout=consumers.COALESCE_SECONDS + 0.4)
 
     # An unlike updates the count too.
     await database_sync_to_async(like)(phones[0], ghost, "0")
-    assert "<strong>4</strong> likes on 2 tracks" in await communicator.receive_from(timeout=2)
+    assert "<strong>4</strong> likes on 2 tracks" in await communicator.receive_from(timeout=3)
     await communicator.disconnect()
 
 

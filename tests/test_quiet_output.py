@@ -61,3 +61,21 @@ def test_a_server_with_sockets_and_static_files_prints_nothing_per_request(serve
         "INFO:     Shutting down",
         f"INFO:     Finished server process [{server.process.pid}]",
     ]
+
+
+@pytest.mark.slow
+def test_a_server_starts_its_own_log_on_a_port_an_earlier_one_used_and_a_restart_adds_to_it(transactional_db):
+    from tests.live_server import free_port, server_for_test
+
+    server = server_for_test(port=free_port())
+    server.log_path.parent.mkdir(parents=True, exist_ok=True)
+    server.log_path.write_text("INFO:     Finished server process [1]\n")  # an earlier run's server
+    pids = [server.start().process.pid, server.restart().process.pid]
+    server.stop()
+    lines = [line for line in server.log_path.read_text().splitlines() if line.strip()]
+    assert lines == [line for pid in pids for line in (
+        f"INFO:     Started server process [{pid}]",
+        f"INFO:     Uvicorn running on http://127.0.0.1:{server.port} (Press CTRL+C to quit)",
+        "INFO:     Shutting down",
+        f"INFO:     Finished server process [{pid}]",
+    )]

@@ -68,6 +68,10 @@ def test_htmx_indicator_styles_come_from_the_stylesheet_not_an_inline_style(clie
     html = client.get("/").content.decode()
     config = re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', html).group(1)
     assert json.loads(unescape(config))["includeIndicatorStyles"] is False
+    # Nor a settled one: htmx copies a swapped element's old `style` attribute across with
+    # setAttribute, which the CSP refuses. Ours have none; one put there from outside (a
+    # browser extension, DevTools) made a push a CSP violation, seen once in a journey.
+    assert json.loads(unescape(config))["attributesToSettle"] == ["class", "width", "height"]
     pika = css("pika.css")
     assert ".htmx-indicator { opacity: 0; visibility: hidden; }" in pika
     assert ".htmx-request .htmx-indicator, .htmx-request.htmx-indicator { opacity: 1; visibility: visible;" in pika

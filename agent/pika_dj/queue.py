@@ -140,6 +140,11 @@ class _Transaction:
         self.db = db
 
     def __enter__(self):
+        if self.db.in_transaction:
+            # One that Ctrl-C or SIGTERM cut off between its BEGIN and its COMMIT (the signal
+            # raised there, past the rollback below). Its play was not marked known or sent,
+            # so dropping its write loses nothing: the play is read or sent again.
+            self.db.execute("ROLLBACK")
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, error_type, error, traceback):

@@ -86,3 +86,34 @@ def test_one_agent_per_state_dir(state):
         PlayQueue(state)
     first.close()
     PlayQueue(state).close()
+
+
+class CutOffAtCommit:
+    """The queue's connection, with Ctrl-C arriving just as a COMMIT is sent."""
+
+    def __init__(self, db):
+        self.db = db
+        self.armed = True
+
+    def execute(self, sql, *args):
+        if sql == "COMMIT" and self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
+
+def test_a_transaction_cut_off_by_a_signal_leaves_the_queue_usable(state):
+    queue = PlayQueue(state)
+    queue.start_session({"id": 1})
+    queue._db = CutOffAtCommit(queue._db)
+    with pytest.raises(KeyboardInterrupt):
+        queue.enqueue(track(1))
+    # Ending the set then queues what the history still holds (it was "a transaction within
+    # a transaction" before): the cut-off write is gone, and the play is queued once.
+    assert not queue.is_known("s1")
+    assert queue.enqueue(track(1))
+    assert [item.payload for item in queue.pending()] == [track(1)]
+    queue.close()
