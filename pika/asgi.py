@@ -10,11 +10,17 @@ from pika.request_threads import ReusedRequestThreads, SyncChainASGIHandler  # n
 
 django_asgi_app = SyncChainASGIHandler()
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after Django setup)
+from channels.layers import get_channel_layer  # noqa: E402  (after Django setup)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from pika.body_limit import BodyLimit  # noqa: E402
 from pika.routing import websocket_urlpatterns  # noqa: E402
+
+# The channel layer's backend is loaded now, while one thread runs: pika/channel_layer.py
+# hides cryptography's Fernet for the moment channels_redis loads, and a request thread
+# importing it at that moment (crate/models.py) would be refused.
+get_channel_layer()
 
 application = ProtocolTypeRouter(
     {

@@ -4,9 +4,10 @@ without cryptography.
 channels_redis imports cryptography's Fernet when it loads, for message encryption
 (`symmetric_encryption_keys`) that Pika! does not use, and cryptography's Rust library
 then sits in every server process: 8.5 of an idle process's 103 MiB (docs/benchmarks.md,
-"Memory"). With Fernet unavailable while channels_redis loads, it takes the path it has
-for a machine without cryptography. Our own encryption (crate/models.py) imports
-cryptography when it needs it, as before.
+"Fourth sitting"). With Fernet unavailable while channels_redis loads, it takes the path it
+has for a machine without cryptography. Our own encryption (crate/models.py) imports
+cryptography when it needs it, as before. A server loads this before its threads start
+(pika/asgi.py).
 """
 
 import sys

@@ -37,7 +37,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Channels' consumer loop without its task per message: Channels runs each
         `receive` in a task under `asyncio.wait`, for consumers that also listen to a channel
         of their own. These have one source (the relay brings group messages), so a plain loop
-        does: 4 KB less per open socket (docs/benchmarks.md, "Memory")."""
+        does: 4 KB less per open socket (docs/benchmarks.md, "Fourth sitting")."""
         self.scope = scope
         self.channel_layer = None
         self.base_send = send

@@ -196,7 +196,7 @@ def direct_writer(consumer):
 def release_handshake(consumer):
     """Let uvicorn forget the upgrade request and response once the socket is open: it keeps
     both (and their headers) for the socket's life, 2.5 KB of every phone's socket, and reads
-    them only before the accept (docs/benchmarks.md, "Memory")."""
+    them only before the accept (docs/benchmarks.md, "Fourth sitting")."""
     protocol = getattr(consumer.base_send, "__self__", None)
     if type(protocol).__name__ == "WebSocketsSansIOProtocol" and getattr(protocol, "handshake_complete", False):
         protocol.request = protocol.response = None
