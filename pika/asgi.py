@@ -1,9 +1,28 @@
 import gc
+import importlib.util
 import os
+import sys
 
 import django
 
+
+def load_test_signals_alone():
+    """django-ninja imports `django.test.signals` for the `setting_changed` signal (which
+    Django keeps in django.core.signals); the package's __init__ then loads Django's whole
+    test framework (unittest, mock, the test client and server: 117 modules, 2.4 MiB of
+    every server process, docs/benchmarks.md "Fifth sitting"). The server loads that one
+    module's file by itself; where the test framework is already loaded, nothing changes."""
+    name = "django.test.signals"
+    if name in sys.modules or "django.test" in sys.modules:
+        return
+    spec = importlib.util.spec_from_file_location(name, os.path.join(os.path.dirname(django.__file__), "test", "signals.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pika.settings")
+load_test_signals_alone()
 django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
 
 from pika.request_threads import ReusedRequestThreads, SyncChainASGIHandler  # noqa: E402

@@ -8,7 +8,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from pika import listeners, live_state
 from pika.db import in_worker_thread
-from pika.relay import relay, release_handshake
+from pika.open_sockets import lighten
+from pika.relay import relay
 
 NOT_FOUND = 4404
 
@@ -66,7 +67,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=NOT_FOUND)
             return
         await self.accept()
-        release_handshake(self)
+        lighten(self)
         query = self.scope.get("query_string", b"")
         versions, html = state
         marker = live_state.state_marker(versions)

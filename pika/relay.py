@@ -22,6 +22,7 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import OPEN
 
 from pika import live_state
+from pika.open_sockets import uvicorn_socket
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ def direct_writer(consumer):
     Why: at 2000 phones uvicorn's per-send work (Channels' send, the ASGI send, framing
     the same text again per socket) was a quarter of a track's server CPU (docs/benchmarks.md).
     """
-    protocol = _uvicorn_socket(consumer)
+    protocol = uvicorn_socket(consumer)
     if consumer.held is not None or protocol is None:
         return None
     try:
@@ -191,22 +192,6 @@ def direct_writer(consumer):
     except AttributeError:  # a uvicorn whose protocol changed shape: the plain send is right
         return None
     return protocol.transport.write if ready else None
-
-
-def release_handshake(consumer):
-    """Let uvicorn forget the upgrade request and response once the socket is open: it keeps
-    both (and their headers) for the socket's life, 2.5 KB of every phone's socket, and reads
-    them only before the accept (docs/benchmarks.md, "Fourth sitting")."""
-    protocol = _uvicorn_socket(consumer)
-    if protocol is not None and getattr(protocol, "handshake_complete", False):
-        protocol.request = protocol.response = None
-
-
-def _uvicorn_socket(consumer):
-    """The uvicorn WebSocket protocol (`make run`'s, sans-I/O) behind the consumer's send,
-    or None (another server, a test communicator)."""
-    protocol = getattr(consumer.base_send, "__self__", None)
-    return protocol if type(protocol).__name__ == "WebSocketsSansIOProtocol" else None
 
 
 async def _finish(coroutine, waiting):
