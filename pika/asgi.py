@@ -30,11 +30,10 @@ from pika.request_threads import ReusedRequestThreads, SyncChainASGIHandler  # n
 django_asgi_app = SyncChainASGIHandler()
 
 from channels.layers import get_channel_layer  # noqa: E402  (after Django setup)
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from pika.body_limit import BodyLimit  # noqa: E402
-from pika.routing import websocket_urlpatterns  # noqa: E402
+from pika.routing import SocketRouter, websocket_urlpatterns  # noqa: E402
 
 # The channel layer's backend is loaded now, while one thread runs: pika/channel_layer.py
 # hides cryptography's Fernet for the moment channels_redis loads, and a request thread
@@ -44,7 +43,7 @@ get_channel_layer()
 application = ProtocolTypeRouter(
     {
         "http": ReusedRequestThreads(BodyLimit(django_asgi_app)),
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        "websocket": SocketRouter(websocket_urlpatterns),
     }
 )
 
