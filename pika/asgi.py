@@ -15,7 +15,8 @@ def load_test_signals_alone():
     name = "django.test.signals"
     if name in sys.modules or "django.test" in sys.modules:
         return
-    spec = importlib.util.spec_from_file_location(name, os.path.join(os.path.dirname(django.__file__), "test", "signals.py"))
+    path = os.path.join(os.path.dirname(django.__file__), "test", "signals.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

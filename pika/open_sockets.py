@@ -6,7 +6,7 @@ whole life, things only the handshake needed (the upgrade request and response, 
 request again inside websockets' parser, the request's headers in the scope) and an
 asyncio Queue and Event whose four deques (760 bytes each) hold nothing nearly all the
 time. `lighten` lets go of the first and swaps the second for equivalents that allocate
-only while something waits: 22 KB a phone became 14 KB.
+only while something waits: 22 KB a phone became 13 KB (docs/benchmarks.md, "Fifth sitting").
 """
 
 import asyncio

@@ -62,7 +62,8 @@ async def test_a_site_served_under_a_prefix_routes_below_it(event):
 def test_routes_resolve_to_their_app_and_arguments_and_an_unknown_path_is_an_error():
     router = SocketRouter(websocket_urlpatterns)
     app, route = router.resolve({"path": "/ws/events/spring-swing/timetable/"})
-    assert (app.consumer_class.__name__, route) == ("TimetableConsumer", {"args": (), "kwargs": {"code": "spring-swing"}})
+    assert (app.consumer_class.__name__, route) == ("TimetableConsumer",
+                                                    {"args": (), "kwargs": {"code": "spring-swing"}})
     app, route = router.resolve({"path": "/ws/lobby/"})
     assert (app.consumer_class.__name__, route) == ("LobbyConsumer", {"args": (), "kwargs": {}})
     with pytest.raises(ValueError, match="No route found for path 'ws/nowhere/'"):
