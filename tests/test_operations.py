@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from events.models import Event
-from stages.models import DJSet
+from stages.models import DJSet, PlayedTrack
 
 
 def test_healthz_reports_the_database_and_redis(client, db, settings):
@@ -98,6 +98,20 @@ def test_idle_live_sets_end_by_themselves(dj, other_dj, settings):
     idle.refresh_from_db()
     busy.refresh_from_db()
     assert not idle.is_live and busy.is_live
+
+
+@pytest.mark.parametrize("track_hours_ago, ends", [(None, True), (7, True), (1, False)],
+                         ids=["no track", "old track", "recent track"])
+def test_a_set_is_idle_from_its_last_track(dj, settings, track_hours_ago, ends):
+    settings.PIKA_IDLE_SESSION_HOURS = 6
+    dj_set = DJSet.objects.go_live(dj)[0]
+    DJSet.objects.filter(pk=dj_set.pk).update(last_activity_at=timezone.now() - timedelta(hours=8))
+    if track_hours_ago is not None:
+        track, _ = dj_set.add_track(artist="A", title="T")
+        PlayedTrack.objects.filter(pk=track.pk).update(created_at=timezone.now() - timedelta(hours=track_hours_ago))
+    assert DJSet.end_idle() == int(ends)
+    dj_set.refresh_from_db()
+    assert dj_set.is_live is not ends
 
 
 @pytest.mark.parametrize("hours, ends", [(5.9, False), (6.1, True)])
