@@ -26,7 +26,7 @@ def lighten(consumer):
     """Called once a live page's consumer has accepted: on uvicorn, drop the handshake and
     use the lighter inbox and write gate; elsewhere, nothing. The consumer has read what it
     needs of the request (its origin, path and query) and never reads its headers again;
-    the scope's copies made by the routers share the one list, emptied here."""
+    any copy of the scope made by a middleware shares the one list, emptied here."""
     protocol = uvicorn_socket(consumer)
     if protocol is None or not getattr(protocol, "handshake_complete", False):
         return
