@@ -43,9 +43,12 @@ class SocketRouter:
         self.origins = AllowedHostsOriginValidator(None)
 
     async def __call__(self, scope, receive, send):
-        if not self.origins.valid_origin(self.origin(scope)):
+        found = self.resolve(scope) if self.origins.valid_origin(self.origin(scope)) else None
+        if found is None:
+            # Another site's page, or a path no page opens (a stale bookmark, a probe):
+            # refused at the handshake, where URLRouter raised and logged a server error.
             return await WebsocketDenier()(scope, receive, send)
-        app, scope["url_route"] = self.resolve(scope)
+        app, scope["url_route"] = found
         return await app(scope, receive, send)
 
     @staticmethod
@@ -54,19 +57,17 @@ class SocketRouter:
         found = None
         for name, value in scope.get("headers", ()):
             if name == b"origin":
-                try:
-                    found = urlparse(value.decode("latin1"))
-                except UnicodeDecodeError:
-                    pass
+                found = urlparse(value.decode("latin1"))  # any bytes decode as Latin-1
         return found
 
     def resolve(self, scope):
-        """(the route's app, its url_route) for the scope's path, as URLRouter matches it."""
+        """(the route's app, its url_route) for the scope's path, as URLRouter matches it,
+        or None."""
         path = scope["path"]
         root_path = scope.get("root_path", "")
         if root_path:
             if not path.startswith(root_path):
-                raise ValueError(f"No route found for path {path!r}.")
+                return None
             path = path[len(root_path):]
         path = path.lstrip("/")
         for route in self.routes:
@@ -74,4 +75,4 @@ class SocketRouter:
             if match:
                 _, args, kwargs = match
                 return route.callback, {"args": args, "kwargs": {**kwargs, **route.default_args}}
-        raise ValueError(f"No route found for path {path!r}.")
+        return None

@@ -65,7 +65,7 @@ class DJSetQuerySet(models.QuerySet):
 
     def idle_since(self, moment):
         """Live sets with no track (and no start) after `moment`."""
-        return self.live().filter(last_activity_at__lt=moment).exclude(tracks__created_at__gte=moment)
+        return self.live().filter(started_at__lt=moment).exclude(tracks__created_at__gte=moment)
 
     def go_live(self, dj, dj_name="", stage=None):
         """Start a set for `dj`. A DJ has one live set at most: any other one ends.
@@ -113,7 +113,6 @@ class DJSet(PublicCode):
     )
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
-    last_activity_at = models.DateTimeField(default=timezone.now)
 
     objects = DJSetQuerySet.as_manager()
 

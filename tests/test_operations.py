@@ -90,7 +90,7 @@ def test_idle_live_sets_end_by_themselves(dj, other_dj, settings):
     from django_q.tasks import async_task
 
     idle = DJSet.objects.go_live(dj)[0]
-    DJSet.objects.filter(pk=idle.pk).update(last_activity_at=timezone.now() - timedelta(hours=7))
+    DJSet.objects.filter(pk=idle.pk).update(started_at=timezone.now() - timedelta(hours=7))
     busy = DJSet.objects.go_live(other_dj)[0]
     busy.add_track(artist="A", title="T")
     schedule = Schedule.objects.get(name="End idle live sets")
@@ -105,7 +105,7 @@ def test_idle_live_sets_end_by_themselves(dj, other_dj, settings):
 def test_a_set_is_idle_from_its_last_track(dj, settings, track_hours_ago, ends):
     settings.PIKA_IDLE_SESSION_HOURS = 6
     dj_set = DJSet.objects.go_live(dj)[0]
-    DJSet.objects.filter(pk=dj_set.pk).update(last_activity_at=timezone.now() - timedelta(hours=8))
+    DJSet.objects.filter(pk=dj_set.pk).update(started_at=timezone.now() - timedelta(hours=8))
     if track_hours_ago is not None:
         track, _ = dj_set.add_track(artist="A", title="T")
         PlayedTrack.objects.filter(pk=track.pk).update(created_at=timezone.now() - timedelta(hours=track_hours_ago))
@@ -118,5 +118,5 @@ def test_a_set_is_idle_from_its_last_track(dj, settings, track_hours_ago, ends):
 def test_the_idle_limit_is_a_setting(dj, settings, hours, ends):
     settings.PIKA_IDLE_SESSION_HOURS = 6
     dj_set = DJSet.objects.go_live(dj)[0]
-    DJSet.objects.filter(pk=dj_set.pk).update(last_activity_at=timezone.now() - timedelta(hours=hours))
+    DJSet.objects.filter(pk=dj_set.pk).update(started_at=timezone.now() - timedelta(hours=hours))
     assert DJSet.end_idle() == int(ends)

@@ -59,14 +59,18 @@ async def test_a_site_served_under_a_prefix_routes_below_it(event):
     await phone.disconnect()
 
 
-def test_routes_resolve_to_their_app_and_arguments_and_an_unknown_path_is_an_error():
+async def test_a_path_no_page_opens_is_refused_at_the_handshake(event):
+    phone, connected, _ = await open_with("/ws/nowhere/", [(b"origin", b"http://127.0.0.1:8000"), HOST])
+    assert connected is False
+    await phone.disconnect()
+
+
+def test_routes_resolve_to_their_app_and_arguments_and_an_unknown_path_to_nothing():
     router = SocketRouter(websocket_urlpatterns)
     app, route = router.resolve({"path": "/ws/events/spring-swing/timetable/"})
     assert (app.consumer_class.__name__, route) == ("TimetableConsumer",
                                                     {"args": (), "kwargs": {"code": "spring-swing"}})
     app, route = router.resolve({"path": "/ws/lobby/"})
     assert (app.consumer_class.__name__, route) == ("LobbyConsumer", {"args": (), "kwargs": {}})
-    with pytest.raises(ValueError, match="No route found for path 'ws/nowhere/'"):
-        router.resolve({"path": "/ws/nowhere/"})
-    with pytest.raises(ValueError, match="No route found"):
-        router.resolve({"path": "/elsewhere/ws/lobby/", "root_path": "/pika"})
+    assert router.resolve({"path": "/ws/nowhere/"}) is None
+    assert router.resolve({"path": "/elsewhere/ws/lobby/", "root_path": "/pika"}) is None
