@@ -1,8 +1,6 @@
 """The claim flow (signing up or in moves this browser's anonymous likes to the account)
 and the auto-match of every stored track."""
 
-from contextlib import nullcontext
-
 from allauth.account.signals import user_logged_in, user_signed_up
 from django.contrib import messages
 from django.db import transaction
@@ -30,6 +28,9 @@ def claim_likes(sender, request, user, **kwargs):
 def match_stored_track(sender, track, isrc="", created=False, **kwargs):
     # Inside a caller's transaction a savepoint keeps a matching failure from poisoning it.
     # Outside one (the token API, in autocommit) each statement stands alone: a transaction
-    # would only add a BEGIN and a COMMIT round trip to every track POST.
-    with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-        return verification.identity_json(verification.auto_match(track, isrc, created=created))
+    # would only add a BEGIN and a COMMIT round trip to every track POST; and the track is
+    # committed already, so an unmatched one's link can wait until after the response.
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return verification.identity_json(verification.auto_match(track, isrc, created=created))
+    return verification.identity_json(verification.auto_match(track, isrc, created=created, later=True))

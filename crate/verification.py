@@ -7,7 +7,7 @@ tracks or 500.
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from crate import spotify
 from crate.matching import HASH, ISRC, NAME, evidence_of, name_key
 from crate.models import AUTO_MATCH_DJS, Confirmation, Conflict, SpotifyAccount, Track, TrackLink
 from pika.codes import clean_isrc
+from pika.deferred import after_response
 
 FIELD = {HASH: "file_hash", ISRC: "isrc", NAME: "name_key"}
 
@@ -91,10 +92,15 @@ def suggestions(evidence, votes, resolved, identities):
     ]
 
 
-def auto_match(played, isrc="", created=False):
+def auto_match(played, isrc="", created=False, later=False):
     """Called when a track is stored: link it to the recording at least AUTO_MATCH_DJS
     distinct DJs confirmed for its evidence. Returns the link (the one it has already,
-    unless `created`: a track stored just now has none)."""
+    unless `created`: a track stored just now has none).
+
+    `later` (a committed track, inside a request): an unmatched track's link is written
+    after the response, once the phones have the track: the answer is known without it,
+    and the DJ's agent and the room wait for one statement less (docs/benchmarks.md,
+    "Sixth sitting")."""
     if not created:
         link = TrackLink.objects.filter(played=played).select_related("identity").first()
         if link is not None:
@@ -105,8 +111,22 @@ def auto_match(played, isrc="", created=False):
     identity = None
     if identity_id is not None and djs >= AUTO_MATCH_DJS:
         identity = Track.objects.filter(pk=identity_id).first()
-    link = TrackLink.objects.create(played=played, isrc=clean_isrc(isrc), identity=identity, auto=identity is not None)
+    link = TrackLink(played=played, isrc=clean_isrc(isrc), identity=identity, auto=identity is not None)
+    if identity is None and later:
+        after_response(store_unmatched_link, link)
+    else:
+        link.save()
     return link
+
+
+def store_unmatched_link(link):
+    """Write a link auto_match left for after the response. A DJ who confirmed or skipped
+    the track in between made it already: it keeps their answer and gains the ISRC."""
+    try:
+        link.save()  # in autocommit (the only caller's case): one INSERT, no transaction
+    except IntegrityError:
+        if link.isrc:
+            TrackLink.objects.filter(played_id=link.played_id).update(isrc=link.isrc)
 
 
 def identity_json(link):

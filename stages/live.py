@@ -293,31 +293,47 @@ def render_prepend(dj_set, previous):
     return render_to_string("stages/live.html#set-list-prepend", context)
 
 
-def broadcast_track(track_id):
-    """Tell every open page of a new track: only what changed when it is now playing."""
-    from stages.models import PlayedTrack  # see listener_messages
+def newest_two(dj_set):
+    """The set's two newest tracks, each marked with whether a newer set has taken the
+    set's stage (`stage_taken`), in one query on one table."""
+    from django.db.models import Exists, Value
 
-    track = PlayedTrack.objects.select_related("dj_set__stage__event").get(pk=track_id)
-    dj_set = track.dj_set
+    from stages.models import DJSet  # see listener_messages
+
+    newer_set = DJSet.objects.filter(stage_id=dj_set.stage_id, started_at__gt=dj_set.started_at)
+    taken = Exists(newer_set) if dj_set.stage_id else Value(False)
+    return list(dj_set.tracks_newest_first().annotate(stage_taken=taken)[:2])
+
+
+def broadcast_track(dj_set, track_id):
+    """Tell every open page of a new track: only what changed when it is now playing.
+
+    `dj_set` is the set the track was posted to, as the request read it (with its stage
+    and event): only its tracks and whether it still drives its stage are read again.
+    The room goes first: most phones at a weekend follow a room, a set's own page is the
+    DJ's and a few followers', so the room's message is rendered and sent before the set
+    page's is rendered (docs/benchmarks.md, "Sixth sitting")."""
+    newest = newest_two(dj_set)
+    if not newest:
+        return  # deleted since (its set was removed): nothing to show
     if not dj_set.is_live:
         # History written after the set ended: its own page shows it; the room has moved on.
         send(set_group(dj_set.pk), render_live(dj_set))
         return
-    newest = list(dj_set.tracks_newest_first()[:2])
-    if newest[0].pk != track.pk:
+    if newest[0].pk != track_id:
         # A late track belongs in the middle of the list: send the whole state again.
         broadcast_set(dj_set.pk)
         return
+    track = newest[0]
     previous = newest[1] if len(newest) > 1 else None
     prepend = render_prepend(dj_set, previous)
-    stage = dj_set.stage if dj_set.drives_stage() else None
+    stage = dj_set.stage if dj_set.stage_id and not track.stage_taken else None
     per_change = {}
-    with together():  # the set's page and the room's phones in one hop, before the rest
-        send(set_group(dj_set.pk), render_now_playing(dj_set, track, per_change=per_change) + prepend)
-        if stage is not None:
-            # The set drives the stage and is live, so the room shows it, and this track.
-            card = {"stage": stage, "dj_set": dj_set, "track": track}
-            _send_stage(stage, render_now_playing(dj_set, track, stage, per_change) + prepend, card)
+    if stage is not None:
+        # The set drives the stage and is live, so the room shows it, and this track.
+        card = {"stage": stage, "dj_set": dj_set, "track": track}
+        _send_stage(stage, render_now_playing(dj_set, track, stage, per_change) + prepend, card)
+    send(set_group(dj_set.pk), render_now_playing(dj_set, track, per_change=per_change) + prepend)
     if stage is not None:
         stage_changed.send(sender=type(stage), stage=stage, card=card)
     set_changed.send(sender=type(dj_set), dj_set=dj_set)

@@ -198,7 +198,7 @@ class DJSet(PublicCode):
                 )
                 # Answered first, then broadcast (pika/deferred.py): the DJ's agent waits for
                 # the answer, not for the phones.
-                transaction.on_commit(lambda: after_response(live.broadcast_track, track.pk), robust=True)
+                transaction.on_commit(lambda: after_response(live.broadcast_track, self, track.pk), robust=True)
         except IntegrityError:
             # A retry raced the first attempt: the first one stored it.
             return self.tracks.get(source_id=source_id), False

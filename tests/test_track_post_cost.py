@@ -42,6 +42,53 @@ def test_a_track_post_answers_in_five_statements(api, stage_set, django_assert_n
     assert not [sql for sql in statements if sql.startswith("UPDATE")]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_in_autocommit_an_unmatched_tracks_link_is_written_after_the_response(api, stage_set, one_process,
+                                                                              monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crate.models import TrackLink
+    from pika import deferred
+
+    api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "Warm-up", "title": "First"})  # stamps the token
+    answered_at = []
+    after_response = deferred._run
+
+    def mark_the_response(queue):
+        answered_at.append(len(captured.captured_queries))
+        after_response(queue)
+
+    monkeypatch.setattr(deferred, "_run", mark_the_response)
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post(f"/sessions/{stage_set.pk}/tracks",
+                            {"artist": "Ella Henderson", "title": "Ghost", "isrc": "GB-ARL-14-00001"})
+    assert (response.status_code, response.json()["identity"]) == (201, None)
+    statements = [query["sql"] for query in captured.captured_queries]
+    # Answered after four: the token, the set, the track's insert (no transaction around
+    # it), the crowd's votes. The link is the last thing written, after the broadcast.
+    answered = statements[:answered_at[0]]
+    assert len(answered) == 4 and answered[2].startswith("INSERT") and "crate_tracklink" not in " ".join(answered)
+    assert statements[-1].startswith("INSERT") and "crate_tracklink" in statements[-1]
+    assert [sql for sql in statements[answered_at[0]:-1] if sql.startswith("SELECT")]  # the broadcast's reads
+    link = TrackLink.objects.get(played_id=response.json()["id"])
+    assert (link.isrc, link.identity, link.auto) == ("GBARL1400001", None, False)
+
+
+@pytest.mark.django_db(transaction=True)  # in autocommit, as after a response
+def test_an_unmatched_link_written_late_keeps_a_djs_answer_and_gains_the_isrc(stage_set):
+    from crate import verification
+    from crate.models import Track, TrackLink
+
+    track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
+    late = TrackLink(played=track, isrc="GBARL1400001")
+    ghost = Track.objects.create(artist="Ella Henderson", title="Ghost")
+    verification.confirm(stage_set.dj, track, ghost)  # the DJ answered before the late write
+    verification.store_unmatched_link(late)
+    link = TrackLink.objects.get(played=track)
+    assert (link.identity, link.isrc) == (ghost, "GBARL1400001")
+
+
 def test_a_track_found_again_by_its_source_id_keeps_its_link(api, stage_set):
     first = api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": "T", "source_id": "p-1"}).json()
     again = api.post(f"/sessions/{stage_set.pk}/tracks", {"artist": "A", "title": "T", "source_id": "p-1"})
@@ -49,14 +96,17 @@ def test_a_track_found_again_by_its_source_id_keeps_its_link(api, stage_set):
     assert PlayedTrack.objects.get().crate_link is not None
 
 
-def test_a_now_playing_broadcast_on_a_stage_costs_four_queries(stage_set, one_process, django_assert_num_queries):
+def test_a_now_playing_broadcast_on_a_stage_costs_two_queries(stage_set, one_process, django_assert_num_queries):
     stage_set.add_track(artist="Warm-up", title="First")
     track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
-    # The track with its set, stage and event; the two newest tracks; whether the set
-    # drives the stage; the set's poll (once for both now-playing cards: set page, stage
-    # page). The room's card and the organizer's row reuse the set and track it has.
-    with django_assert_num_queries(4):
-        live.broadcast_track(track.pk)
+    # The set's two newest tracks and whether a newer set took its stage, in one (the set,
+    # its stage and event come as the request read them); the set's poll (once for both
+    # now-playing cards: stage page, set page). The room's card and the organizer's row
+    # reuse the set and track it has.
+    with django_assert_num_queries(2) as captured:
+        live.broadcast_track(stage_set, track.pk)
+    newest = captured.captured_queries[0]["sql"]
+    assert newest.startswith("SELECT") and "EXISTS" in newest and "events_event" not in newest
 
 
 @pytest.fixture
@@ -206,22 +256,21 @@ def hops(monkeypatch):
     return made
 
 
-def test_a_now_playing_broadcast_sends_the_phones_messages_in_one_hop(
-    stage_set, one_process, redis_versions, round_trips, hops
-):
+def test_a_now_playing_broadcast_sends_the_room_first(stage_set, one_process, redis_versions, round_trips, hops):
     stage_set.add_track(artist="Warm-up", title="First")
     track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
     stage, event = stage_set.stage, stage_set.stage.event
-    live.broadcast_track(track.pk)
-    # The set's page, the room's phones and the event's pages in one hop with their three
-    # versions in one round trip; then the organizer's row and the lobby, one each.
-    assert hops == [[f"session.{stage_set.pk}", f"stage.{stage.pk}", f"event.{event.pk}"], [f"organize.{event.pk}"]]
+    live.broadcast_track(stage_set, track.pk)
+    # The room's phones and the event's pages in one hop with their versions in one round
+    # trip, before the set's own page is even rendered; then the set's page; then the
+    # organizer's row and the lobby, one each.
+    assert hops == [[f"stage.{stage.pk}", f"event.{event.pk}"], [f"session.{stage_set.pk}"], [f"organize.{event.pk}"]]
     # Only the version bumps (SET NX and INCRBY per group): a listener count or a rate key
     # may add a round trip of its own, depending on what ran before.
     sent = [b"".join(command) if isinstance(command, list) else command for command in round_trips]
     bumps = [command for command in sent if b"live-version" in command]
     assert [[group.decode() for group in re.findall(rb"live-version:([a-z]+)\.?\d*", bump)] for bump in bumps] == [
-        ["session", "session", "stage", "stage", "event", "event"], ["organize"] * 2, ["lobby"] * 2]
+        ["stage", "stage", "event", "event"], ["session"] * 2, ["organize"] * 2, ["lobby"] * 2]
 
 
 def test_sends_made_together_keep_their_order_and_go_out_despite_an_error(one_process, redis_versions, round_trips, hops):
@@ -245,7 +294,7 @@ def test_both_now_playing_cards_show_the_running_poll(stage_set, one_process, ho
 
     Poll.objects.start(stage_set, "Vibe check?", ["Hot", "Cool"])
     track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
-    live.broadcast_track(track.pk)
+    live.broadcast_track(stage_set, track.pk)
     for group in (f"session.{stage_set.pk}", f"stage.{stage_set.stage_id}"):
         html = hops.messages[group]["html"]
         assert "Ghost" in html and html.count("Vibe check?") == 1 and "Hot" in html, group
