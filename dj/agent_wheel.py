@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import tomllib
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +20,8 @@ _lock = threading.Lock()
 
 
 def version():
+    import tomllib  # here: only the DJ's pages ask, not the rooms' phones
+
     with open(AGENT_DIR / "pyproject.toml", "rb") as handle:
         return tomllib.load(handle)["project"]["version"]
 

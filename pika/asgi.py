@@ -22,8 +22,25 @@ def load_test_signals_alone():
     spec.loader.exec_module(module)
 
 
+def load_task_settings_without_psutil():
+    """django-q2's settings module (imported by its app, so by every process) imports psutil,
+    which the DJ agent's rekordbox reader brings into the shared environment, for what only
+    its cluster does: naming worker processes and pinning them to CPUs. A web process never
+    runs the cluster, and psutil sat in it for nothing (0.6 MiB, docs/benchmarks.md "Sixth
+    sitting"): the module loads here with psutil unavailable, the path django-q2 has for a
+    machine without it. Anything importing psutil later gets it as usual."""
+    if "django_q.conf" in sys.modules or "psutil" in sys.modules:
+        return  # loaded already (a test process): nothing left to save
+    sys.modules["psutil"] = None  # `import psutil` raises ImportError
+    try:
+        importlib.import_module("django_q.conf")
+    finally:
+        del sys.modules["psutil"]
+
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pika.settings")
 load_test_signals_alone()
+load_task_settings_without_psutil()
 django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
 
 from pika.request_threads import ReusedRequestThreads, SyncChainASGIHandler  # noqa: E402
