@@ -333,10 +333,11 @@ def broadcast_track(dj_set, track_id):
         # The set drives the stage and is live, so the room shows it, and this track.
         card = {"stage": stage, "dj_set": dj_set, "track": track}
         _send_stage(stage, render_now_playing(dj_set, track, stage, per_change) + prepend, card)
-    send(set_group(dj_set.pk), render_now_playing(dj_set, track, per_change=per_change) + prepend)
-    if stage is not None:
-        stage_changed.send(sender=type(stage), stage=stage, card=card)
-    set_changed.send(sender=type(dj_set), dj_set=dj_set)
+    with together():  # then the set's page and what the apps above show of it, in one hop
+        send(set_group(dj_set.pk), render_now_playing(dj_set, track, per_change=per_change) + prepend)
+        if stage is not None:
+            stage_changed.send(sender=type(stage), stage=stage, card=card)
+        set_changed.send(sender=type(dj_set), dj_set=dj_set)
 
 
 def broadcast_stage(stage_id):
