@@ -295,27 +295,30 @@ def render_prepend(dj_set, previous):
 
 def newest_two(dj_set):
     """The set's two newest tracks, each marked with whether a newer set has taken the
-    set's stage (`stage_taken`), in one query on one table."""
-    from django.db.models import Exists, Value
+    set's stage (`stage_taken`) and when the set ended (`set_ended_at`, read now: it may
+    have ended since the request read it), in one query."""
+    from django.db.models import Exists, F, Value
 
     from stages.models import DJSet  # see listener_messages
 
     newer_set = DJSet.objects.filter(stage_id=dj_set.stage_id, started_at__gt=dj_set.started_at)
     taken = Exists(newer_set) if dj_set.stage_id else Value(False)
-    return list(dj_set.tracks_newest_first().annotate(stage_taken=taken)[:2])
+    return list(dj_set.tracks_newest_first().annotate(stage_taken=taken, set_ended_at=F("dj_set__ended_at"))[:2])
 
 
 def broadcast_track(dj_set, track_id):
     """Tell every open page of a new track: only what changed when it is now playing.
 
     `dj_set` is the set the track was posted to, as the request read it (with its stage
-    and event): only its tracks and whether it still drives its stage are read again.
+    and event): its tracks, whether it has ended and whether it still drives its stage
+    are read again.
     The room goes first: most phones at a weekend follow a room, a set's own page is the
     DJ's and a few followers', so the room's message is rendered and sent before the set
     page's is rendered (docs/benchmarks.md, "Sixth sitting")."""
     newest = newest_two(dj_set)
     if not newest:
         return  # deleted since (its set was removed): nothing to show
+    dj_set.ended_at = newest[0].set_ended_at
     if not dj_set.is_live:
         # History written after the set ended: its own page shows it; the room has moved on.
         send(set_group(dj_set.pk), render_live(dj_set))

@@ -109,6 +109,16 @@ def test_a_now_playing_broadcast_on_a_stage_costs_two_queries(stage_set, one_pro
     assert newest.startswith("SELECT") and "EXISTS" in newest and "events_event" not in newest
 
 
+def test_a_set_ended_after_the_request_read_it_gets_no_now_playing_card(stage_set, one_process, hops):
+    track, _ = stage_set.add_track(artist="Ella Henderson", title="Ghost")
+    as_read = DJSet.objects.select_related("stage__event").get(pk=stage_set.pk)
+    DJSet.objects.get(pk=stage_set.pk).end()  # the DJ ended the set in another request meanwhile
+    live.broadcast_track(as_read, track.pk)
+    # Only the set's own page hears of the track (its whole state, ended); the room has moved on.
+    assert hops == [[f"session.{stage_set.pk}"]]
+    assert "This set has ended" in hops.messages[f"session.{stage_set.pk}"]["html"]
+
+
 @pytest.fixture
 def redis_versions(monkeypatch):
     """Versions kept in the real Redis, under a prefix of this test's own."""
