@@ -299,10 +299,7 @@ def newest_two(dj_set):
     have ended since the request read it), in one query."""
     from django.db.models import Exists, F, Value
 
-    from stages.models import DJSet  # see listener_messages
-
-    newer_set = DJSet.objects.filter(stage_id=dj_set.stage_id, started_at__gt=dj_set.started_at)
-    taken = Exists(newer_set) if dj_set.stage_id else Value(False)
+    taken = Exists(dj_set.later_sets_on_stage()) if dj_set.stage_id else Value(False)
     return list(dj_set.tracks_newest_first().annotate(stage_taken=taken, set_ended_at=F("dj_set__ended_at"))[:2])
 
 

@@ -145,13 +145,15 @@ class DJSet(PublicCode):
     def tz(self):
         return shown_tz(self.event)
 
+    def later_sets_on_stage(self):
+        """The sets started on this set's stage after it: any of them took the stage over."""
+        return DJSet.objects.filter(stage_id=self.stage_id, started_at__gt=self.started_at)
+
     def drives_stage(self):
         """Whether this set is (or, once ended, was last) the one its stage shows."""
         if self.stage_id is None:
             return False
-        return not DJSet.objects.filter(
-            stage_id=self.stage_id, started_at__gt=self.started_at
-        ).exists()
+        return not self.later_sets_on_stage().exists()
 
     def tracks_newest_first(self):
         return self.tracks.order_by("-played_at", "-pk")
